@@ -1,0 +1,68 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Recontext.Model.Modules;
+
+/// <summary>
+/// The transformer body, Hugging Face's <c>model.*</c>: token embeddings, decoder layers and the final norm.
+/// </summary>
+public sealed class DecoderStack : nn.Module
+{
+    readonly Embedding embed_tokens;
+    readonly ModuleList<DecoderLayer> layers;
+    readonly RmsNorm norm;
+    readonly RotaryEmbedding rotary;
+
+    public DecoderStack(string name, TransformerConfig config) : base(name)
+    {
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        layers = new ModuleList<DecoderLayer>();
+        for (int i = 0; i < config.NumHiddenLayers; i++) layers.Add(new DecoderLayer($"{i}", config, i));
+        norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEps);
+        rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta);
+        RegisterComponents();
+    }
+
+    /// <summary>The embedding matrix, shared with the output head when embeddings are tied.</summary>
+    public Tensor EmbeddingWeight => embed_tokens.weight!;
+
+    /// <param name="inputIds">[B, T] int64 ids of the new tokens</param>
+    /// <param name="positions">[B, T] int64 position ids of the new tokens</param>
+    /// <param name="keyMask">[B, S] bool, true where a key (cached or new, S = cached + T) is a real token;
+    /// null when nothing is padding</param>
+    /// <param name="cache">keys and values of earlier tokens, extended in place; null without caching</param>
+    /// <returns>final normed hidden states [B, T, C]</returns>
+    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? keyMask, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        int past = cache?.Length ?? 0;
+        int tokens = (int)inputIds.shape[1];
+
+        var x = embed_tokens.forward(inputIds);                                    // [B, T, C]
+        var (cos, sin) = rotary.Angles(positions, x.dtype);                        // [B, 1, T, D]
+        // No mask is needed without padding when the keys are exactly the queries (plain causal attention)
+        // or when a single new token may see every key.
+        bool plain = keyMask is null && (past == 0 || tokens == 1);
+        var mask = plain ? null : AdditiveMask(keyMask, inputIds.shape[0], past, tokens, x.dtype, x.device);
+        foreach (var layer in layers) x = layer.Forward(x, cos, sin, mask, cache);
+        cache?.Advance(tokens);
+        return norm.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// [B, 1, T, S] mask: 0 where query t may attend key s (causal and a real token), -inf elsewhere. A query
+    /// always sees itself, so that padding queries get finite (ignored) outputs instead of NaN, which would
+    /// otherwise leak through 0 × NaN into later layers.
+    /// </summary>
+    static Tensor AdditiveMask(Tensor? keyMask, long batch, int past, int tokens, ScalarType dtype, Device device)
+    {
+        int keys = past + tokens;
+        var queryPos = arange(past, keys, device: device).unsqueeze(1);            // [T, 1]
+        var keyPos = arange(0, keys, device: device).unsqueeze(0);                 // [1, S]
+        var allowed = (keyPos <= queryPos).unsqueeze(0);                           // [1, T, S]
+        if (keyMask is not null) allowed = allowed & keyMask.unsqueeze(1);         // [B, T, S]
+        allowed = allowed | (keyPos == queryPos).unsqueeze(0);
+        allowed = allowed.expand(batch, tokens, keys).unsqueeze(1);                // [B, 1, T, S]
+        return zeros(allowed.shape, dtype, device).masked_fill(allowed.logical_not(), double.NegativeInfinity);
+    }
+}

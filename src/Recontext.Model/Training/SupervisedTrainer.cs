@@ -1,0 +1,36 @@
+using Recontext.Model.Modules;
+using Recontext.Model.Scoring;
+using static TorchSharp.torch;
+
+namespace Recontext.Model.Training;
+
+/// <summary>Next-token training of a <see cref="CausalLm"/> on completion tokens, with AdamW and gradient clipping.</summary>
+public sealed class SupervisedTrainer : IDisposable
+{
+    readonly CausalLm model;
+    readonly OptimizerOptions options;
+    readonly optim.Optimizer optimizer;
+
+    public SupervisedTrainer(CausalLm model, OptimizerOptions options)
+    {
+        this.model = model;
+        this.options = options;
+        optimizer = optim.AdamW(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+    }
+
+    /// <summary>One optimizer step on a batch; returns the loss before the step.</summary>
+    public float Step(SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        model.train();
+        optimizer.zero_grad();
+        var (tokenLogProbs, _) = LogProbScorer.Score(model, batch);
+        var loss = NegativeLogLikelihood.Compute(tokenLogProbs, batch.CompletionMask);
+        loss.backward();
+        if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    public void Dispose() => optimizer.Dispose();
+}

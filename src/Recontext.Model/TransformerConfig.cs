@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Recontext.Model;
+
+/// <summary>
+/// Shape of a decoder-only transformer in the Llama / Qwen2 / Qwen3 family. Property names on the wire are
+/// those of a Hugging Face <c>config.json</c>, so a real checkpoint's config loads unchanged (unknown HF fields
+/// are ignored).
+/// </summary>
+public sealed record TransformerConfig
+{
+    /// <summary>HF <c>model_type</c>: "qwen3" (per-head q/k RMSNorm), "qwen2" or "llama".</summary>
+    [JsonPropertyName("model_type")] public string ModelType { get; init; } = "qwen3";
+
+    /// <summary>Number of token ids the embedding and the output head cover.</summary>
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 260;
+
+    /// <summary>Width of the residual stream (d_model).</summary>
+    [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 128;
+
+    /// <summary>Width of the SwiGLU MLP's hidden layer.</summary>
+    [JsonPropertyName("intermediate_size")] public int IntermediateSize { get; init; } = 384;
+
+    /// <summary>Number of decoder layers.</summary>
+    [JsonPropertyName("num_hidden_layers")] public int NumHiddenLayers { get; init; } = 4;
+
+    /// <summary>Number of query heads.</summary>
+    [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; init; } = 4;
+
+    /// <summary>Number of key/value heads (grouped-query attention); must divide the query heads.</summary>
+    [JsonPropertyName("num_key_value_heads")] public int NumKeyValueHeads { get; init; } = 2;
+
+    /// <summary>Width of one attention head; when absent, hidden_size / num_attention_heads.</summary>
+    [JsonPropertyName("head_dim")] public int? HeadDimOverride { get; init; }
+
+    /// <summary>Base of the rotary position embedding's frequencies.</summary>
+    [JsonPropertyName("rope_theta")] public double RopeTheta { get; init; } = 10000.0;
+
+    /// <summary>Epsilon inside every RMSNorm's square root.</summary>
+    [JsonPropertyName("rms_norm_eps")] public double RmsNormEps { get; init; } = 1e-6;
+
+    /// <summary>Longest sequence (prompt + completion, in tokens) the model is meant to see.</summary>
+    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 512;
+
+    /// <summary>When true the output head reuses the embedding matrix and no <c>lm_head.weight</c> exists.</summary>
+    [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; } = true;
+
+    /// <summary>Whether q/k/v projections carry a bias (true for Qwen2, false for Llama and Qwen3).</summary>
+    [JsonPropertyName("attention_bias")] public bool AttentionBias { get; init; }
+
+    /// <summary>
+    /// Qwen3's per-head RMSNorm on queries and keys (<c>self_attn.q_norm</c>, <c>self_attn.k_norm</c>).
+    /// HF configs do not spell it out; when absent it follows <see cref="ModelType"/> == "qwen3".
+    /// </summary>
+    [JsonPropertyName("use_qk_norm")] public bool? UseQkNormOverride { get; init; }
+
+    /// <summary>Id of the end-of-sequence token, when the tokenizer defines one.</summary>
+    [JsonPropertyName("eos_token_id")] public int? EosTokenId { get; init; }
+
+    [JsonIgnore] public int HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
+
+    [JsonIgnore] public bool UseQkNorm => UseQkNormOverride ?? ModelType == "qwen3";
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid field.</summary>
+    public TransformerConfig Validate()
+    {
+        Positive(VocabSize, "vocab_size");
+        Positive(HiddenSize, "hidden_size");
+        Positive(IntermediateSize, "intermediate_size");
+        Positive(NumHiddenLayers, "num_hidden_layers");
+        Positive(NumAttentionHeads, "num_attention_heads");
+        Positive(NumKeyValueHeads, "num_key_value_heads");
+        Positive(MaxPositionEmbeddings, "max_position_embeddings");
+        if (NumAttentionHeads % NumKeyValueHeads != 0)
+            throw new ArgumentException(
+                $"num_attention_heads ({NumAttentionHeads}) must be a multiple of num_key_value_heads ({NumKeyValueHeads})");
+        if (HeadDimOverride is null && HiddenSize % NumAttentionHeads != 0)
+            throw new ArgumentException(
+                $"hidden_size ({HiddenSize}) must be a multiple of num_attention_heads ({NumAttentionHeads}) when head_dim is absent");
+        if (HeadDim <= 0 || HeadDim % 2 != 0)
+            throw new ArgumentException($"head_dim must be a positive even number (rotary embeddings rotate pairs), got {HeadDim}");
+        if (RopeTheta <= 0) throw new ArgumentException($"rope_theta must be positive, got {RopeTheta}");
+        if (RmsNormEps <= 0) throw new ArgumentException($"rms_norm_eps must be positive, got {RmsNormEps}");
+        return this;
+    }
+
+    static void Positive(int value, string field)
+    {
+        if (value <= 0) throw new ArgumentException($"{field} must be positive, got {value}");
+    }
+
+    static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses a HF <c>config.json</c>; fields this model does not use are ignored.</summary>
+    public static TransformerConfig FromJson(string json)
+    {
+        TransformerConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<TransformerConfig>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"config.json is not valid: {e.Message}", e);
+        }
+        return (config ?? throw new ArgumentException("config.json is empty")).Validate();
+    }
+}
