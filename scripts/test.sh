@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's test command: fetches the test assets, runs every test project of the solution, and ends with
+# one plain line "N passed, N failed, N skipped" summed over all of them (from their TRX result files).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+"$root/scripts/fetch-test-assets.sh" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+results="$root/.cache/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+dotnet test Recontext.slnx -c Release --logger trx --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$files" -eq 0 ]; then
+  echo "no test results were written (build failure?)" >&2
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
