@@ -1,0 +1,23 @@
+using Recontext.Model.Tokenization;
+
+namespace Recontext.Judge.Abstractions;
+
+/// <summary>Places a context's instruction in the chat according to its <see cref="InstructionPlacement"/>.</summary>
+public static class ChatComposer
+{
+    /// <param name="userText">the task as the user turn states it, without any instruction</param>
+    /// <param name="trailer">text that always ends the user turn, after a user-suffix instruction (may be null)</param>
+    public static IReadOnlyList<ChatMessage> Compose(string userText, PromptContext context, string? trailer = null)
+    {
+        var instruction = string.IsNullOrWhiteSpace(context.Instruction) ? null : context.Instruction.Trim();
+        var user = userText;
+        if (instruction is not null && context.Placement == InstructionPlacement.UserSuffix) user += "\n" + instruction;
+        if (trailer is not null) user += "\n" + trailer;
+
+        var messages = new List<ChatMessage>();
+        if (instruction is not null && context.Placement == InstructionPlacement.System) messages.Add(ChatMessage.System(instruction));
+        messages.Add(ChatMessage.User(user));
+        if (instruction is not null && context.Placement == InstructionPlacement.ExtraSystemTurn) messages.Add(ChatMessage.System(instruction));
+        return messages;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Recontext.Judge.Abstractions;
+
+/// <summary>How an execution ended.</summary>
+public enum Verdict
+{
+    /// <summary>Every test ran (each passed or failed).</summary>
+    Ok,
+    /// <summary>Wall-clock or CPU-time limit reached; tests not reported by then failed.</summary>
+    Timeout,
+    /// <summary>The run ended abnormally: early exit, crash, memory/process/output limit.</summary>
+    Error,
+    /// <summary>No program could be extracted or it does not parse/compile: nothing ran, reward 0.</summary>
+    Malformed,
+}

@@ -1,0 +1,26 @@
+namespace Recontext.Judge.Sandbox;
+
+/// <summary>How the sandbox runs programs.</summary>
+public sealed record SandboxOptions
+{
+    public SandboxLimits Limits { get; init; } = new();
+
+    /// <summary>Executions run at once (one dedicated worker thread each). Default: one per core.</summary>
+    public int Concurrency { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Interpreter inside the sandbox; must live under /usr, the only host tree the sandbox sees.</summary>
+    public string PythonPath { get; init; } = "/usr/bin/python3";
+
+    /// <summary>When running as root, worker slot k runs as uid/gid FirstUid + k, so each slot has its own process limit.</summary>
+    public int FirstUid { get; init; } = 60000;
+
+    public SandboxOptions Validate()
+    {
+        Limits.Validate();
+        if (Concurrency < 1) throw new ArgumentException($"sandbox concurrency must be >= 1, got {Concurrency}");
+        if (!PythonPath.StartsWith("/usr/", StringComparison.Ordinal))
+            throw new ArgumentException($"sandbox pythonPath must be under /usr (only /usr is visible inside the sandbox), got '{PythonPath}'");
+        if (FirstUid < 1000) throw new ArgumentException($"sandbox firstUid must be >= 1000, got {FirstUid}");
+        return this;
+    }
+}
