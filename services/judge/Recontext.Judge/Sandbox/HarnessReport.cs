@@ -3,6 +3,7 @@ namespace Recontext.Judge.Sandbox;
 /// <summary>Turns the harness's nonce-tagged report lines and the process outcome into a <see cref="SandboxRun"/>.</summary>
 static class HarnessReport
 {
+    const int SigKill = 9;
     const int SigXcpu = 24;
 
     public static SandboxRun Interpret(ProcessLauncher.Outcome outcome, string nonce, int testCount, SandboxLimits limits)
@@ -29,7 +30,9 @@ static class HarnessReport
 
         var stderr = outcome.Stderr.Length > 4000 ? outcome.Stderr[..4000] + "..." : outcome.Stderr;
         SandboxRun Run(SandboxOutcome o, string detail) => new(o, passed, kinds, detail, stderr, outcome.DurationMs);
-        bool cpuLimit = outcome.ExitCode is 128 + SigXcpu or -SigXcpu or SigXcpu + 256;
+        // The CPU limit kills with SIGKILL (the program is pid 1 and ignores SIGXCPU). CPU time trails wall time
+        // for single-threaded Python, so a SIGKILL after at least half the CPU budget is the limit, not a crash.
+        bool cpuLimit = outcome.ExitCode == 128 + SigXcpu || (outcome.ExitCode == 128 + SigKill && outcome.DurationMs >= limits.CpuSeconds * 500);
 
         if (outcome.OutputLimited) return Run(SandboxOutcome.OutputLimit, $"output over {limits.MaxOutputBytes} bytes");
         if (outcome.TimedOut) return Run(SandboxOutcome.Timeout, $"wall-clock limit {limits.WallTime.TotalSeconds:0.#} s");

@@ -48,10 +48,18 @@ static class ProcessLauncher
         return new Outcome(process.ExitCode, Text(stdout), Text(stderr), timedOut, limited.IsCancellationRequested, watch.Elapsed.TotalMilliseconds);
     }
 
+    /// <summary>
+    /// Kills the sandbox from the inside out: SIGKILL to bubblewrap's children (the pid namespace's init, whose
+    /// death makes the kernel kill everything in the namespace), so that bubblewrap itself sees its child end,
+    /// reaps it and exits. Killing bubblewrap first would orphan that init to the host's pid 1, where it lingers as a
+    /// zombie that still counts against the slot's process limit. Falls back to killing the whole tree.
+    /// </summary>
     static void KillTree(Process process)
     {
         try
         {
+            foreach (var child in SandboxProcesses.ChildrenOf(process.Id)) SandboxProcesses.Kill(child);
+            if (process.WaitForExit(TimeSpan.FromSeconds(2))) return;
             process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)

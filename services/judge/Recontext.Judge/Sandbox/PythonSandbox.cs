@@ -20,6 +20,11 @@ public sealed class PythonSandbox : IDisposable
     readonly bool asRoot;
     readonly BlockingCollection<Action<int>> queue = new();
     readonly Thread[] workers;
+    readonly int firstSlotUid;
+
+    // Sandboxes in one process (and processes on one machine) must never share a slot uid: RLIMIT_NPROC counts
+    // per uid, so a fork bomb in one sandbox would otherwise starve another's runs.
+    static int instances;
 
     public SandboxOptions Options => options;
 
@@ -33,6 +38,8 @@ public sealed class PythonSandbox : IDisposable
         foreach (var tool in new[] { "prlimit", "setpriv" })
             if (FindOnPath(tool) is null) throw new SandboxUnavailableException($"'{tool}' (util-linux) is not installed");
         asRoot = Environment.UserName == "root";
+        int block = Interlocked.Increment(ref instances) - 1;
+        firstSlotUid = this.options.FirstUid + (Environment.ProcessId % 4096) * 256 + block * this.options.Concurrency % 256;
 
         var dir = Directory.CreateTempSubdirectory("recontext-harness-").FullName;
         harnessPath = Path.Combine(dir, "harness.py");
@@ -75,7 +82,12 @@ public sealed class PythonSandbox : IDisposable
 
     const string HarnessPathInside = "/sandbox/harness.py";
 
-    /// <summary>prlimit → setpriv (root only) → bwrap → python3 -I -S ARGS.</summary>
+    /// <summary>
+    /// prlimit → setpriv (root only) → bwrap → python3 -I -S ARGS. Python runs as pid 1 of its namespace
+    /// (--as-pid-1): with bubblewrap's own reaper as pid 1, the outer bwrap exits without reaping it and every run
+    /// leaves a zombie that the host's init reaps only seconds later, counting against the slot's process limit
+    /// meanwhile. As pid 1, Python ignores SIGXCPU, so the CPU limit is a hard one (SIGKILL, exit status 137).
+    /// </summary>
     List<string> Command(int slot, IReadOnlyList<string> pythonArgs)
     {
         var limits = options.Limits;
@@ -86,12 +98,12 @@ public sealed class PythonSandbox : IDisposable
         };
         if (asRoot)
         {
-            int uid = options.FirstUid + slot;
+            int uid = firstSlotUid + slot;
             command.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--"]);
         }
         command.AddRange(
         [
-            bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+            bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
             "--uid", "65534", "--gid", "65534",
             "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
@@ -111,7 +123,7 @@ public sealed class PythonSandbox : IDisposable
     int ProcessLimit(int slot) => asRoot ? options.Limits.MaxProcesses : SandboxProcesses.CountOfCurrentUser() + options.Limits.MaxProcesses;
 
     /// <summary>uids the worker slots run as (empty when not root).</summary>
-    public IReadOnlyList<int> SlotUids => asRoot ? Enumerable.Range(options.FirstUid, options.Concurrency).ToArray() : [];
+    public IReadOnlyList<int> SlotUids => asRoot ? Enumerable.Range(firstSlotUid, options.Concurrency).ToArray() : [];
 
     Task<T> Enqueue<T>(Func<int, T> work, CancellationToken cancellation)
     {
@@ -138,7 +150,29 @@ public sealed class PythonSandbox : IDisposable
 
     void Work(int slot)
     {
-        foreach (var job in queue.GetConsumingEnumerable()) job(slot);
+        foreach (var job in queue.GetConsumingEnumerable())
+        {
+            job(slot);
+            ClearSlot(slot);
+        }
+    }
+
+    /// <summary>
+    /// The kernel tears a pid namespace down asynchronously: right after a fork bomb, the slot's uid may still own
+    /// processes that count against its RLIMIT_NPROC and would make the next run fail to start. Wait for them to go
+    /// (killing any stragglers) so that every run starts from an empty slot.
+    /// </summary>
+    void ClearSlot(int slot)
+    {
+        if (!asRoot) return;
+        var uid = new[] { firstSlotUid + slot };
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        IReadOnlyList<int> left;
+        while ((left = SandboxProcesses.OwnedBy(uid, includeZombies: true)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            foreach (var pid in left) SandboxProcesses.Kill(pid);
+            Thread.Sleep(5);
+        }
     }
 
     void SelfCheck()

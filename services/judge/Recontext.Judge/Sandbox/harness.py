@@ -19,6 +19,7 @@ def main():
 
     channel = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)   # the program's stdout now goes to stderr
+    sys.stdout.reconfigure(line_buffering=True)
 
     def emit(line):
         # Forked children of the program inherit this function: only the harness itself may report.
@@ -30,7 +31,7 @@ def main():
         compiled = compile(code, "solution.py", "exec")
     except BaseException as e:   # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
         emit("compile " + type(e).__name__)
-        os._exit(0)
+        finish()
 
     for index, test in enumerate(tests):
         try:
@@ -41,7 +42,17 @@ def main():
         except BaseException as e:   # AssertionError, SystemExit, anything else: the test fails
             emit("%d fail %s" % (index, kind(e)))
     emit("done")
-    os._exit(0)   # skip atexit handlers the program may have registered
+    finish()
+
+
+def finish():
+    # os._exit skips atexit handlers the program may have registered; flush its buffered output first.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(0)
 
 
 def kind(error):

@@ -17,7 +17,11 @@ public abstract record ToyExpression
 
     public sealed record Negate(ToyExpression Operand) : ToyExpression
     {
-        public override long Evaluate(long x) => Checked(() => -Operand.Evaluate(x));
+        public override long Evaluate(long x)
+        {
+            long value = Operand.Evaluate(x);
+            return Checked(() => checked(-value));
+        }
     }
 
     public sealed record Binary(char Operator, ToyExpression Left, ToyExpression Right) : ToyExpression
@@ -27,9 +31,9 @@ public abstract record ToyExpression
             long a = Left.Evaluate(x), b = Right.Evaluate(x);
             return Operator switch
             {
-                '+' => Checked(() => a + b),
-                '-' => Checked(() => a - b),
-                '*' => Checked(() => a * b),
+                '+' => Checked(() => checked(a + b)),
+                '-' => Checked(() => checked(a - b)),
+                '*' => Checked(() => checked(a * b)),
                 '%' => FlooredModulo(a, b),
                 _ => throw new ToyProgramException($"unknown operator '{Operator}'"),
             };
@@ -52,11 +56,12 @@ public abstract record ToyExpression
         return r != 0 && (r < 0) != (b < 0) ? r + b : r;
     }
 
+    /// <summary>Runs a <c>checked(...)</c> operation and reports overflow in the toy language's terms.</summary>
     static long Checked(Func<long> operation)
     {
         try
         {
-            return checked(operation());
+            return operation();
         }
         catch (OverflowException)
         {

@@ -20,7 +20,7 @@ public sealed class ToyExpressionParser
         var parser = new ToyExpressionParser(text);
         var expression = parser.Expression();
         parser.SkipSpaces();
-        if (parser.position != text.Length) throw parser.Error("unexpected text");
+        if (parser.position != text.Length) throw parser.Error($"unexpected '{text[parser.position]}'");
         return expression;
     }
 

@@ -52,7 +52,9 @@ public sealed class ToyTaskGenerator(ToyCodeOptions options)
             VisibleTests = visible,
             WrongTestIndex = wrongIndex,
             CorrectedWrongTest = corrected,
-            CorrectTests = (wrongIndex is int wi ? visible.Where((_, i) => i != wi).Concat(hidden) : visible.Concat(hidden)).ToArray(),
+            // Ground truth holds the correct version of every visible test plus the hidden ones, so special-casing
+            // the wrong test costs ground truth (as in the paper, where a hack fails the first correct test).
+            CorrectTests = tests,
         };
     }
 
