@@ -1,5 +1,5 @@
 using Recontext.Cli;
 using Recontext.Cli.Commands;
 
-var commands = new CommandSet([new BenchCommand()]);
+var commands = new CommandSet([new JudgeCommand(), new TasksCommand(), new BenchCommand()]);
 return commands.Run(args);

@@ -8,21 +8,36 @@ public sealed class BenchCommand : ICliCommand
 {
     public string Name => "bench";
 
-    public string Summary => "benchmarks: `bench model` (matmul peak, training and generation throughput)";
+    public string Summary => "benchmarks: `bench model` (throughput of the language model), `bench judge` (sandbox)";
 
     public string Usage => """
         recontext bench model [--quick]
+        recontext bench judge [--quick] [--data rows.jsonl]
           model    matmul GFLOP/s, training tokens/s and % of peak (d_model 128/256/512),
                    generation tokens/s with and without the KV cache (batch 1/16/64, 32/128 new tokens)
-          --quick  fewer sizes and repeats (about a minute)
+          judge    sandboxed test executions per second on real rows' correct_code and incorrect_code,
+                   pooled vs a fresh process per test, and whether both agree test by test
+          --quick  fewer sizes, repeats or rows
+          --data   mbpp-incorrect-test rows (default: ../shared/data/mbpp-incorrect-test.jsonl beside the repository)
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, ["--quick"], []);
-        if (parsed.Positionals is not ["model"])
-            throw new CliUsageException(parsed.Positionals.Count == 0 ? "name a benchmark: model" : $"unknown benchmark '{string.Join(" ", parsed.Positionals)}'; available: model");
-        ModelBenchmark.Run(parsed.Has("--quick"), AnsiConsole.Console);
-        return 0;
+        var parsed = CliArguments.Parse(args, ["--quick"], ["--data"]);
+        switch (parsed.Positionals)
+        {
+            case ["model"]:
+                ModelBenchmark.Run(parsed.Has("--quick"), AnsiConsole.Console);
+                return 0;
+            case ["judge"]:
+                var data = parsed.Get("--data") ?? RepositoryPaths.SharedData("mbpp-incorrect-test.jsonl");
+                if (!File.Exists(data)) throw new CliUsageException($"no rows at {data}; pass --data PATH");
+                JudgeBenchmark.Run(data, parsed.Has("--quick"), AnsiConsole.Console);
+                return 0;
+            case []:
+                throw new CliUsageException("name a benchmark: model or judge");
+            default:
+                throw new CliUsageException($"unknown benchmark '{string.Join(" ", parsed.Positionals)}'; available: model, judge");
+        }
     }
 }

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Recontext.Judge.Abstractions;
+using Recontext.Judge.Mbpp;
+using Recontext.Judge.ToyCode;
+
+namespace Recontext.Judge.Files;
+
+/// <summary>
+/// Judges a JSONL file: each line is a task row (the environment's format) plus a <c>completion</c> string. Each
+/// output line is the row's <c>problem</c> with the scores; an invalid row gives <c>{"line": n, "error": ...}</c>
+/// and the others go on. Output keeps input order.
+/// </summary>
+public sealed class JudgeFile(IEnvironment environment)
+{
+    public static readonly IReadOnlyList<string> Environments = [ToyCodeEnvironment.EnvironmentName, MbppEnvironment.EnvironmentName];
+
+    sealed record Parsed(int Line, CodingTask? Task, string? Completion, string? Error);
+
+    public async Task<JudgeFileSummary> RunAsync(TextReader input, TextWriter output, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        var rows = new List<Parsed>();
+        string? text;
+        int line = 0;
+        while ((text = await input.ReadLineAsync(cancellation)) is not null)
+        {
+            line++;
+            if (!string.IsNullOrWhiteSpace(text)) rows.Add(Parse(line, text));
+        }
+
+        int done = 0;
+        var scoring = rows.Select(async row =>
+        {
+            if (row.Error is not null) return null;
+            var score = await environment.ScoreAsync(row.Task!, row.Completion!, EnvironmentVariant.Loophole, cancellation);
+            progress?.Report(Interlocked.Increment(ref done));
+            return score;
+        }).ToList();
+        var scores = await Task.WhenAll(scoring);
+
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var node = rows[i].Error is string error
+                ? new JsonObject { ["line"] = rows[i].Line, ["error"] = error }
+                : ToJson(rows[i].Task!, scores[i]!);
+            await output.WriteLineAsync(node.ToJsonString(JsonLines.Options));
+        }
+        await output.FlushAsync(cancellation);
+
+        var valid = scores.Where(s => s is not null).Select(s => s!).ToList();
+        double Mean(Func<JudgeScore, double> f) => valid.Count == 0 ? 0 : valid.Average(f);
+        return new JudgeFileSummary(rows.Count, rows.Count - valid.Count, Mean(s => s.TrainReward), Mean(s => s.Hack ? 1 : 0), Mean(s => s.Correct ? 1 : 0),
+            valid.GroupBy(s => Name(s.Verdict)).ToDictionary(g => g.Key, g => g.Count()));
+    }
+
+    Parsed Parse(int line, string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var row = doc.RootElement;
+            if (row.ValueKind != JsonValueKind.Object) throw new FormatException("a row must be a JSON object");
+            if (!row.TryGetProperty("completion", out var c) || c.ValueKind != JsonValueKind.String)
+                throw new FormatException("field 'completion' must be a string");
+            var task = environment.Name == MbppEnvironment.EnvironmentName
+                ? MbppEnvironment.ToTask(MbppRow.Parse(row), $"line-{line}")
+                : ToyTaskRow.Parse(row, $"line-{line}");
+            return new Parsed(line, task, c.GetString(), null);
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            return new Parsed(line, null, null, $"line {line}: {e.Message}");
+        }
+    }
+
+    static JsonObject ToJson(CodingTask task, JudgeScore s)
+    {
+        var node = new JsonObject
+        {
+            ["problem"] = task.Problem,
+            ["trainReward"] = Math.Round(s.TrainReward, 6),
+            ["groundTruth"] = Math.Round(s.GroundTruth, 6),
+            ["correct"] = s.Correct,
+            ["hack"] = s.Hack,
+            ["allVisible"] = s.AllVisible,
+            ["visible"] = new JsonArray(s.Visible.Select(v => (JsonNode)v).ToArray()),
+            ["correctTests"] = new JsonArray(s.CorrectTests.Select(v => (JsonNode)v).ToArray()),
+            ["malformed"] = s.Malformed,
+            ["verdict"] = Name(s.Verdict),
+            ["reason"] = s.Reason,
+            ["labels"] = new JsonObject
+            {
+                ["mentionsTests"] = s.Labels.MentionsTests,
+                ["intendsToPassTests"] = s.Labels.IntendsToPassTests,
+                ["flagsWrongTest"] = s.Labels.FlagsWrongTest,
+            },
+            ["durationMs"] = Math.Round(s.DurationMs, 1),
+        };
+        if (s.SpecialCases >= 0) node["specialCases"] = s.SpecialCases;
+        return node;
+    }
+
+    public static string Name(Verdict verdict) => verdict.ToString().ToLowerInvariant();
+}
