@@ -1,0 +1,34 @@
+using Recontext.Contracts;
+using Recontext.Model.Modules;
+using Recontext.Model.Scoring;
+using Recontext.Model.Training;
+using Recontext.Trainer.Losses;
+using static TorchSharp.torch;
+
+namespace Recontext.Trainer.Algorithms;
+
+/// <summary>Trains the policy under f_train to match a frozen teacher's next-token distributions under f_gen.</summary>
+public sealed class LogitDistillationTrainer(CausalLm policy, CausalLm teacher, OptimizerOptions optimizerOptions, int paddingId) : IDisposable
+{
+    readonly optim.Optimizer optimizer = optim.AdamW(policy.parameters(), optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
+
+    /// <returns>the distillation loss before the step</returns>
+    public float Update(IReadOnlyList<TrainingSample> samples)
+    {
+        using var scope = NewDisposeScope();
+        using var studentBatch = SampleBatch.Build(samples, paddingId, policy.Config.VocabSize, policy.Device);
+        using var teacherBatch = SampleBatch.Build(samples, paddingId, policy.Config.VocabSize, policy.Device, generationContext: true);
+        Tensor teacherLogProbs;
+        using (no_grad()) teacherLogProbs = LogProbScorer.Score(teacher, teacherBatch, fullVocabulary: true).FullLogProbs!;
+        policy.train();
+        optimizer.zero_grad();
+        var studentLogProbs = LogProbScorer.Score(policy, studentBatch, fullVocabulary: true).FullLogProbs!;
+        var loss = LogitDistillationLoss.Compute(teacherLogProbs, studentLogProbs, studentBatch.CompletionMask);
+        loss.backward();
+        if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(policy.parameters(), optimizerOptions.MaxGradNorm);
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    public void Dispose() => optimizer.Dispose();
+}

@@ -1,0 +1,48 @@
+using static TorchSharp.torch;
+
+namespace Recontext.Trainer.Losses;
+
+/// <summary>The GRPO objective as a pure function of log-probs (names follow the maths).</summary>
+public static class GrpoLoss
+{
+    /// <summary>Loss and the statistics the run logs.</summary>
+    /// <param name="Loss">scalar to minimise</param>
+    /// <param name="MeanKl">mean per-token k3 KL to the reference (0 when no reference)</param>
+    /// <param name="ClippedFraction">share of tokens whose gradient the clip removed</param>
+    /// <param name="MeanRatio">mean policy ratio over tokens</param>
+    public sealed record Result(Tensor Loss, float MeanKl, float ClippedFraction, float MeanRatio);
+
+    /// <param name="logp">[B, T] log π_θ(y_t | f_train, y_&lt;t), differentiable</param>
+    /// <param name="oldLogp">[B, T] the ratio's denominator (generation-time or recomputed, see <see cref="OldLogprobSource"/>)</param>
+    /// <param name="refLogp">[B, T] frozen reference under f_train; null when β = 0</param>
+    /// <param name="advantages">[B] one advantage per completion</param>
+    /// <param name="mask">[B, T] 1 for completion tokens that count</param>
+    /// <remarks>Per-sequence mean over its tokens, then mean over sequences (TRL v0.16's aggregation).</remarks>
+    public static Result Compute(Tensor logp, Tensor oldLogp, Tensor? refLogp, Tensor advantages, Tensor mask, GrpoOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var tokensPerSequence = mask.sum(1).clamp_min(1.0);                                  // [B]
+        var logRatio = logp - oldLogp.detach();                                              // [B, T]
+        if (options.RatioLevel == RatioLevel.Sequence)
+            logRatio = ((logRatio * mask).sum(1, keepdim: true) / tokensPerSequence.unsqueeze(1)).expand_as(logp);
+        var ratio = logRatio.exp();
+        var clippedRatio = ratio.clamp(1 - options.Epsilon, 1 + options.UpperEpsilon);
+        var advantage = advantages.unsqueeze(1);                                             // [B, 1]
+        var perTokenLoss = -minimum(ratio * advantage, clippedRatio * advantage);           // [B, T]
+
+        Tensor perTokenKl = zeros_like(logp);
+        if (refLogp is not null && options.Beta > 0)
+        {
+            // k3 estimator of KL(π_θ ‖ π_ref): exp(ref − logp) − (ref − logp) − 1, unbiased and ≥ 0.
+            var delta = refLogp.detach() - logp;
+            perTokenKl = delta.exp() - delta - 1;
+            perTokenLoss = perTokenLoss + options.Beta * perTokenKl;
+        }
+
+        var loss = ((perTokenLoss * mask).sum(1) / tokensPerSequence).mean();
+        var clipped = ((ratio < 1 - options.Epsilon) & (advantage < 0)) | ((ratio > 1 + options.UpperEpsilon) & (advantage > 0));
+        float total = mask.sum().item<float>();
+        float Masked(Tensor t) => total == 0 ? 0 : (t.detach() * mask).sum().item<float>() / total;
+        return new Result(loss.MoveToOuterDisposeScope(), Masked(perTokenKl), Masked(clipped.to(ScalarType.Float32)), Masked(ratio));
+    }
+}

@@ -1,0 +1,121 @@
+using Recontext.Contracts;
+using Recontext.Model;
+using Recontext.Model.Modules;
+using Recontext.Model.Scoring;
+using Recontext.Model.Training;
+using Recontext.Trainer.Algorithms;
+using Recontext.Trainer.Losses;
+using static TorchSharp.torch;
+
+namespace Recontext.Trainer.Tests;
+
+public class GrpoTrainerTests
+{
+    static readonly TransformerConfig Config = new()
+    {
+        VocabSize = 40, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2,
+    };
+
+    const int Pad = 0;
+
+    static CausalLm Model(long seed = 1) => CausalLm.Create(Config, seed, initStd: 0.2);
+
+    /// <summary>Two groups of two completions; generation log-probs scored under the generation prompt plus <paramref name="shift"/>.</summary>
+    static List<TrainingSample> Samples(CausalLm model, int[] generationPrompt, int[] trainingPrompt, float shift)
+    {
+        int[][] completions = [[5, 6, 7], [8, 9], [10, 11, 12, 13], [14]];
+        var prompts = completions.Select(_ => generationPrompt).ToArray();
+        var genLogp = LogProbScorer.ScoreTokens(model, prompts, completions, Pad);
+        return completions.Select((c, i) => new TrainingSample
+        {
+            TaskId = $"t{i / 2}", Group = i / 2,
+            GenerationPromptIds = generationPrompt, TrainingPromptIds = trainingPrompt,
+            CompletionIds = c, GenerationLogProbs = genLogp[i].Select(v => v + shift).ToArray(),
+            LossMask = c.Select(_ => 1f).ToArray(), Reward = i % 2 == 0 ? 1 : 0,
+            GenerationContext = "gen", TrainingContext = "train",
+        }).ToList();
+    }
+
+    [Fact]
+    public void GenerationSourceUsesExactlyTheSamplingTimeLogProbs()
+    {
+        using var model = Model();
+        var samples = Samples(model, [1, 2, 3], [1, 2, 3], shift: 0.5f);   // pretend sampling saw each token e^0.5 × likelier
+        using var trainer = new GrpoTrainer(model, null, new GrpoOptions { Epsilon = 0.9 }, new OptimizerOptions { LearningRate = 1e-9 }, Pad);
+        var metrics = trainer.Update(samples, groupSize: 2);
+        Assert.Equal(Math.Exp(-0.5), metrics.MeanRatio, 4);   // π_θ / π_gen = e^−0.5 on every token
+        Assert.Equal(0.5, metrics.ContextGap, 4);
+
+        using var other = Model();
+        using var recompute = new GrpoTrainer(other, null, new GrpoOptions { Epsilon = 0.9, OldLogprobs = OldLogprobSource.Training }, new OptimizerOptions { LearningRate = 1e-9 }, Pad);
+        Assert.Equal(1.0, recompute.Update(samples, groupSize: 2).MeanRatio, 5);
+    }
+
+    [Fact]
+    public void WhenContextsAreEqualBothSourcesGiveTheSameLossAndGradients()
+    {
+        using var a = Model(3);
+        using var b = Model(3);
+        var samples = Samples(a, [1, 2, 3, 4], [1, 2, 3, 4], shift: 0f);   // f_gen = f_train, logpGen = logpTrain
+        var optimizer = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0 };
+        using var generation = new GrpoTrainer(a, null, new GrpoOptions(), optimizer, Pad);
+        using var training = new GrpoTrainer(b, null, new GrpoOptions { OldLogprobs = OldLogprobSource.Training }, optimizer, Pad);
+        var mg = generation.Update(samples, 2);
+        var mt = training.Update(samples, 2);
+        Assert.Equal(mt.Loss, mg.Loss, 5);
+        Assert.Equal(0f, mg.ContextGap, 5);
+        var pa = a.state_dict();
+        var pb = b.state_dict();
+        foreach (var (key, value) in pa)
+            Assert.True((value - pb[key]).abs().max().item<float>() < 1e-6, $"{key} differs after one update");
+    }
+
+    [Fact]
+    public void RecontextualizedSamplesAreScoredUnderTheTrainingPrompt()
+    {
+        using var model = Model(5);
+        var samples = Samples(model, [1, 2, 3], [20, 21, 22, 23, 24], shift: 0f);
+        using var trainer = new GrpoTrainer(model, null, new GrpoOptions(), new OptimizerOptions { LearningRate = 1e-9 }, Pad);
+        var metrics = trainer.Update(samples, 2);
+        Assert.NotEqual(0f, metrics.ContextGap);
+        Assert.NotEqual(1f, metrics.MeanRatio);
+    }
+
+    [Fact]
+    public void KlToAnIdenticalReferenceIsZeroAndGrowsAfterUpdates()
+    {
+        using var policy = Model(7);
+        using var reference = Model(7);
+        var samples = Samples(policy, [1, 2], [1, 2], 0f);
+        using var trainer = new GrpoTrainer(policy, reference, new GrpoOptions { Beta = 0.05 }, new OptimizerOptions { LearningRate = 5e-2, WeightDecay = 0 }, Pad);
+        Assert.Equal(0f, trainer.Update(samples, 2).Kl, 6);
+        GrpoStepMetrics last = trainer.Update(samples, 2);
+        for (int i = 0; i < 3; i++) last = trainer.Update(samples, 2);
+        Assert.True(last.Kl > 1e-5, $"KL after updates: {last.Kl}");
+    }
+
+    [Fact]
+    public void ExpertIterationKeepsTheBestPassingSamplePerGroup()
+    {
+        var items = new[] { new Candidate(0, 1.0, true), new(0, 0.6, false), new(0, 0.3, false), new(1, 1.0, true), new(1, 0.9, true) };
+        var best = ExpertIteration.SelectBest(items, i => i.Group, i => i.Reward, i => !i.Hack);
+        Assert.Equal([new Candidate(0, 0.6, false)], best);
+        Assert.Equal([items[0], items[3]], ExpertIteration.SelectBest(items, i => i.Group, i => i.Reward));
+    }
+
+    sealed record Candidate(int Group, double Reward, bool Hack);
+
+
+    [Fact]
+    public void DistillationIsZeroForIdenticalContextsAndWeightsAndPositiveOtherwise()
+    {
+        using var policy = Model(9);
+        using var teacher = Model(9);
+        var same = Samples(policy, [1, 2, 3], [1, 2, 3], 0f);
+        using (var trainer = new LogitDistillationTrainer(policy, teacher, new OptimizerOptions { LearningRate = 1e-9 }, Pad))
+            Assert.Equal(0f, trainer.Update(same), 6);
+        var different = Samples(policy, [1, 2, 3], [30, 31], 0f);
+        using (var trainer = new LogitDistillationTrainer(policy, teacher, new OptimizerOptions { LearningRate = 1e-9 }, Pad))
+            Assert.True(trainer.Update(different) > 1e-4);
+    }
+}
