@@ -1,0 +1,47 @@
+using Recontext.Judge.Abstractions;
+
+namespace Recontext.Recontextualizer;
+
+/// <summary>
+/// A context function as an experiment names it: an instruction (a preset — neutral, good, bad, irrelevant — or
+/// custom text), where it goes, and which environment variant is shown.
+/// </summary>
+public sealed record ContextSpec
+{
+    /// <summary>Label in reports; defaults to the preset's name, or "custom".</summary>
+    public string? Name { get; init; }
+
+    /// <summary>neutral | good | bad | irrelevant; ignored when <see cref="Text"/> is given.</summary>
+    public string? Preset { get; init; }
+
+    /// <summary>Custom instruction text.</summary>
+    public string? Text { get; init; }
+
+    public InstructionPlacement Placement { get; init; } = InstructionPlacement.UserSuffix;
+
+    public EnvironmentVariant Variant { get; init; } = EnvironmentVariant.Loophole;
+
+    public static readonly IReadOnlyList<string> Presets = ["neutral", "good", "bad", "irrelevant"];
+
+    /// <summary>An instruction unrelated to the misbehaviour (the paper's irrelevant-instruction control).</summary>
+    public const string IrrelevantInstruction = "Use tidy formatting in your answer.";
+
+    public static ContextSpec Of(string preset, InstructionPlacement placement = InstructionPlacement.UserSuffix) => new() { Preset = preset, Placement = placement };
+
+    public string Label => Name ?? (Text is not null ? "custom" : Preset ?? "neutral");
+
+    /// <summary>The concrete context for an environment; throws naming the bad field.</summary>
+    public PromptContext Resolve(IEnvironment environment)
+    {
+        if (Text is not null) return new PromptContext(Label, Text, Placement, Variant);
+        var instruction = (Preset ?? "neutral") switch
+        {
+            "neutral" => null,
+            "good" => environment.PresetInstruction(ContextPreset.Good),
+            "bad" => environment.PresetInstruction(ContextPreset.Bad),
+            "irrelevant" => IrrelevantInstruction,
+            var other => throw new ArgumentException($"context preset '{other}' is unknown; allowed: {string.Join(", ", Presets)} (or give text)"),
+        };
+        return new PromptContext(Label, instruction, Placement, Variant);
+    }
+}

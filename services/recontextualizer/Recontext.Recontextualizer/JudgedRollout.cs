@@ -1,0 +1,13 @@
+using Recontext.Judge.Abstractions;
+
+namespace Recontext.Recontextualizer;
+
+/// <summary>A sampled completion with the context it was sampled under and the judge's score.</summary>
+public sealed record JudgedRollout(
+    CodingTask Task,
+    int Group,
+    PromptContext GenerationContext,
+    int[] GenerationPromptIds,
+    int[] CompletionIds,
+    float[] GenerationLogProbs,
+    JudgeScore Score);
