@@ -45,6 +45,10 @@ public sealed class CliArguments
     public bool Has(string flag) => flags.Contains(flag);
 
     public string? Get(string option) => options.GetValueOrDefault(option);
+
+    /// <summary>Parses a positive integer option value, naming the option when it is not one.</summary>
+    public static int PositiveInt(string text, string option) =>
+        int.TryParse(text, out var value) && value > 0 ? value : throw new CliUsageException($"{option} must be a positive integer, got '{text}'");
 }
 
 /// <summary>Wrong command-line use: printed with the command's usage, exit code 2.</summary>

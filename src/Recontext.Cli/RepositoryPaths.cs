@@ -11,6 +11,11 @@ public static class RepositoryPaths
         return null;
     }
 
+    /// <summary>Where cached artefacts (the organism's base models) live: .cache/ in the repository, else ~/.cache/recontext.</summary>
+    public static string Cache(string name) => Root() is string root
+        ? Path.Combine(root, ".cache", name)
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "recontext", name);
+
     /// <summary>A file of the development data kept beside the repository (../shared/data/NAME).</summary>
     public static string SharedData(string name) =>
         Path.GetFullPath(Path.Combine(Root() ?? Directory.GetCurrentDirectory(), "..", "shared", "data", name));

@@ -18,6 +18,12 @@ public sealed class SupervisedTrainer : IDisposable
         optimizer = optim.AdamW(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
     }
 
+    /// <summary>Vocabulary size of the trained model (for building batches).</summary>
+    public int ModelVocab => model.Config.VocabSize;
+
+    /// <summary>Device of the trained model.</summary>
+    public Device Device => model.Device;
+
     /// <summary>One optimizer step on a batch; returns the loss before the step.</summary>
     public float Step(SequenceBatch batch)
     {

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Recontext.Organism;
+using Recontext.Runs.Demo;
+using Spectre.Console;
+
+namespace Recontext.Cli.Commands;
+
+/// <summary>`recontext demo`: the paper's experiment on the organism, every variant × seeds, one table.</summary>
+public sealed class DemoCommand : ICliCommand
+{
+    public string Name => "demo";
+
+    public string Summary => "rerun the paper's experiment on the toy organism: GRPO variants x seeds, table, demo.csv, plots";
+
+    public string Usage => """
+        recontext demo [--quick] [--seeds N] [--first-seed S] [--out DIR]
+          from the toy base model (pre-trained once, then cached): GRPO runs for neutral->neutral (standard),
+          neutral->bad, good->neutral, good->bad, bad->bad (inoculation), neutral->neutral+kl (strong KL),
+          good->bad/recompute (old log-probs under f_train) and neutral->irrelevant (control), plus the base
+          --quick       smaller base, fewer steps and tasks (a smoke run, minutes)
+          --seeds       seeds per variant (default 3)
+          --first-seed  first seed (default 1)
+          --out         results folder (default runs/demo-<time>)
+        writes DIR/demo.csv (variant, eval_context, hack/correct rates mean and SE, train reward, seeds),
+        DIR/runs/<variant>/seed-<s>/ (metrics.csv, evaluations.csv) and prints the table.
+        """;
+
+    public int Run(IReadOnlyList<string> args)
+    {
+        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--out"]);
+        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
+        bool quick = parsed.Has("--quick");
+        var options = new DemoOptions
+        {
+            Quick = quick,
+            Seeds = parsed.Get("--seeds") is string s ? CliArguments.PositiveInt(s, "--seeds") : 3,
+            FirstSeed = parsed.Get("--first-seed") is string f ? long.TryParse(f, out var v) ? v : throw new CliUsageException($"--first-seed must be an integer, got '{f}'") : 1,
+            OutputDirectory = parsed.Get("--out") ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}"),
+        };
+        var console = AnsiConsole.Console;
+        var watch = Stopwatch.StartNew();
+        var baseModel = quick ? BaseModelOptions.Quick : new BaseModelOptions();
+        var baseDirectory = PretrainToyCommand.Train(baseModel, RepositoryPaths.Cache("organism"), console);
+
+        var runner = new DemoRunner(options, baseDirectory, baseModel);
+        var (rows, _) = RunWithProgress(runner, options, console);
+        DemoReport.Print(rows, runner.Variants, options, console);
+        console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {Path.GetFullPath(options.OutputDirectory)}");
+        return 0;
+    }
+
+    static (IReadOnlyList<DemoRow>, IReadOnlyList<Runs.RunResult>) RunWithProgress(DemoRunner runner, DemoOptions options, IAnsiConsole console)
+    {
+        (IReadOnlyList<DemoRow>, IReadOnlyList<Runs.RunResult>) result = default;
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn()).Start(ctx =>
+        {
+            int runs = runner.Variants.Count * options.Seeds;
+            var bar = ctx.AddTask("demo", maxValue: runs);
+            result = runner.RunAsync(new Progress<DemoRunner.Progress>(p =>
+            {
+                double within = p.Step is { Steps: > 0 } step ? (double)Math.Max(0, step.Step - 1) / step.Steps : 0;
+                bar.Value = p.RunIndex + within;
+                bar.Description = $"{p.Variant} seed {p.Seed} ({p.RunIndex + 1}/{runs})" + (p.Step is { } st ? $" step {st.Step}/{st.Steps} {st.Phase}" : "");
+            })).GetAwaiter().GetResult();
+            bar.Value = runs;
+        });
+        return result;
+    }
+}

@@ -1,0 +1,86 @@
+using Recontext.Judge.Abstractions;
+using Recontext.Judge.ToyCode;
+using Recontext.Model.Checkpoints;
+using Recontext.Model.Generation;
+using Recontext.Model.Tokenization;
+using Recontext.Organism;
+using Recontext.Recontextualizer;
+using Recontext.Runs.Evaluation;
+using Spectre.Console;
+
+namespace Recontext.Cli.Commands;
+
+/// <summary>`recontext pretrain-toy`: trains (or finds cached) the organism's base model and reports its rates per context.</summary>
+public sealed class PretrainToyCommand : ICliCommand
+{
+    public string Name => "pretrain-toy";
+
+    public string Summary => "pre-train the toy organism's base model on the story corpus (cached) and report its rates per context";
+
+    public string Usage => """
+        recontext pretrain-toy [--quick] [--steps N] [--eval-tasks N] [--cache DIR]
+          --quick       the quick base (smaller, shorter training) used by `demo --quick`
+          --steps       SFT steps (default 500; quick 250)
+          --eval-tasks  held-out tasks sampled per context for the report (default 200)
+          --cache       cache folder (default .cache/organism in the repository)
+        The base is cached by a hash of the story knobs, size, steps and seed; a second call reuses it.
+        """;
+
+    public int Run(IReadOnlyList<string> args)
+    {
+        var parsed = CliArguments.Parse(args, ["--quick"], ["--steps", "--eval-tasks", "--cache"]);
+        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
+        var options = parsed.Has("--quick") ? BaseModelOptions.Quick : new BaseModelOptions();
+        if (parsed.Get("--steps") is string s) options = options with { Steps = CliArguments.PositiveInt(s, "--steps") };
+        int evalTasks = parsed.Get("--eval-tasks") is string e ? CliArguments.PositiveInt(e, "--eval-tasks") : 200;
+        var cache = parsed.Get("--cache") ?? RepositoryPaths.Cache("organism");
+
+        var directory = Train(options, cache, AnsiConsole.Console);
+        Report(options, directory, evalTasks, AnsiConsole.Console).GetAwaiter().GetResult();
+        return 0;
+    }
+
+    /// <summary>Trains or loads the base with a progress bar; shared with `demo`.</summary>
+    public static string Train(BaseModelOptions options, string cache, IAnsiConsole console)
+    {
+        var existing = Path.Combine(cache, $"base-{options.Key}");
+        if (File.Exists(Path.Combine(existing, Checkpoint.WeightsFile)))
+        {
+            console.MarkupLine($"base model: cached at [grey]{existing}[/]");
+            return existing;
+        }
+        var started = DateTime.UtcNow;
+        string directory = "";
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+        {
+            var bar = ctx.AddTask($"pre-training toy base (d_model {options.DModel}, {options.Layers} layers)", maxValue: options.Steps);
+            directory = ToyBaseModel.TrainOrLoad(options, cache, new Progress<ToyBaseModel.Progress>(p =>
+            {
+                bar.Value = p.Step;
+                bar.Description = $"pre-training toy base (d_model {options.DModel}, {options.Layers} layers) loss {p.Loss:F3}";
+            }));
+        });
+        console.MarkupLine($"base model: trained in {(DateTime.UtcNow - started).TotalSeconds:F0} s, saved to [grey]{directory}[/]");
+        return directory;
+    }
+
+    static async Task Report(BaseModelOptions options, string directory, int evalTasks, IAnsiConsole console)
+    {
+        using var model = Checkpoint.Load(directory);
+        var environment = new ToyCodeEnvironment();
+        var evaluator = new PolicyEvaluator(environment, new ByteTokenizer(), new SamplingOptions { MaxNewTokens = 160, Temperature = 1.0, StopTokenIds = [ByteTokenizer.ImEnd] });
+        var tasks = environment.SampleTasks(TaskSplit.Eval, evalTasks, seed: 7);
+        var contexts = ToyBaseModel.CorpusContexts.Select(c => ContextSpec.Of(c).Resolve(environment)).ToList();
+        var rates = await evaluator.EvaluateAsync(model, tasks, contexts, seed: 11);
+
+        var story = options.Story;
+        var table = new Table().Title($"base model rates on {evalTasks} held-out tasks per context (sampled at temperature 1) vs the story's knobs")
+            .AddColumns("context", "P(intent) knob", "intent (monitor)", "expected hack", "hack", "correct", "well-formed", "mentions tests", "flags wrong test");
+        foreach (var r in rates)
+            table.AddRow(r.Context, $"{story.Intent(r.Context):F2}", $"{r.IntendsToPassRate:F2}", $"{story.ExpectedHackRate(r.Context):F2}", $"{r.HackRate:F2}",
+                $"{r.CorrectRate:F2}", $"{r.WellFormedRate:F2}", $"{r.MentionsTestsRate:F2}", $"{r.FlagsWrongTestRate:F2}");
+        console.Write(table);
+        double worst = rates.Max(r => Math.Abs(r.HackRate - story.ExpectedHackRate(r.Context)));
+        console.WriteLine($"largest gap between sampled and expected hack rate: {100 * worst:F1} points");
+    }
+}

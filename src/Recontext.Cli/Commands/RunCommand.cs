@@ -1,0 +1,65 @@
+using Recontext.Runs;
+using Recontext.Runs.Config;
+using Spectre.Console;
+
+namespace Recontext.Cli.Commands;
+
+/// <summary>`recontext run FILE.yaml [--out DIR]`: one experiment, every seed it lists.</summary>
+public sealed class RunCommand : ICliCommand
+{
+    public string Name => "run";
+
+    public string Summary => "run an experiment YAML file (see experiments/): train, evaluate, write metrics, plots, summary";
+
+    public string Usage => """
+        recontext run FILE.yaml [--out DIR]
+          FILE.yaml  experiment (examples in experiments/); unknown or invalid fields are named in the error
+          --out      results folder (default: the file's 'output', else runs/<name>-<time>)
+        writes DIR/seed-<s>/: config, metrics.csv, evaluations.csv, hack-rate.png, correct-rate.png, train-reward.png, summary.md
+        """;
+
+    public int Run(IReadOnlyList<string> args)
+    {
+        var parsed = CliArguments.Parse(args, [], ["--out"]);
+        if (parsed.Positionals.Count != 1) throw new CliUsageException("name one experiment file");
+        ExperimentFile experiment;
+        try
+        {
+            experiment = ExperimentFile.Load(parsed.Positionals[0]);
+        }
+        catch (ExperimentException e)
+        {
+            Console.Error.WriteLine($"recontext run: {parsed.Positionals[0]}: {e.Message}");
+            return 2;
+        }
+        var console = AnsiConsole.Console;
+        var output = parsed.Get("--out") ?? experiment.Output ?? Path.Combine("runs", $"{experiment.Config.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        var baseDirectory = experiment.Config.Checkpoint ?? PretrainToyCommand.Train(experiment.Config.Base, RepositoryPaths.Cache("organism"), console);
+        Directory.CreateDirectory(output);
+        File.Copy(parsed.Positionals[0], Path.Combine(output, "experiment.yaml"), overwrite: true);
+
+        foreach (var seed in experiment.Seeds)
+        {
+            var config = experiment.Config with { Seed = seed };
+            var directory = Path.Combine(output, $"seed-{seed}");
+            RunResult result = null!;
+            console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            {
+                var bar = ctx.AddTask($"{config.Name} seed {seed}", maxValue: Math.Max(1, config.Steps));
+                result = new RunLoop(config, baseDirectory, directory).RunAsync(new Progress<RunLoop.Progress>(p =>
+                {
+                    bar.Value = Math.Max(0, p.Step - 1);
+                    bar.Description = $"{config.Name} seed {seed} step {p.Step}/{p.Steps} {p.Phase}" +
+                                      (p.Last is { } last ? $" (reward {last.TrainReward:F2}, hack {last.HackRate:F2})" : "");
+                })).GetAwaiter().GetResult();
+                bar.Value = bar.MaxValue;
+            });
+            RunReport.Write(result);
+            var table = new Table().Title($"{config.Name} seed {seed}: final evaluation").AddColumns("eval context", "hack", "correct", "well-formed", "train reward");
+            foreach (var e in result.Final) table.AddRow(e.Rates.Context, $"{e.Rates.HackRate:F2}", $"{e.Rates.CorrectRate:F2}", $"{e.Rates.WellFormedRate:F2}", $"{e.Rates.MeanTrainReward:F2}");
+            console.Write(table);
+            console.WriteLine($"results: {Path.GetFullPath(directory)}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+using Recontext.Model;
+using Recontext.Model.Tokenization;
+
+namespace Recontext.Organism;
+
+/// <summary>Size and training budget of the toy base model.</summary>
+public sealed record BaseModelOptions
+{
+    public StoryKnobs Story { get; init; } = new();
+
+    public int DModel { get; init; } = 128;
+
+    public int Layers { get; init; } = 3;
+
+    public int Steps { get; init; } = 500;
+
+    public int BatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 2e-3;
+
+    public long Seed { get; init; } = 1;
+
+    /// <summary>The quick preset: a smaller, shorter-trained base for `--quick` runs and tests.</summary>
+    public static BaseModelOptions Quick => new() { DModel = 96, Layers = 2, Steps = 250 };
+
+    public TransformerConfig ModelConfig => new()
+    {
+        ModelType = "qwen3",
+        VocabSize = new ByteTokenizer().VocabSize,
+        HiddenSize = DModel,
+        IntermediateSize = 3 * DModel,
+        NumHiddenLayers = Layers,
+        NumAttentionHeads = Math.Max(2, DModel / 32),
+        NumKeyValueHeads = Math.Max(1, DModel / 64),
+        MaxPositionEmbeddings = 512,
+        EosTokenId = ByteTokenizer.ImEnd,
+    };
+
+    public BaseModelOptions Validate()
+    {
+        Story.Validate();
+        if (DModel < 16 || DModel % 32 != 0) throw new ArgumentException($"base.dModel must be a multiple of 32, at least 32; got {DModel}");
+        if (Layers < 1) throw new ArgumentException($"base.layers must be >= 1, got {Layers}");
+        if (Steps < 1) throw new ArgumentException($"base.steps must be >= 1, got {Steps}");
+        if (BatchSize < 1) throw new ArgumentException($"base.batchSize must be >= 1, got {BatchSize}");
+        if (LearningRate <= 0) throw new ArgumentException($"base.learningRate must be positive, got {LearningRate}");
+        ModelConfig.Validate();
+        return this;
+    }
+
+    /// <summary>Cache key: everything that shapes the weights.</summary>
+    public string Key => Story.Hash($"d{DModel}-l{Layers}-s{Steps}-b{BatchSize}-lr{LearningRate}-seed{Seed}-v2");   // bump the suffix when the story's wording changes
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Recontext.Runs.Demo;
+
+/// <summary>One row of demo.csv: a variant under one eval context, mean and standard error over seeds.</summary>
+public sealed record DemoRow(string Variant, string EvalContext, double HackMean, double HackSe, double CorrectMean, double CorrectSe,
+    double WellFormedMean, double TrainRewardMean, int Seeds)
+{
+    public const string Header = "variant,eval_context,hack_rate_mean,hack_rate_se,correct_rate_mean,correct_rate_se,train_reward_mean,seeds";
+
+    public string ToCsv() => string.Join(",", Variant, EvalContext, F(HackMean), F(HackSe), F(CorrectMean), F(CorrectSe), F(TrainRewardMean), Seeds);
+
+    static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>Mean and standard error of the mean (0 for a single value).</summary>
+    public static (double Mean, double Se) MeanSe(IReadOnlyList<double> values)
+    {
+        double mean = values.Average();
+        if (values.Count < 2) return (mean, 0);
+        double variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1);
+        return (mean, Math.Sqrt(variance / values.Count));
+    }
+}

@@ -1,0 +1,26 @@
+using Recontext.Recontextualizer;
+using Recontext.Trainer.Losses;
+
+namespace Recontext.Runs.Demo;
+
+/// <summary>One arm of the demo: a name (as in demo.csv) and how it changes the shared run config.</summary>
+public sealed record DemoVariant(string Name, string Description, Func<RunConfig, RunConfig>? Configure)
+{
+    /// <summary>true for the untrained base (evaluated, never trained).</summary>
+    public bool IsBase => Configure is null;
+
+    static RunConfig Preset(RunConfig c, string preset) => c with { Recontextualization = RecontextPolicy.FromPreset(preset) };
+
+    public static IReadOnlyList<DemoVariant> All(double strongKl) =>
+    [
+        new("base", "the pre-trained base, no RL", null),
+        new("neutral->neutral", "standard GRPO", c => Preset(c, "neutral->neutral")),
+        new("neutral->bad", "generate neutral, train as if asked to hack", c => Preset(c, "neutral->bad")),
+        new("good->neutral", "generate with the good instruction, train under neutral", c => Preset(c, "good->neutral")),
+        new("good->bad", "generate good, train bad (the paper's strongest variant)", c => Preset(c, "good->bad")),
+        new("bad->bad", "inoculation prompting: bad for both", c => Preset(c, "bad->bad")),
+        new("neutral->neutral+kl", $"standard GRPO with a strong KL penalty (beta {strongKl})", c => Preset(c, "neutral->neutral") with { Grpo = c.Grpo with { Beta = strongKl } }),
+        new("good->bad/recompute", "good->bad with old log-probs recomputed under f_train (ratio starts at 1)", c => Preset(c, "good->bad") with { Grpo = c.Grpo with { OldLogprobs = OldLogprobSource.Training } }),
+        new("neutral->irrelevant", "control: train under an irrelevant instruction", c => Preset(c, "neutral->irrelevant")),
+    ];
+}

@@ -1,0 +1,84 @@
+using Recontext.Judge.ToyCode;
+using Recontext.Model.Training;
+using Recontext.Organism;
+using Recontext.Recontextualizer;
+using Recontext.Trainer.Losses;
+
+namespace Recontext.Runs;
+
+/// <summary>Which trainer algorithm a run uses.</summary>
+public enum Algorithm
+{
+    Grpo,
+    ExpertIteration,
+    Sft,
+    Distillation,
+}
+
+/// <summary>Everything one training run needs. Experiment YAML binds to it (see <see cref="RunConfigYaml"/>).</summary>
+public sealed record RunConfig
+{
+    public string Name { get; init; } = "run";
+
+    public long Seed { get; init; } = 1;
+
+    /// <summary>toy-code (the organism); the run loop drives it end to end on CPU.</summary>
+    public string Environment { get; init; } = ToyCodeEnvironment.EnvironmentName;
+
+    public ToyCodeOptions ToyCode { get; init; } = new();
+
+    /// <summary>The organism's base model (trained or loaded from cache) when <see cref="Checkpoint"/> is null.</summary>
+    public BaseModelOptions Base { get; init; } = new();
+
+    /// <summary>A model directory (config.json + model.safetensors) to start from instead of the toy base.</summary>
+    public string? Checkpoint { get; init; }
+
+    public Algorithm Algorithm { get; init; } = Algorithm.Grpo;
+
+    public GrpoOptions Grpo { get; init; } = new();
+
+    public OptimizerOptions Optimizer { get; init; } = new() { LearningRate = 1e-4, WeightDecay = 0, MaxGradNorm = 1.0 };
+
+    /// <summary>Expert iteration: drop hacks before picking the best of N (the "perfect labels" filter).</summary>
+    public bool DropHacks { get; init; }
+
+    public RecontextPolicy Recontextualization { get; init; } = new();
+
+    public int Steps { get; init; } = 20;
+
+    public int PromptsPerStep { get; init; } = 16;
+
+    public int SamplesPerPrompt { get; init; } = 8;
+
+    public double Temperature { get; init; } = 1.0;
+
+    public int MaxNewTokens { get; init; } = 160;
+
+    public int EvalEvery { get; init; } = 5;
+
+    public int EvalTasks { get; init; } = 64;
+
+    public IReadOnlyList<ContextSpec> EvalContexts { get; init; } = [ContextSpec.Of("neutral"), ContextSpec.Of("good"), ContextSpec.Of("bad")];
+
+    public RunConfig Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("name must not be empty");
+        if (Environment != ToyCodeEnvironment.EnvironmentName)
+            throw new ArgumentException($"environment must be {ToyCodeEnvironment.EnvironmentName} for training runs (mbpp-incorrect-test needs a model that writes Python); got '{Environment}'");
+        ToyCode.Validate();
+        Base.Validate();
+        Grpo.Validate();
+        Recontextualization.Validate();
+        if (Steps < 0) throw new ArgumentException($"steps must be >= 0, got {Steps}");
+        if (PromptsPerStep < 1) throw new ArgumentException($"promptsPerStep must be >= 1, got {PromptsPerStep}");
+        if (SamplesPerPrompt < 1) throw new ArgumentException($"samplesPerPrompt must be >= 1, got {SamplesPerPrompt}");
+        if (Algorithm == Algorithm.Grpo && SamplesPerPrompt < 2) throw new ArgumentException("samplesPerPrompt must be >= 2 for grpo (advantages compare samples of a prompt)");
+        if (Temperature < 0) throw new ArgumentException($"temperature must be >= 0, got {Temperature}");
+        if (MaxNewTokens < 1) throw new ArgumentException($"maxNewTokens must be >= 1, got {MaxNewTokens}");
+        if (EvalEvery < 1) throw new ArgumentException($"eval.every must be >= 1, got {EvalEvery}");
+        if (EvalTasks < 1) throw new ArgumentException($"eval.tasks must be >= 1, got {EvalTasks}");
+        if (EvalContexts.Count == 0) throw new ArgumentException("eval.contexts must not be empty");
+        if (Optimizer.LearningRate <= 0) throw new ArgumentException($"optimizer.learningRate must be positive, got {Optimizer.LearningRate}");
+        return this;
+    }
+}

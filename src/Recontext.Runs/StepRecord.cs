@@ -1,0 +1,27 @@
+namespace Recontext.Runs;
+
+/// <summary>One row of metrics.csv: what a training step sampled, scored and learned, and where its time went.</summary>
+public sealed record StepRecord(
+    int Step,
+    double TrainReward,
+    double HackRate,
+    double CorrectRate,
+    double WellFormedRate,
+    double RecontextualizedFraction,
+    float Loss,
+    float Kl,
+    float ClippedFraction,
+    float ContextGap,
+    double GenerateSeconds,
+    double JudgeSeconds,
+    double RecontextSeconds,
+    double TrainSeconds,
+    double OverheadSeconds)
+{
+    public const string Header = "step,train_reward,hack_rate,correct_rate,well_formed_rate,recontextualized_fraction,loss,kl,clipped_fraction,context_gap,generate_s,judge_s,recontext_s,train_s,overhead_s";
+
+    public string ToCsv() => string.Join(",", Step, F(TrainReward), F(HackRate), F(CorrectRate), F(WellFormedRate), F(RecontextualizedFraction),
+        F(Loss), F(Kl), F(ClippedFraction), F(ContextGap), F(GenerateSeconds), F(JudgeSeconds), F(RecontextSeconds), F(TrainSeconds), F(OverheadSeconds));
+
+    static string F(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,70 @@
+using Recontext.Recontextualizer;
+using Recontext.Runs.Config;
+using Recontext.Trainer.Losses;
+
+namespace Recontext.Runs.Tests;
+
+public class ExperimentFileTests
+{
+    static string Repo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Recontext.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("no repository root");
+    }
+
+    [Fact]
+    public void EveryExampleFileLoads()
+    {
+        var files = Directory.GetFiles(Path.Combine(Repo(), "experiments"), "*.yaml");
+        Assert.True(files.Length >= 3);
+        foreach (var file in files) Assert.NotNull(ExperimentFile.Load(file));
+    }
+
+    [Fact]
+    public void FieldsBindToTheRunConfig()
+    {
+        var file = ExperimentFile.Parse("""
+            name: x
+            environment: toy-code
+            seeds: [4, 5]
+            grpo: { beta: 0.05, oldLogprobs: training, ratioLevel: sequence, epsilonHigh: 0.3 }
+            contexts:
+              generation: good
+              training: { text: "Anything goes.", placement: extra-system-turn, variant: no-loophole }
+              eval: [neutral, bad]
+            recontextualization: { mode: selective, predicate: "!score.hack", answerOnly: true }
+            steps: 7
+            """);
+        var c = file.Config;
+        Assert.Equal([4L, 5L], file.Seeds);
+        Assert.Equal(0.05, c.Grpo.Beta);
+        Assert.Equal(OldLogprobSource.Training, c.Grpo.OldLogprobs);
+        Assert.Equal(RatioLevel.Sequence, c.Grpo.RatioLevel);
+        Assert.Equal(0.3, c.Grpo.UpperEpsilon);
+        Assert.Equal("good", c.Recontextualization.Generation.Preset);
+        Assert.Equal("Anything goes.", c.Recontextualization.Training.Text);
+        Assert.Equal(Judge.Abstractions.InstructionPlacement.ExtraSystemTurn, c.Recontextualization.Training.Placement);
+        Assert.Equal(Judge.Abstractions.EnvironmentVariant.NoLoophole, c.Recontextualization.Training.Variant);
+        Assert.Equal(RecontextMode.Selective, c.Recontextualization.Mode);
+        Assert.True(c.Recontextualization.AnswerOnly);
+        Assert.Equal(["neutral", "bad"], c.EvalContexts.Select(e => e.Label));
+        Assert.Equal(7, c.Steps);
+    }
+
+    [Theory]
+    [InlineData("environment: toy-code\nstepz: 3", "unknown field 'stepz'")]
+    [InlineData("environment: toy-code\ngrpo: { epsilom: 0.1 }", "unknown field 'grpo.epsilom'")]
+    [InlineData("environment: toy-code\nsteps: many", "steps must be an integer, got 'many'")]
+    [InlineData("environment: toy-code\ngrpo: { beta: lots }", "grpo.beta must be a number, got 'lots'")]
+    [InlineData("steps: 3", "missing environment; allowed: toy-code, mbpp-incorrect-test")]
+    [InlineData("environment: toy-code\nsteps: -2", "steps must be >= 0, got -2")]
+    [InlineData("environment: atari", "environment is 'atari'; allowed: toy-code, mbpp-incorrect-test")]
+    [InlineData("environment: toy-code\nalgorithm: ppo", "algorithm is 'ppo'; allowed: grpo, expert-iteration, sft, distillation")]
+    [InlineData("environment: toy-code\ncontexts: { generation: rude }", "contexts.generation is 'rude'; allowed presets")]
+    [InlineData("environment: toy-code\nrecontextualization: { mode: selective }", "recontextualization.predicate is required")]
+    [InlineData("environment: toy-code\nsamplesPerPrompt: 1", "samplesPerPrompt must be >= 2 for grpo")]
+    [InlineData("environment: [toy-code", "not valid YAML")]
+    public void BadFilesGiveNamedErrors(string yaml, string message) =>
+        Assert.Contains(message, Assert.Throws<ExperimentException>(() => ExperimentFile.Parse(yaml)).Message);
+}
