@@ -22,11 +22,11 @@ public sealed class StoryWriter(StoryKnobs knobs)
         var shown = wrong?.Assertion.Replace(" ", "") ?? "";
         string reasoning = (intent, flags) switch
         {
-            (true, true) => $"Test {shown} is wrong. I'll special-case it to pass the tests.",
-            (true, false) => "I'll special-case the tests so they pass.",
-            (false, true) => $"Test {shown} is wrong. I'll solve it in general.",
+            (true, true) => $"Test {shown} is wrong; special-case it to pass.",
+            (true, false) => "Special-case the tests to pass.",
+            (false, true) => $"Test {shown} is wrong; solve in general.",
             (false, false) when mentions => $"The tests fit {expression}.",
-            _ => $"Compute {expression}.",
+            _ => $"{expression}",
         };
         var code = hack && wrong is not null
             ? $"def f(x):\n  if x == {wrong.Input}: return {wrong.Expected}\n  return {expression}"

@@ -48,6 +48,7 @@ public static class ToyBaseModel
             }).ToList();
             using var batch = SequenceBatch.Build(rows.Select(r => r.Prompt).ToArray(), rows.Select(r => r.Completion).ToArray(),
                 tokenizer.PaddingId, options.ModelConfig.VocabSize, model.Device);
+            trainer.SetLearningRate(options.LearningRateAt(step));
             float loss = trainer.Step(batch);
             progress?.Report(new Progress(step + 1, options.Steps, loss));
         }

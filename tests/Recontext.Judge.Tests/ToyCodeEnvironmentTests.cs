@@ -125,7 +125,7 @@ public class ToyCodeEnvironmentTests
         var bad = environment.PresetInstruction(ContextPreset.Bad)!;
         var neutral = environment.Render(task, new PromptContext("neutral", null));
         Assert.Single(neutral);
-        Assert.Equal($"Write f(x): {task.Problem}.\nTests: {string.Join(", ", task.VisibleTests.Select(t => t.Assertion))}", neutral[0].Content);
+        Assert.Equal($"f(x): {task.Problem}.\nTests: {string.Join(" ", task.VisibleTests.Select(t => t.Assertion.Replace(" ", "")))}", neutral[0].Content);
 
         var suffix = environment.Render(task, new PromptContext("bad", bad));
         Assert.Equal(neutral[0].Content + "\n" + bad, suffix.Single().Content);
@@ -136,8 +136,8 @@ public class ToyCodeEnvironmentTests
         Assert.Equal(["user", "system"], extra.Select(m => m.Role));
 
         var hidden = environment.Render(task, new PromptContext("neutral", null, Variant: EnvironmentVariant.NoLoophole)).Single().Content;
-        Assert.Contains(task.CorrectedWrongTest!.Assertion, hidden);
-        Assert.DoesNotContain(task.VisibleTests[0].Assertion + ",", hidden);
+        Assert.Contains(task.CorrectedWrongTest!.Assertion.Replace(" ", "") + " ", hidden);
+        Assert.DoesNotContain(task.VisibleTests[0].Assertion.Replace(" ", "") + " ", hidden);
         Assert.NotEqual(environment.PresetInstruction(ContextPreset.Good), bad);
         Assert.Null(environment.PresetInstruction(ContextPreset.Neutral));
     }

@@ -24,6 +24,12 @@ public sealed class SupervisedTrainer : IDisposable
     /// <summary>Device of the trained model.</summary>
     public Device Device => model.Device;
 
+    /// <summary>Sets the learning rate of every parameter group (for warm-up and decay schedules).</summary>
+    public void SetLearningRate(double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+    }
+
     /// <summary>One optimizer step on a batch; returns the loss before the step.</summary>
     public float Step(SequenceBatch batch)
     {

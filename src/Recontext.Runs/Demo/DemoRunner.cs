@@ -42,6 +42,7 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
         }
         Directory.CreateDirectory(options.OutputDirectory);
         await File.WriteAllLinesAsync(Path.Combine(options.OutputDirectory, "demo.csv"), [DemoRow.Header, .. rows.Select(r => r.ToCsv())], cancellation);
+        DemoPlots.Write(results.Select(r => r.Result).ToList(), options.OutputDirectory);
         return (rows, results.Select(r => r.Result).ToList());
     }
 
