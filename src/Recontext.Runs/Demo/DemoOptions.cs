@@ -15,11 +15,12 @@ public sealed record DemoOptions
     public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => new()
     {
         Base = baseModel,
-        Steps = Quick ? 6 : 20,
-        PromptsPerStep = Quick ? 8 : 16,
-        SamplesPerPrompt = Quick ? 4 : 8,
-        EvalEvery = Quick ? 3 : 5,
-        EvalTasks = Quick ? 32 : 64,
+        // Sized for the 15-minute budget on 2 cores (8 trained variants × 3 seeds); see docs/organism.md.
+        Steps = Quick ? 6 : 16,
+        PromptsPerStep = Quick ? 8 : 12,
+        SamplesPerPrompt = Quick ? 4 : 6,
+        EvalEvery = Quick ? 3 : 4,
+        EvalTasks = Quick ? 32 : 48,
         MaxNewTokens = 120,
     };
 }

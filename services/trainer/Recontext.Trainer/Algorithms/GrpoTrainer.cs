@@ -45,28 +45,30 @@ public sealed class GrpoTrainer : IDisposable
         var generationLogp = SampleBatch.PerToken(samples, s => s.GenerationLogProbs, batch.CompletionLength, policy.Device);
         var advantage = tensor(advantages, device: policy.Device);
 
-        Tensor trainingLogp, refLogp;
-        using (no_grad())
-        {
-            policy.eval();
-            trainingLogp = LogProbScorer.Score(policy, batch).TokenLogProbs;
-            refLogp = reference is not null && options.Beta > 0 ? LogProbScorer.Score(reference, batch).TokenLogProbs : zeros_like(trainingLogp);
-        }
-        float total = Math.Max(1f, mask.sum().item<float>());
-        float contextGap = ((generationLogp - trainingLogp) * mask).sum().item<float>() / total;
-        var oldLogp = options.OldLogprobs == OldLogprobSource.Generation ? generationLogp : trainingLogp;
+        Tensor? refLogp = null;
+        if (reference is not null && options.Beta > 0)
+            using (no_grad()) refLogp = LogProbScorer.Score(reference, batch).TokenLogProbs;
 
+        // The first update's forward pass runs on the weights before any step, so its detached log-probs are
+        // exactly logpTrain (the old policy under f_train): no separate scoring pass is needed for the context
+        // gap or for OldLogprobSource.Training.
+        Tensor? trainingLogp = null;
+        Tensor? oldLogp = options.OldLogprobs == OldLogprobSource.Generation ? generationLogp : null;
         GrpoLoss.Result? last = null;
         policy.train();
         for (int update = 0; update < options.UpdatesPerBatch; update++)
         {
             optimizer.zero_grad();
             var logp = LogProbScorer.Score(policy, batch).TokenLogProbs;
-            last = GrpoLoss.Compute(logp, oldLogp, options.Beta > 0 ? refLogp : null, advantage, mask, options);
+            trainingLogp ??= logp.detach();
+            oldLogp ??= trainingLogp;
+            last = GrpoLoss.Compute(logp, oldLogp, refLogp, advantage, mask, options);
             last.Loss.backward();
             if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(policy.parameters(), optimizerOptions.MaxGradNorm);
             optimizer.step();
         }
+        float total = Math.Max(1f, mask.sum().item<float>());
+        float contextGap = ((generationLogp - trainingLogp!) * mask).sum().item<float>() / total;
         batch.Dispose();
         return new GrpoStepMetrics(last!.Loss.item<float>(), last.MeanKl, last.ClippedFraction, last.MeanRatio, contextGap, advantages.Select(Math.Abs).DefaultIfEmpty(0).Average());
     }
