@@ -11,4 +11,11 @@ public sealed record EvaluationRecord(int Step, ContextRates Rates)
         F(Rates.MeanTrainReward), F(Rates.IntendsToPassRate), F(Rates.MentionsTestsRate), F(Rates.FlagsWrongTestRate));
 
     static string F(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static EvaluationRecord Parse(string line)
+    {
+        var f = line.Split(',');
+        double D(int i) => double.Parse(f[i], System.Globalization.CultureInfo.InvariantCulture);
+        return new EvaluationRecord(int.Parse(f[0]), new ContextRates(f[1], int.Parse(f[2]), D(3), D(4), D(5), D(6), D(7), D(8), D(9)));
+    }
 }

@@ -18,16 +18,32 @@ namespace Recontext.Runs;
 /// <summary>
 /// One training run in one process: sample under f_gen, judge, recontextualize to f_train, update, repeat;
 /// evaluate every <see cref="RunConfig.EvalEvery"/> steps under each eval context. Writes metrics.csv and
-/// evaluations.csv as it goes.
+/// evaluations.csv as it goes, stores every rollout (DIR/traces.db), and saves its state after each step so that
+/// <c>resume: true</c> continues a stopped run from the last completed step.
 /// </summary>
 public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory)
 {
     public sealed record Progress(int Step, int Steps, string Phase, StepRecord? Last);
 
-    public async Task<RunResult> RunAsync(IProgress<Progress>? progress = null, CancellationToken cancellation = default)
+    public const string TracesFile = "traces.db";
+    public const string ConfigFile = "run-config.json";
+
+    public string RunId => $"{config.Name}/seed-{config.Seed}";
+
+    public async Task<RunResult> RunAsync(IProgress<Progress>? progress = null, CancellationToken cancellation = default, bool resume = false)
     {
         config.Validate();
         Directory.CreateDirectory(outputDirectory);
+        int? completed = resume ? RunState.CompletedStep(outputDirectory) : null;
+        if (resume && completed is null) throw new InvalidOperationException($"{outputDirectory} holds no saved state to resume from");
+        int firstStep = (completed ?? 0) + 1;
+        File.WriteAllText(Path.Combine(outputDirectory, ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        using var store = new Store.LiteDbRunStore(Path.Combine(outputDirectory, TracesFile));
+        var runDocument = store.FindRun(RunId) ?? new Store.RunDocument { Id = RunId, Name = config.Name };
+        runDocument.ConfigJson = File.ReadAllText(Path.Combine(outputDirectory, ConfigFile));
+        runDocument.Status = "running";
+        store.SaveRun(runDocument);
+        if (completed is int done) store.DeleteRolloutsAfter(RunId, done);
         var tokenizer = new ByteTokenizer();
         var environment = new ToyCodeEnvironment(config.ToyCode);
         var prompts = new PromptTokens(environment, tokenizer);
@@ -37,9 +53,8 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         var evalContexts = config.EvalContexts.Select(c => c.Resolve(environment)).ToList();
         var evalTasks = environment.SampleTasks(TaskSplit.Eval, config.EvalTasks, seed: config.Seed * 7919 + 17);
         var evaluator = new PolicyEvaluator(environment, tokenizer, sampling);
-        var random = new Random((int)config.Seed);
 
-        using var policy = Checkpoint.Load(config.Checkpoint ?? baseDirectory);
+        using var policy = Checkpoint.Load(completed is null ? config.Checkpoint ?? baseDirectory : RunState.WeightsDirectory(outputDirectory));
         using var reference = NeedsReference() ? Checkpoint.Load(config.Checkpoint ?? baseDirectory) : null;
         reference?.eval();
         var generator = new RolloutGenerator(policy, tokenizer);
@@ -47,12 +62,20 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         using var sft = config.Algorithm is Algorithm.Sft or Algorithm.ExpertIteration ? new SupervisedTrainer(policy, config.Optimizer) : null;
         using var distill = config.Algorithm == Algorithm.Distillation ? new LogitDistillationTrainer(policy, reference!, config.Optimizer, tokenizer.PaddingId) : null;
 
-        var steps = new List<StepRecord>();
-        var evaluations = new List<EvaluationRecord>();
-        using var metricsFile = new StreamWriter(Path.Combine(outputDirectory, "metrics.csv"));
-        using var evaluationsFile = new StreamWriter(Path.Combine(outputDirectory, "evaluations.csv"));
+        var optimizer = grpo?.Optimizer ?? sft?.Optimizer ?? distill?.Optimizer;
+        if (completed is not null) RunState.RestoreOptimizer(outputDirectory, optimizer);
+
+        // On resume, keep what the completed steps wrote and drop anything a stopped step left behind.
+        var metricsPath = Path.Combine(outputDirectory, "metrics.csv");
+        var evaluationsPath = Path.Combine(outputDirectory, "evaluations.csv");
+        var steps = completed is int c1 ? Kept(metricsPath, StepRecord.Parse, r => r.Step <= c1) : [];
+        var evaluations = completed is int c2 ? Kept(evaluationsPath, EvaluationRecord.Parse, r => r.Step <= c2) : [];
+        using var metricsFile = new StreamWriter(metricsPath);
+        using var evaluationsFile = new StreamWriter(evaluationsPath);
         metricsFile.WriteLine(StepRecord.Header);
+        foreach (var r in steps) metricsFile.WriteLine(r.ToCsv());
         evaluationsFile.WriteLine(EvaluationRecord.Header);
+        foreach (var r in evaluations) evaluationsFile.WriteLine(r.ToCsv());
 
         async Task Evaluate(int step)
         {
@@ -66,12 +89,12 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             evaluationsFile.Flush();
         }
 
-        await Evaluate(0);
-        for (int step = 1; step <= config.Steps; step++)
+        if (completed is null) await Evaluate(0);
+        for (int step = firstStep; step <= config.Steps; step++)
         {
-            cancellation.ThrowIfCancellationRequested();
             var total = Stopwatch.StartNew();
             progress?.Report(new Progress(step, config.Steps, "generating", steps.LastOrDefault()));
+            cancellation.ThrowIfCancellationRequested();
             var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seed: config.Seed * 100_003 + step);
             var promptIds = tasks.Select(t => prompts.Encode(t, generationContext)).ToArray();
             var watch = Stopwatch.StartNew();
@@ -84,27 +107,76 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
 
             watch.Restart();
             var rollouts = completions.Select((c, i) => new JudgedRollout(tasks[c.PromptIndex], c.PromptIndex, generationContext, promptIds[c.PromptIndex], c.TokenIds, c.LogProbs, scores[i])).ToList();
-            var samples = builder.Build(rollouts, random);
+            // Draws derive from (seed, step), so a resumed run makes the same choices as an uninterrupted one.
+            var samples = builder.Build(rollouts, new Random(unchecked((int)(config.Seed * 7_777_777 + step))));
             double recontextSeconds = watch.Elapsed.TotalSeconds;
 
             progress?.Report(new Progress(step, config.Steps, "training", steps.LastOrDefault()));
+            cancellation.ThrowIfCancellationRequested();
             watch.Restart();
             var (loss, kl, clipped, gap) = Train(samples, scores, grpo, sft, distill, tokenizer);
             double trainSeconds = watch.Elapsed.TotalSeconds;
+
+            // Persisting the step (every rollout, then the resume point) is the loop's own cost, so it counts in the
+            // step's overhead; evaluation, when due, runs between the two and is timed apart from the step.
+            watch.Restart();
+            store.SaveRollouts(rollouts.Select((r, i) => Document(step, i, r, samples[i], completions[i].Text)).ToList());
+            double persistSeconds = watch.Elapsed.TotalSeconds;
+            double stepSeconds = total.Elapsed.TotalSeconds;
+            if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
+            watch.Restart();
+            RunState.Save(outputDirectory, policy, optimizer, step);
+            runDocument.CompletedStep = step;
+            store.SaveRun(runDocument);
+            persistSeconds += watch.Elapsed.TotalSeconds;
+            stepSeconds += watch.Elapsed.TotalSeconds;
 
             double Rate(Func<JudgeScore, bool> f) => scores.Count(f) / (double)scores.Length;
             var record = new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
                 samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Count), loss, kl, clipped, gap,
                 generateSeconds, judgeSeconds, recontextSeconds, trainSeconds,
-                total.Elapsed.TotalSeconds - generateSeconds - judgeSeconds - recontextSeconds - trainSeconds);
+                stepSeconds - generateSeconds - judgeSeconds - recontextSeconds - trainSeconds);
             steps.Add(record);
             metricsFile.WriteLine(record.ToCsv());
             metricsFile.Flush();
-
-            if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
         }
+        runDocument.Status = "completed";
+        store.SaveRun(runDocument);
         return new RunResult(config, outputDirectory, steps, evaluations);
     }
+
+    static List<T> Kept<T>(string path, Func<string, T> parse, Func<T, bool> keep) =>
+        File.Exists(path) ? File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(parse).Where(keep).ToList() : [];
+
+    Store.RolloutDocument Document(int step, int index, JudgedRollout rollout, Contracts.TrainingSample sample, string text) => new()
+    {
+        Id = Store.RolloutDocument.KeyOf(RunId, step, index),
+        RunId = RunId,
+        Step = step,
+        Index = index,
+        PolicyVersion = step - 1,   // sampled by the weights after step − 1 updates
+        TaskId = rollout.Task.Id,
+        Group = rollout.Group,
+        GenerationContext = sample.GenerationContext,
+        TrainingContext = sample.TrainingContext,
+        Recontextualized = sample.Recontextualized,
+        GenerationPromptIds = sample.GenerationPromptIds,
+        TrainingPromptIds = sample.TrainingPromptIds,
+        CompletionIds = sample.CompletionIds,
+        Text = text,
+        TrainReward = rollout.Score.TrainReward,
+        GroundTruth = rollout.Score.GroundTruth,
+        Correct = rollout.Score.Correct,
+        Hack = rollout.Score.Hack,
+        Malformed = rollout.Score.Malformed,
+        Verdict = rollout.Score.Verdict.ToString().ToLowerInvariant(),
+        Reason = rollout.Score.Reason,
+        MentionsTests = rollout.Score.Labels.MentionsTests,
+        IntendsToPassTests = rollout.Score.Labels.IntendsToPassTests,
+        FlagsWrongTest = rollout.Score.Labels.FlagsWrongTest,
+        LogpGenSum = sample.GenerationLogProbs.Sum(),
+        LogpGenMean = sample.GenerationLogProbs.Length == 0 ? 0 : sample.GenerationLogProbs.Average(),
+    };
 
     bool NeedsReference() => config.Algorithm == Algorithm.Distillation || (config.Algorithm == Algorithm.Grpo && config.Grpo.Beta > 0);
 

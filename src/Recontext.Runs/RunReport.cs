@@ -75,7 +75,7 @@ public static class RunReport
             text.AppendLine();
             text.AppendLine($"Mean step {step:F2} s: generate {result.Steps.Average(s => s.GenerateSeconds):F2}, judge {result.Steps.Average(s => s.JudgeSeconds):F3}, " +
                             $"recontextualize {result.Steps.Average(s => s.RecontextSeconds):F3}, train {result.Steps.Average(s => s.TrainSeconds):F2}; " +
-                            $"loop overhead (recontextualizer + bookkeeping) {100 * loop / step:F1} % of step time.");
+                            $"loop overhead (recontextualizer, trace store, resume point, bookkeeping) {100 * loop / step:F1} % of step time.");
         }
         text.AppendLine();
         foreach (var plot in plots) text.AppendLine($"![{Path.GetFileNameWithoutExtension(plot)}]({Path.GetFileName(plot)})");

@@ -1,6 +1,8 @@
 namespace Recontext.Runs;
 
-/// <summary>One row of metrics.csv: what a training step sampled, scored and learned, and where its time went.</summary>
+/// <summary>One row of metrics.csv: what a training step sampled, scored and learned, and where its time went
+/// (overhead = everything but generation, judging, recontextualization and training: storing rollouts, saving the
+/// resume point, bookkeeping; evaluation is not part of a step).</summary>
 public sealed record StepRecord(
     int Step,
     double TrainReward,
@@ -24,4 +26,11 @@ public sealed record StepRecord(
         F(Loss), F(Kl), F(ClippedFraction), F(ContextGap), F(GenerateSeconds), F(JudgeSeconds), F(RecontextSeconds), F(TrainSeconds), F(OverheadSeconds));
 
     static string F(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static StepRecord Parse(string line)
+    {
+        var f = line.Split(',');
+        double D(int i) => double.Parse(f[i], System.Globalization.CultureInfo.InvariantCulture);
+        return new StepRecord(int.Parse(f[0]), D(1), D(2), D(3), D(4), D(5), (float)D(6), (float)D(7), (float)D(8), (float)D(9), D(10), D(11), D(12), D(13), D(14));
+    }
 }

@@ -43,8 +43,8 @@ public sealed class DemoCommand : ICliCommand
         var baseDirectory = PretrainToyCommand.Train(baseModel, RepositoryPaths.Cache("organism"), console);
 
         var runner = new DemoRunner(options, baseDirectory, baseModel);
-        var (rows, _) = RunWithProgress(runner, options, console);
-        DemoReport.Print(rows, runner.Variants, options, console);
+        var (rows, results) = RunWithProgress(runner, options, console);
+        DemoReport.Print(rows, runner.Variants, results, options, console);
         console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {Path.GetFullPath(options.OutputDirectory)}");
         return 0;
     }

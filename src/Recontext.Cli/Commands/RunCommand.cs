@@ -13,35 +13,50 @@ public sealed class RunCommand : ICliCommand
 
     public string Usage => """
         recontext run FILE.yaml [--out DIR]
+        recontext run --resume DIR
           FILE.yaml  experiment (examples in experiments/); unknown or invalid fields are named in the error
           --out      results folder (default: the file's 'output', else runs/<name>-<time>)
-        writes DIR/seed-<s>/: config, metrics.csv, evaluations.csv, hack-rate.png, correct-rate.png, train-reward.png, summary.md
+          --resume   continue a stopped run from its last completed step (weights, optimizer, cursors are saved
+                     after every step; on CPU the result equals an uninterrupted run's)
+        writes DIR/experiment.yaml and DIR/seed-<s>/: run-config.json, metrics.csv, evaluations.csv, traces.db (every
+        rollout), state/ (resume point), hack-rate.png, correct-rate.png, train-reward.png, summary.md
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, [], ["--out"]);
-        if (parsed.Positionals.Count != 1) throw new CliUsageException("name one experiment file");
+        var parsed = CliArguments.Parse(args, [], ["--out", "--resume"]);
+        var resume = parsed.Get("--resume");
+        if (resume is not null && parsed.Positionals.Count > 0) throw new CliUsageException("give either an experiment file or --resume DIR, not both");
+        if (resume is null && parsed.Positionals.Count != 1) throw new CliUsageException("name one experiment file (or --resume DIR)");
+        var file = resume is null ? parsed.Positionals[0] : Path.Combine(resume, "experiment.yaml");
+        if (resume is not null && !File.Exists(file)) throw new CliUsageException($"--resume: {resume} has no experiment.yaml (is it a `recontext run` results folder?)");
         ExperimentFile experiment;
         try
         {
-            experiment = ExperimentFile.Load(parsed.Positionals[0]);
+            experiment = ExperimentFile.Load(file);
         }
         catch (ExperimentException e)
         {
-            Console.Error.WriteLine($"recontext run: {parsed.Positionals[0]}: {e.Message}");
+            Console.Error.WriteLine($"recontext run: {file}: {e.Message}");
             return 2;
         }
         var console = AnsiConsole.Console;
-        var output = parsed.Get("--out") ?? experiment.Output ?? Path.Combine("runs", $"{experiment.Config.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        var output = resume ?? parsed.Get("--out") ?? experiment.Output ?? Path.Combine("runs", $"{experiment.Config.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
         var baseDirectory = experiment.Config.Checkpoint ?? PretrainToyCommand.Train(experiment.Config.Base, RepositoryPaths.Cache("organism"), console);
         Directory.CreateDirectory(output);
-        File.Copy(parsed.Positionals[0], Path.Combine(output, "experiment.yaml"), overwrite: true);
+        if (resume is null) File.Copy(file, Path.Combine(output, "experiment.yaml"), overwrite: true);
 
         foreach (var seed in experiment.Seeds)
         {
             var config = experiment.Config with { Seed = seed };
             var directory = Path.Combine(output, $"seed-{seed}");
+            int? completed = resume is null ? null : RunState.CompletedStep(directory);
+            if (completed is int c && c >= config.Steps && File.Exists(Path.Combine(directory, "summary.md")))
+            {
+                console.WriteLine($"seed {seed}: already complete ({c} steps)");
+                continue;
+            }
+            if (completed is int from) console.WriteLine($"seed {seed}: resuming after step {from}");
             RunResult result = null!;
             console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
             {
@@ -51,7 +66,7 @@ public sealed class RunCommand : ICliCommand
                     bar.Value = Math.Max(0, p.Step - 1);
                     bar.Description = $"{config.Name} seed {seed} step {p.Step}/{p.Steps} {p.Phase}" +
                                       (p.Last is { } last ? $" (reward {last.TrainReward:F2}, hack {last.HackRate:F2})" : "");
-                })).GetAwaiter().GetResult();
+                }), resume: completed is not null).GetAwaiter().GetResult();
                 bar.Value = bar.MaxValue;
             });
             RunReport.Write(result);

@@ -18,6 +18,9 @@ public sealed class SupervisedTrainer : IDisposable
         optimizer = optim.AdamW(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
     }
 
+    /// <summary>The optimizer, for saving and restoring its state on resume.</summary>
+    public optim.Optimizer Optimizer => optimizer;
+
     /// <summary>Vocabulary size of the trained model (for building batches).</summary>
     public int ModelVocab => model.Config.VocabSize;
 

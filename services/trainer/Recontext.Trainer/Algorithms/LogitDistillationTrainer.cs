@@ -12,6 +12,9 @@ public sealed class LogitDistillationTrainer(CausalLm policy, CausalLm teacher, 
 {
     readonly optim.Optimizer optimizer = optim.AdamW(policy.parameters(), optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
 
+    /// <summary>The optimizer, for saving and restoring its state on resume.</summary>
+    public optim.Optimizer Optimizer => optimizer;
+
     /// <returns>the distillation loss before the step</returns>
     public float Update(IReadOnlyList<TrainingSample> samples)
     {
