@@ -10,6 +10,7 @@ using Recontext.Model.Tokenization;
 using Recontext.Model.Training;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
+using Recontext.Runs.Bus;
 using Recontext.Runs.Evaluation;
 using Recontext.Trainer.Algorithms;
 
@@ -21,7 +22,7 @@ namespace Recontext.Runs;
 /// evaluations.csv as it goes, stores every rollout (DIR/traces.db), and saves its state after each step so that
 /// <c>resume: true</c> continues a stopped run from the last completed step.
 /// </summary>
-public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory)
+public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory, InProcessBus? externalBus = null)
 {
     public sealed record Progress(int Step, int Steps, string Phase, StepRecord? Last);
 
@@ -89,56 +90,66 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             evaluationsFile.Flush();
         }
 
-        if (completed is null) await Evaluate(0);
-        for (int step = firstStep; step <= config.Steps; step++)
+        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(cancellation) : null;
+        var bus = externalBus ?? ownedBus!;
+        var session = new RunSession(RunId, generator, environment, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed);
+        bus.Sessions.Add(session);
+        try
         {
-            var total = Stopwatch.StartNew();
-            progress?.Report(new Progress(step, config.Steps, "generating", steps.LastOrDefault()));
-            cancellation.ThrowIfCancellationRequested();
-            var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seed: config.Seed * 100_003 + step);
-            var promptIds = tasks.Select(t => prompts.Encode(t, generationContext)).ToArray();
-            var watch = Stopwatch.StartNew();
-            var completions = generator.Generate(promptIds, config.SamplesPerPrompt, sampling with { }, seed: config.Seed * 1_000_003 + step);
-            double generateSeconds = watch.Elapsed.TotalSeconds;
+            if (completed is null) await Evaluate(0);
+            for (int step = firstStep; step <= config.Steps; step++)
+            {
+                var total = Stopwatch.StartNew();
+                progress?.Report(new Progress(step, config.Steps, "generating", steps.LastOrDefault()));
+                cancellation.ThrowIfCancellationRequested();
+                var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seed: config.Seed * 100_003 + step);
+                var promptIds = tasks.Select(t => prompts.Encode(t, generationContext)).ToArray();
 
-            watch.Restart();
-            var scores = await Task.WhenAll(completions.Select(c => environment.ScoreAsync(tasks[c.PromptIndex], c.Text, generationContext.Variant, cancellation)));
-            double judgeSeconds = watch.Elapsed.TotalSeconds;
+                // generator → judge → recontextualizer → trainer, over the bus; the step ends with PolicyUpdated.
+                var batchId = MassTransit.NewId.NextGuid();
+                var pending = session.Begin(batchId, tasks, promptIds);
+                await bus.Publisher.Publish(new Contracts.GenerateRollouts
+                {
+                    RunId = RunId, Step = step, BatchId = batchId, PolicyVersion = step - 1,
+                    Prompts = promptIds.Select((ids, g) => new Contracts.PromptForGeneration { TaskId = tasks[g].Id, Group = g, PromptIds = ids }).ToArray(),
+                    SamplesPerPrompt = config.SamplesPerPrompt, Temperature = config.Temperature, MaxNewTokens = config.MaxNewTokens,
+                    Seed = config.Seed * 1_000_003 + step,
+                }, cancellation);
+                var finished = await pending.Done.Task.WaitAsync(cancellation);
+                var scores = finished.Scores;
+                var rollouts = finished.Rollouts;
+                var samples = finished.Samples;
+                var completions = finished.Completions;
+                var update = finished.Update!;
+                var (loss, kl, clipped, gap) = (update.Loss, update.Kl, update.ClippedFraction, update.ContextGap);
+                double generateSeconds = finished.GenerateSeconds, judgeSeconds = finished.JudgeSeconds, recontextSeconds = finished.RecontextSeconds, trainSeconds = update.Seconds;
+                progress?.Report(new Progress(step, config.Steps, "storing", steps.LastOrDefault()));
 
-            watch.Restart();
-            var rollouts = completions.Select((c, i) => new JudgedRollout(tasks[c.PromptIndex], c.PromptIndex, generationContext, promptIds[c.PromptIndex], c.TokenIds, c.LogProbs, scores[i])).ToList();
-            // Draws derive from (seed, step), so a resumed run makes the same choices as an uninterrupted one.
-            var samples = builder.Build(rollouts, new Random(unchecked((int)(config.Seed * 7_777_777 + step))));
-            double recontextSeconds = watch.Elapsed.TotalSeconds;
+                // Persisting the step (every rollout, then the resume point) is the loop's own cost, so it counts in the
+                // step's overhead with the bus's hops; evaluation, when due, runs between the two and is timed apart.
+                var watch = Stopwatch.StartNew();
+                store.SaveRollouts(rollouts.Select((r, i) => Document(step, i, r, samples[i], completions[i].Text)).ToList());
+                double stepSeconds = total.Elapsed.TotalSeconds;
+                if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
+                watch.Restart();
+                RunState.Save(outputDirectory, policy, optimizer, step);
+                runDocument.CompletedStep = step;
+                store.SaveRun(runDocument);
+                stepSeconds += watch.Elapsed.TotalSeconds;
 
-            progress?.Report(new Progress(step, config.Steps, "training", steps.LastOrDefault()));
-            cancellation.ThrowIfCancellationRequested();
-            watch.Restart();
-            var (loss, kl, clipped, gap) = Train(samples, scores, grpo, sft, distill, tokenizer);
-            double trainSeconds = watch.Elapsed.TotalSeconds;
-
-            // Persisting the step (every rollout, then the resume point) is the loop's own cost, so it counts in the
-            // step's overhead; evaluation, when due, runs between the two and is timed apart from the step.
-            watch.Restart();
-            store.SaveRollouts(rollouts.Select((r, i) => Document(step, i, r, samples[i], completions[i].Text)).ToList());
-            double persistSeconds = watch.Elapsed.TotalSeconds;
-            double stepSeconds = total.Elapsed.TotalSeconds;
-            if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
-            watch.Restart();
-            RunState.Save(outputDirectory, policy, optimizer, step);
-            runDocument.CompletedStep = step;
-            store.SaveRun(runDocument);
-            persistSeconds += watch.Elapsed.TotalSeconds;
-            stepSeconds += watch.Elapsed.TotalSeconds;
-
-            double Rate(Func<JudgeScore, bool> f) => scores.Count(f) / (double)scores.Length;
-            var record = new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
-                samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Count), loss, kl, clipped, gap,
-                generateSeconds, judgeSeconds, recontextSeconds, trainSeconds,
-                stepSeconds - generateSeconds - judgeSeconds - recontextSeconds - trainSeconds);
-            steps.Add(record);
-            metricsFile.WriteLine(record.ToCsv());
-            metricsFile.Flush();
+                double Rate(Func<JudgeScore, bool> f) => scores.Count(f) / (double)scores.Length;
+                var record = new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
+                    samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Count), loss, kl, clipped, gap,
+                    generateSeconds, judgeSeconds, recontextSeconds, trainSeconds,
+                    stepSeconds - generateSeconds - judgeSeconds - recontextSeconds - trainSeconds);
+                steps.Add(record);
+                metricsFile.WriteLine(record.ToCsv());
+                metricsFile.Flush();
+            }
+        }
+        finally
+        {
+            bus.Sessions.Remove(RunId);
         }
         runDocument.Status = "completed";
         store.SaveRun(runDocument);

@@ -1,0 +1,17 @@
+namespace Recontext.Contracts;
+
+/// <summary>The judge's verdict on one completion, as it travels between services.</summary>
+public sealed record CompletionScore
+{
+    public required double TrainReward { get; init; }
+    public required double GroundTruth { get; init; }
+    public required bool Correct { get; init; }
+    public required bool Hack { get; init; }
+    public required bool AllVisible { get; init; }
+    public required bool Malformed { get; init; }
+    public required string Verdict { get; init; }
+    public string? Reason { get; init; }
+    public required bool MentionsTests { get; init; }
+    public required bool IntendsToPassTests { get; init; }
+    public required bool FlagsWrongTest { get; init; }
+}

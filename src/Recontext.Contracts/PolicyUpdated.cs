@@ -1,0 +1,15 @@
+namespace Recontext.Contracts;
+
+/// <summary>Event from the trainer: the new policy version and what the update did.</summary>
+public sealed record PolicyUpdated
+{
+    public required string RunId { get; init; }
+    public required int Step { get; init; }
+    public required Guid BatchId { get; init; }
+    public required int Version { get; init; }
+    public required float Loss { get; init; }
+    public required float Kl { get; init; }
+    public required float ClippedFraction { get; init; }
+    public required float ContextGap { get; init; }
+    public required double Seconds { get; init; }
+}

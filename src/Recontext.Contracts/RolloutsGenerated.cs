@@ -1,0 +1,12 @@
+namespace Recontext.Contracts;
+
+/// <summary>Event from the generator: the batch's completions, prompt-major.</summary>
+public sealed record RolloutsGenerated
+{
+    public required string RunId { get; init; }
+    public required int Step { get; init; }
+    public required Guid BatchId { get; init; }
+    public required int PolicyVersion { get; init; }
+    public required SampledCompletion[] Completions { get; init; }
+    public required double Seconds { get; init; }
+}

@@ -1,0 +1,13 @@
+namespace Recontext.Contracts;
+
+/// <summary>Event from the judge: the batch's completions with one score each (same order).</summary>
+public sealed record RolloutsJudged
+{
+    public required string RunId { get; init; }
+    public required int Step { get; init; }
+    public required Guid BatchId { get; init; }
+    public required int PolicyVersion { get; init; }
+    public required SampledCompletion[] Completions { get; init; }
+    public required CompletionScore[] Scores { get; init; }
+    public required double Seconds { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Recontext.Contracts;
+
+/// <summary>Event from the recontextualizer: the samples to train on, as token ids under f_train.</summary>
+public sealed record TrainingBatchReady
+{
+    public required string RunId { get; init; }
+    public required int Step { get; init; }
+    public required Guid BatchId { get; init; }
+    public required TrainingSample[] Samples { get; init; }
+    public required double Seconds { get; init; }
+}

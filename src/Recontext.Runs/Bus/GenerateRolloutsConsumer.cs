@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using MassTransit;
+using Recontext.Contracts;
+using Recontext.Model.Generation;
+using Recontext.Model.Tokenization;
+
+namespace Recontext.Runs.Bus;
+
+/// <summary>Generator role: samples the batch with the current policy.</summary>
+public sealed class GenerateRolloutsConsumer(RunSessions sessions) : IConsumer<GenerateRollouts>
+{
+    public async Task Consume(ConsumeContext<GenerateRollouts> context)
+    {
+        var m = context.Message;
+        var session = sessions.Get(m.RunId);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var sampling = new SamplingOptions { MaxNewTokens = m.MaxNewTokens, Temperature = m.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
+            var completions = session.Generator.Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed);
+            await context.Publish(new RolloutsGenerated
+            {
+                RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion,
+                Completions = completions.Select(c => new SampledCompletion
+                {
+                    Group = m.Prompts[c.PromptIndex].Group, SampleIndex = c.SampleIndex, TokenIds = c.TokenIds, Text = c.Text, LogProbs = c.LogProbs,
+                }).ToArray(),
+                Seconds = watch.Elapsed.TotalSeconds,
+            });
+        }
+        catch (Exception e)
+        {
+            session.Fail(m.BatchId, e);
+            throw;
+        }
+    }
+}

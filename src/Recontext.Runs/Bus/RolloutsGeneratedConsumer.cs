@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using MassTransit;
+using Recontext.Contracts;
+using Recontext.Judge.Abstractions;
+
+namespace Recontext.Runs.Bus;
+
+/// <summary>Judge role: scores every completion of the batch against its task.</summary>
+public sealed class RolloutsGeneratedConsumer(RunSessions sessions) : IConsumer<RolloutsGenerated>
+{
+    public async Task Consume(ConsumeContext<RolloutsGenerated> context)
+    {
+        var m = context.Message;
+        var session = sessions.Get(m.RunId);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var batch = session.Batch(m.BatchId);
+            var tasks = batch.Tasks;
+            var scores = await Task.WhenAll(m.Completions.Select(c =>
+                session.Environment.ScoreAsync(tasks[c.Group], c.Text, session.GenerationContext.Variant, context.CancellationToken)));
+            batch.Completions = m.Completions;
+            batch.Scores = scores;
+            batch.GenerateSeconds = m.Seconds;
+            await context.Publish(new RolloutsJudged
+            {
+                RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion, Completions = m.Completions,
+                Scores = scores.Select(ToContract).ToArray(),
+                Seconds = watch.Elapsed.TotalSeconds,
+            });
+        }
+        catch (Exception e)
+        {
+            session.Fail(m.BatchId, e);
+            throw;
+        }
+    }
+
+    static CompletionScore ToContract(JudgeScore s) => new()
+    {
+        TrainReward = s.TrainReward, GroundTruth = s.GroundTruth, Correct = s.Correct, Hack = s.Hack, AllVisible = s.AllVisible,
+        Malformed = s.Malformed, Verdict = s.Verdict.ToString().ToLowerInvariant(), Reason = s.Reason,
+        MentionsTests = s.Labels.MentionsTests, IntendsToPassTests = s.Labels.IntendsToPassTests, FlagsWrongTest = s.Labels.FlagsWrongTest,
+    };
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Recontext.Contracts;
+using Recontext.Generator;
+using Recontext.Judge.Abstractions;
+using Recontext.Recontextualizer;
+
+namespace Recontext.Runs.Bus;
+
+/// <summary>
+/// The in-process side of one run that the roles' consumers work on: the generator, the environment and the
+/// step's tasks, the recontextualizer, the training function, and the step's results as they arrive. Messages
+/// carry ids and token ids; this session is what each role would hold in its own service.
+/// </summary>
+public sealed class RunSession(string runId, RolloutGenerator generator, IEnvironment environment, PromptContext generationContext,
+    TrainingBatchBuilder builder, Func<IReadOnlyList<TrainingSample>, JudgeScore[], (float Loss, float Kl, float Clipped, float Gap)> train, long seed)
+{
+    public string RunId { get; } = runId;
+    public RolloutGenerator Generator { get; } = generator;
+    public IEnvironment Environment { get; } = environment;
+    public PromptContext GenerationContext { get; } = generationContext;
+    public TrainingBatchBuilder Builder { get; } = builder;
+    public long Seed { get; } = seed;
+
+    /// <summary>What one step produced, filled in by the consumers in message order.</summary>
+    public sealed class StepResult
+    {
+        /// <summary>The step's tasks, indexed by group (prompt index).</summary>
+        public required IReadOnlyList<CodingTask> Tasks { get; init; }
+        public required int[][] PromptIds { get; init; }
+        public SampledCompletion[] Completions { get; set; } = [];
+        public JudgeScore[] Scores { get; set; } = [];
+        public IReadOnlyList<JudgedRollout> Rollouts { get; set; } = [];
+        public IReadOnlyList<TrainingSample> Samples { get; set; } = [];
+        public PolicyUpdated? Update { get; set; }
+        public double GenerateSeconds { get; set; }
+        public double JudgeSeconds { get; set; }
+        public double RecontextSeconds { get; set; }
+        public TaskCompletionSource<StepResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    readonly ConcurrentDictionary<Guid, StepResult> batches = new();
+    readonly ConcurrentDictionary<Guid, byte> trained = new();
+
+    public StepResult Begin(Guid batchId, IReadOnlyList<CodingTask> tasks, int[][] promptIds)
+    {
+        var result = new StepResult { Tasks = tasks, PromptIds = promptIds };
+        batches[batchId] = result;
+        return result;
+    }
+
+    public StepResult Batch(Guid batchId) =>
+        batches.TryGetValue(batchId, out var result) ? result : throw new InvalidOperationException($"run {RunId} has no batch {batchId}");
+
+    /// <summary>Trains once per batch: a redelivered TrainingBatchReady must not train twice.</summary>
+    public (float Loss, float Kl, float Clipped, float Gap)? TrainOnce(Guid batchId, IReadOnlyList<TrainingSample> samples) =>
+        trained.TryAdd(batchId, 0) ? train(samples, Batch(batchId).Scores) : null;
+
+    public void Fail(Guid batchId, Exception error)
+    {
+        if (batches.TryGetValue(batchId, out var result)) result.Done.TrySetException(error);
+    }
+
+    public void Complete(Guid batchId)
+    {
+        if (batches.TryRemove(batchId, out var result)) result.Done.TrySetResult(result);
+    }
+}

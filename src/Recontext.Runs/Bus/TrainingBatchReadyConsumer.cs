@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using MassTransit;
+using Recontext.Contracts;
+
+namespace Recontext.Runs.Bus;
+
+/// <summary>Trainer role: one update per batch (idempotent on the batch id), then announces the new policy version.</summary>
+public sealed class TrainingBatchReadyConsumer(RunSessions sessions) : IConsumer<TrainingBatchReady>
+{
+    public async Task Consume(ConsumeContext<TrainingBatchReady> context)
+    {
+        var m = context.Message;
+        var session = sessions.Get(m.RunId);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            if (session.TrainOnce(m.BatchId, m.Samples) is not { } result) return;   // a redelivery: already trained
+            await context.Publish(new PolicyUpdated
+            {
+                RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, Version = m.Step,
+                Loss = result.Loss, Kl = result.Kl, ClippedFraction = result.Clipped, ContextGap = result.Gap,
+                Seconds = watch.Elapsed.TotalSeconds,
+            });
+        }
+        catch (Exception e)
+        {
+            session.Fail(m.BatchId, e);
+            throw;
+        }
+    }
+}
