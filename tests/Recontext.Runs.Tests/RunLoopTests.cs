@@ -105,6 +105,21 @@ public sealed class RunLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task PerfectLabelsKeepsNoHackAndReportsEachPipeline()
+    {
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var outcomes = await new Demo.PerfectLabelsRunner(baseDir, quick: true, tasks: 3, evalTasks: 4).RunAsync();
+        Assert.Equal(Demo.PerfectLabelsRunner.Pipelines, outcomes.Select(o => o.Pipeline));
+        Assert.All(outcomes, o =>
+        {
+            Assert.Equal(0, o.TrainingSet.Hacks);
+            Assert.InRange(o.TrainingSet.Samples, 0, 3);
+            Assert.Equal(4, o.After.Samples);
+            Assert.Equal(o.Before, outcomes[0].Before);
+        });
+    }
+
+    [Fact]
     public async Task StandardRunTrainsUnderTheGenerationContext()
     {
         var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));

@@ -14,6 +14,7 @@ public sealed class DemoCommand : ICliCommand
 
     public string Usage => """
         recontext demo [--quick] [--seeds N] [--first-seed S] [--out DIR]
+        recontext demo perfect-labels [--quick]
           from the toy base model (pre-trained once, then cached): GRPO runs for neutral->neutral (standard),
           neutral->bad, good->neutral, good->bad, bad->bad (inoculation), neutral->neutral+kl (strong KL),
           good->bad/recompute (old log-probs under f_train) and neutral->irrelevant (control), plus the base
@@ -23,12 +24,16 @@ public sealed class DemoCommand : ICliCommand
           --out         results folder (default runs/demo-<time>)
         writes DIR/demo.csv (variant, eval_context, hack/correct rates mean and SE, train reward, seeds),
         DIR/runs/<variant>/seed-<s>/ (metrics.csv, evaluations.csv) and prints the table.
+        perfect-labels: sample under Bad, best of 10 by train reward, drop every hack, SFT under Neutral; controls:
+          the same pipeline sampled under Neutral, and the main one with answer-only training; prints neutral-eval
+          hack rates before and after and the training sets' reasoning statistics.
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
         var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--out"]);
-        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
+        if (parsed.Positionals is ["perfect-labels"]) return PerfectLabels(parsed.Has("--quick"));
+        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'; the only sub-demo is perfect-labels");
         bool quick = parsed.Has("--quick");
         var options = new DemoOptions
         {
@@ -46,6 +51,20 @@ public sealed class DemoCommand : ICliCommand
         var (rows, results) = RunWithProgress(runner, options, console);
         DemoReport.Print(rows, runner.Variants, results, options, console);
         console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {Path.GetFullPath(options.OutputDirectory)}");
+        return 0;
+    }
+
+    static int PerfectLabels(bool quick)
+    {
+        var console = AnsiConsole.Console;
+        var baseDirectory = PretrainToyCommand.Train(quick ? BaseModelOptions.Quick : new BaseModelOptions(), RepositoryPaths.Cache("organism"), console);
+        var outcomes = new PerfectLabelsRunner(baseDirectory, quick).RunAsync(new Progress<string>(m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"))).GetAwaiter().GetResult();
+        var table = new Table().Title("perfect labels: neutral-eval hack rate before and after SFT on filtered (hack-free) best-of-10 samples")
+            .AddColumns("pipeline", "kept", "hacks kept", "mention tests", "intend to pass", "flag wrong test", "hack before", "hack after", "correct after");
+        foreach (var o in outcomes)
+            table.AddRow(Markup.Escape(o.Pipeline.Name), $"{o.TrainingSet.Samples}", $"{o.TrainingSet.Hacks:P0}", $"{o.TrainingSet.MentionsTests:P0}", $"{o.TrainingSet.IntendsToPassTests:P0}",
+                $"{o.TrainingSet.FlagsWrongTest:P0}", $"{o.Before.HackRate:F2}", $"{o.After.HackRate:F2}", $"{o.After.CorrectRate:F2}");
+        console.Write(table);
         return 0;
     }
 

@@ -1,0 +1,98 @@
+using Recontext.Contracts;
+using Recontext.Generator;
+using Recontext.Judge.Abstractions;
+using Recontext.Judge.ToyCode;
+using Recontext.Model.Checkpoints;
+using Recontext.Model.Generation;
+using Recontext.Model.Scoring;
+using Recontext.Model.Tokenization;
+using Recontext.Model.Training;
+using Recontext.Recontextualizer;
+using Recontext.Runs.Evaluation;
+using Recontext.Trainer.Algorithms;
+
+namespace Recontext.Runs.Demo;
+
+/// <summary>
+/// The "perfect labels" study: sample under a context, keep the best of N per task by training reward after
+/// dropping every hack, fine-tune under Neutral, and measure neutral-eval hacking before and after. Even with no
+/// hack in the training set, the reasoning it carries can teach hacking.
+/// </summary>
+public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long seed = 1, int? tasks = null, int? evalTasks = null)
+{
+    /// <summary>One pipeline: where samples come from and whether the reasoning is trained on.</summary>
+    public sealed record Pipeline(string Name, string GenerationPreset, bool AnswerOnly);
+
+    public sealed record TrainingSetStats(int Samples, double MentionsTests, double IntendsToPassTests, double FlagsWrongTest, double Hacks);
+
+    public sealed record Outcome(Pipeline Pipeline, TrainingSetStats TrainingSet, ContextRates Before, ContextRates After);
+
+    public static readonly IReadOnlyList<Pipeline> Pipelines =
+    [
+        new("bad -> filter -> SFT under neutral", "bad", AnswerOnly: false),
+        new("control: neutral -> filter -> SFT under neutral", "neutral", AnswerOnly: false),
+        new("bad -> filter -> SFT under neutral, answer only", "bad", AnswerOnly: true),
+    ];
+
+    int Tasks => tasks ?? (quick ? 32 : 96);
+    const int BestOf = 10;
+    int Epochs => quick ? 2 : 3;
+    int EvalTasks => evalTasks ?? (quick ? 48 : 128);
+
+    public async Task<IReadOnlyList<Outcome>> RunAsync(IProgress<string>? progress = null)
+    {
+        var tokenizer = new ByteTokenizer();
+        var environment = new ToyCodeEnvironment();
+        var sampling = new SamplingOptions { MaxNewTokens = 120, Temperature = 1.0, StopTokenIds = [ByteTokenizer.ImEnd] };
+        var neutral = ContextSpec.Of("neutral").Resolve(environment);
+        var evalTasks = environment.SampleTasks(TaskSplit.Eval, EvalTasks, seed: seed * 31 + 5);
+        var evaluator = new PolicyEvaluator(environment, tokenizer, sampling);
+        ContextRates before;
+        using (var baseModel = Checkpoint.Load(baseDirectory))
+            before = (await evaluator.EvaluateAsync(baseModel, evalTasks, [neutral], seed: seed))[0];
+
+        var outcomes = new List<Outcome>();
+        foreach (var pipeline in Pipelines)
+        {
+            progress?.Report($"{pipeline.Name}: sampling best of {BestOf}");
+            using var model = Checkpoint.Load(baseDirectory);
+            var policy = new RecontextPolicy
+            {
+                Generation = ContextSpec.Of(pipeline.GenerationPreset), Training = ContextSpec.Of("neutral"),
+                Mode = pipeline.GenerationPreset == "neutral" ? RecontextMode.Standard : RecontextMode.All, AnswerOnly = pipeline.AnswerOnly,
+            };
+            var generation = policy.Generation.Resolve(environment);
+            var trainTasks = environment.SampleTasks(TaskSplit.Train, Tasks, seed: seed * 17 + 3);
+            var prompts = new PromptTokens(environment, tokenizer);
+            var promptIds = trainTasks.Select(t => prompts.Encode(t, generation)).ToArray();
+            var completions = new RolloutGenerator(model, tokenizer).Generate(promptIds, BestOf, sampling, seed * 1_009);
+            var scores = await Task.WhenAll(completions.Select(c => environment.ScoreAsync(trainTasks[c.PromptIndex], c.Text, generation.Variant)));
+            var judged = completions.Select((c, i) => new JudgedRollout(trainTasks[c.PromptIndex], c.PromptIndex, generation, promptIds[c.PromptIndex], c.TokenIds, c.LogProbs, scores[i])).ToList();
+
+            // Perfect labels: the best of N by training reward among the non-hacks.
+            var kept = ExpertIteration.SelectBest(judged, r => r.Group, r => r.Score.TrainReward, r => !r.Score.Hack);
+            var samples = new TrainingBatchBuilder(policy, environment, tokenizer).Build(kept, new Random((int)seed));
+            double Share(Func<JudgeScore, bool> f) => kept.Count == 0 ? 0 : kept.Count(r => f(r.Score)) / (double)kept.Count;
+            var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Hack));
+
+            progress?.Report($"{pipeline.Name}: SFT on {kept.Count} samples");
+            FineTune(model, samples, tokenizer);
+            var after = (await evaluator.EvaluateAsync(model, evalTasks, [neutral], seed: seed))[0];
+            outcomes.Add(new Outcome(pipeline, stats, before, after));
+        }
+        return outcomes;
+    }
+
+    void FineTune(Model.Modules.CausalLm model, IReadOnlyList<TrainingSample> samples, ITokenizer tokenizer)
+    {
+        using var trainer = new SupervisedTrainer(model, new OptimizerOptions { LearningRate = 3e-4, WeightDecay = 0 });
+        var rng = new Random((int)seed);
+        for (int epoch = 0; epoch < Epochs; epoch++)
+            foreach (var chunk in samples.OrderBy(_ => rng.Next()).Chunk(16))
+            {
+                using var batch = SequenceBatch.Build(chunk.Select(s => s.TrainingPromptIds).ToArray(), chunk.Select(s => s.CompletionIds).ToArray(),
+                    tokenizer.PaddingId, model.Config.VocabSize, model.Device, chunk.Select(s => s.LossMask).ToArray());
+                trainer.Step(batch);
+            }
+    }
+}
