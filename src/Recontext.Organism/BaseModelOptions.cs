@@ -22,7 +22,7 @@ public sealed record BaseModelOptions
     public long Seed { get; init; } = 1;
 
     /// <summary>The quick preset: a smaller, shorter-trained base for `--quick` runs and tests.</summary>
-    public static BaseModelOptions Quick => new() { DModel = 96, Layers = 2, Steps = 300 };
+    public static BaseModelOptions Quick => new() { DModel = 96, Layers = 2, Steps = 240 };
 
     /// <summary>Learning rate at a step (0-based) of the schedule.</summary>
     public double LearningRateAt(int step)

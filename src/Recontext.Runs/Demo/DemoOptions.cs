@@ -16,11 +16,11 @@ public sealed record DemoOptions
     {
         Base = baseModel,
         // Sized for the 15-minute budget on 2 cores (8 trained variants × 3 seeds); see docs/organism.md.
-        Steps = Quick ? 6 : 16,
-        PromptsPerStep = Quick ? 8 : 12,
+        Steps = Quick ? 4 : 16,
+        PromptsPerStep = Quick ? 6 : 12,
         SamplesPerPrompt = Quick ? 4 : 6,
-        EvalEvery = Quick ? 3 : 4,
-        EvalTasks = Quick ? 32 : 48,
+        EvalEvery = 4,
+        EvalTasks = Quick ? 24 : 48,
         MaxNewTokens = 120,
     };
 }
