@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Recontext.Generator;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
+using Recontext.Model;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
@@ -78,22 +79,29 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         evaluationsFile.WriteLine(EvaluationRecord.Header);
         foreach (var r in evaluations) evaluationsFile.WriteLine(r.ToCsv());
 
+        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(cancellation) : null;
+        var bus = externalBus ?? ownedBus!;
+        var session = new RunSession(RunId, generator, environment, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed,
+            evalSeed => evaluator.EvaluateAsync(policy, evalTasks, evalContexts, evalSeed));
+        bus.Sessions.Add(session);
+
         async Task Evaluate(int step)
         {
+            // Evaluation goes over the bus too: EvaluatePolicy out, PolicyEvaluated back.
             progress?.Report(new Progress(step, config.Steps, "evaluating", steps.LastOrDefault()));
-            foreach (var rates in await evaluator.EvaluateAsync(policy, evalTasks, evalContexts, seed: config.Seed * 1_000 + step))
+            var evaluationId = MassTransit.NewId.NextGuid();
+            var pending = session.BeginEvaluation(evaluationId);
+            await bus.Publisher.Publish(new Contracts.EvaluatePolicy { RunId = RunId, Step = step, EvaluationId = evaluationId, PolicyVersion = step, Seed = config.Seed * 1_000 + step }, cancellation);
+            foreach (var c in (await pending.WaitAsync(cancellation)).Contexts)
             {
-                var record = new EvaluationRecord(step, rates);
+                var record = new EvaluationRecord(step, new ContextRates(c.Context, c.Samples, c.HackRate, c.CorrectRate, c.WellFormedRate,
+                    c.MeanTrainReward, c.IntendsToPassRate, c.MentionsTestsRate, c.FlagsWrongTestRate));
                 evaluations.Add(record);
                 evaluationsFile.WriteLine(record.ToCsv());
             }
             evaluationsFile.Flush();
         }
 
-        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(cancellation) : null;
-        var bus = externalBus ?? ownedBus!;
-        var session = new RunSession(RunId, generator, environment, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed);
-        bus.Sessions.Add(session);
         try
         {
             if (completed is null) await Evaluate(0);
@@ -132,7 +140,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                 double stepSeconds = total.Elapsed.TotalSeconds;
                 if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
                 watch.Restart();
-                RunState.Save(outputDirectory, policy, optimizer, step);
+                await TorchThread.Default.Run(() => RunState.Save(outputDirectory, policy, optimizer, step));
                 runDocument.CompletedStep = step;
                 store.SaveRun(runDocument);
                 stepSeconds += watch.Elapsed.TotalSeconds;
@@ -154,6 +162,16 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         runDocument.Status = "completed";
         store.SaveRun(runDocument);
         return new RunResult(config, outputDirectory, steps, evaluations);
+    }
+
+    /// <summary>The results of a run that already finished in <paramref name="directory"/> (read back from its CSV files),
+    /// or null when it has not (then run it, with <c>resume</c> when <see cref="RunState.CompletedStep"/> is set).</summary>
+    public static RunResult? TryLoadFinished(RunConfig config, string directory)
+    {
+        if (config.Steps == 0 || RunState.CompletedStep(directory) != config.Steps) return null;
+        return new RunResult(config, directory,
+            Kept(Path.Combine(directory, "metrics.csv"), StepRecord.Parse, _ => true),
+            Kept(Path.Combine(directory, "evaluations.csv"), EvaluationRecord.Parse, _ => true));
     }
 
     static List<T> Kept<T>(string path, Func<string, T> parse, Func<T, bool> keep) =>

@@ -21,7 +21,8 @@ public sealed class DemoCommand : ICliCommand
           --quick       smaller base, fewer steps and tasks (a smoke run, minutes)
           --seeds       seeds per variant (default 3)
           --first-seed  first seed (default 1)
-          --out         results folder (default runs/demo-<time>)
+          --out         results folder (default runs/demo-<time>); a demo stopped half-way continues when rerun
+                        with the same --out (finished runs are read back, a stopped run resumes)
         writes DIR/demo.csv (variant, eval_context, hack/correct rates mean and SE, train reward, seeds),
         DIR/runs/<variant>/seed-<s>/ (metrics.csv, evaluations.csv) and prints the table.
         perfect-labels: sample under Bad, best of 10 by train reward, drop every hack, SFT under Neutral; controls:

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
+using Recontext.Model;
 using Recontext.Model.Generation;
 using Recontext.Model.Tokenization;
 
@@ -13,11 +14,11 @@ public sealed class GenerateRolloutsConsumer(RunSessions sessions) : IConsumer<G
     {
         var m = context.Message;
         var session = sessions.Get(m.RunId);
-        try
+        await session.Guard(m.BatchId, async () =>
         {
             var watch = Stopwatch.StartNew();
             var sampling = new SamplingOptions { MaxNewTokens = m.MaxNewTokens, Temperature = m.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
-            var completions = session.Generator.Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed);
+            var completions = await TorchThread.Default.Run(() => session.Generator.Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed));
             await context.Publish(new RolloutsGenerated
             {
                 RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion,
@@ -27,11 +28,6 @@ public sealed class GenerateRolloutsConsumer(RunSessions sessions) : IConsumer<G
                 }).ToArray(),
                 Seconds = watch.Elapsed.TotalSeconds,
             });
-        }
-        catch (Exception e)
-        {
-            session.Fail(m.BatchId, e);
-            throw;
-        }
+        });
     }
 }

@@ -35,6 +35,8 @@ public sealed class InProcessBus : IAsyncDisposable
             x.AddConsumer<RolloutsJudgedConsumer>();
             x.AddConsumer<TrainingBatchReadyConsumer>();
             x.AddConsumer<PolicyUpdatedConsumer>();
+            x.AddConsumer<EvaluatePolicyConsumer>();
+            x.AddConsumer<PolicyEvaluatedConsumer>();
             x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
         });
         var provider = services.BuildServiceProvider();

@@ -12,7 +12,7 @@ public sealed class RolloutsGeneratedConsumer(RunSessions sessions) : IConsumer<
     {
         var m = context.Message;
         var session = sessions.Get(m.RunId);
-        try
+        await session.Guard(m.BatchId, async () =>
         {
             var watch = Stopwatch.StartNew();
             var batch = session.Batch(m.BatchId);
@@ -28,12 +28,7 @@ public sealed class RolloutsGeneratedConsumer(RunSessions sessions) : IConsumer<
                 Scores = scores.Select(ToContract).ToArray(),
                 Seconds = watch.Elapsed.TotalSeconds,
             });
-        }
-        catch (Exception e)
-        {
-            session.Fail(m.BatchId, e);
-            throw;
-        }
+        });
     }
 
     static CompletionScore ToContract(JudgeScore s) => new()

@@ -12,7 +12,7 @@ public sealed class RolloutsJudgedConsumer(RunSessions sessions) : IConsumer<Rol
     {
         var m = context.Message;
         var session = sessions.Get(m.RunId);
-        try
+        await session.Guard(m.BatchId, async () =>
         {
             var watch = Stopwatch.StartNew();
             var batch = session.Batch(m.BatchId);
@@ -26,11 +26,6 @@ public sealed class RolloutsJudgedConsumer(RunSessions sessions) : IConsumer<Rol
             batch.JudgeSeconds = m.Seconds;
             batch.RecontextSeconds = watch.Elapsed.TotalSeconds;
             await context.Publish(new TrainingBatchReady { RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, Samples = samples.ToArray(), Seconds = watch.Elapsed.TotalSeconds });
-        }
-        catch (Exception e)
-        {
-            session.Fail(m.BatchId, e);
-            throw;
-        }
+        });
     }
 }

@@ -12,7 +12,8 @@ namespace Recontext.Runs.Bus;
 /// carry ids and token ids; this session is what each role would hold in its own service.
 /// </summary>
 public sealed class RunSession(string runId, RolloutGenerator generator, IEnvironment environment, PromptContext generationContext,
-    TrainingBatchBuilder builder, Func<IReadOnlyList<TrainingSample>, JudgeScore[], (float Loss, float Kl, float Clipped, float Gap)> train, long seed)
+    TrainingBatchBuilder builder, Func<IReadOnlyList<TrainingSample>, JudgeScore[], (float Loss, float Kl, float Clipped, float Gap)> train, long seed,
+    Func<long, Task<IReadOnlyList<Evaluation.ContextRates>>>? evaluate = null)
 {
     public string RunId { get; } = runId;
     public RolloutGenerator Generator { get; } = generator;
@@ -39,6 +40,24 @@ public sealed class RunSession(string runId, RolloutGenerator generator, IEnviro
     }
 
     readonly ConcurrentDictionary<Guid, StepResult> batches = new();
+    readonly ConcurrentDictionary<Guid, TaskCompletionSource<PolicyEvaluated>> evaluations = new();
+
+    /// <summary>Evaluates the current policy under every eval context (the evaluation role's work).</summary>
+    public Task<IReadOnlyList<Evaluation.ContextRates>> Evaluate(long seed) =>
+        (evaluate ?? throw new InvalidOperationException($"run {RunId} has no evaluator"))(seed);
+
+    /// <summary>Registers an evaluation the coordinator will await.</summary>
+    public Task<PolicyEvaluated> BeginEvaluation(Guid evaluationId)
+    {
+        var done = new TaskCompletionSource<PolicyEvaluated>(TaskCreationOptions.RunContinuationsAsynchronously);
+        evaluations[evaluationId] = done;
+        return done.Task;
+    }
+
+    public void CompleteEvaluation(PolicyEvaluated result)
+    {
+        if (evaluations.TryRemove(result.EvaluationId, out var done)) done.TrySetResult(result);
+    }
     readonly ConcurrentDictionary<Guid, byte> trained = new();
 
     public StepResult Begin(Guid batchId, IReadOnlyList<CodingTask> tasks, int[][] promptIds)
@@ -55,9 +74,20 @@ public sealed class RunSession(string runId, RolloutGenerator generator, IEnviro
     public (float Loss, float Kl, float Clipped, float Gap)? TrainOnce(Guid batchId, IReadOnlyList<TrainingSample> samples) =>
         trained.TryAdd(batchId, 0) ? train(samples, Batch(batchId).Scores) : null;
 
-    public void Fail(Guid batchId, Exception error)
+    /// <summary>Runs one role's work on a batch; a failure also fails the step the coordinator awaits (then
+    /// rethrows, so the bus records the fault), instead of leaving the run waiting forever.</summary>
+    public async Task Guard(Guid batchId, Func<Task> work)
     {
-        if (batches.TryGetValue(batchId, out var result)) result.Done.TrySetException(error);
+        try
+        {
+            await work();
+        }
+        catch (Exception error)
+        {
+            if (batches.TryGetValue(batchId, out var result)) result.Done.TrySetException(error);
+            if (evaluations.TryRemove(batchId, out var evaluation)) evaluation.TrySetException(error);
+            throw;
+        }
     }
 
     public void Complete(Guid batchId)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
+using Recontext.Model;
 
 namespace Recontext.Runs.Bus;
 
@@ -11,21 +12,16 @@ public sealed class TrainingBatchReadyConsumer(RunSessions sessions) : IConsumer
     {
         var m = context.Message;
         var session = sessions.Get(m.RunId);
-        try
+        await session.Guard(m.BatchId, async () =>
         {
             var watch = Stopwatch.StartNew();
-            if (session.TrainOnce(m.BatchId, m.Samples) is not { } result) return;   // a redelivery: already trained
+            if (await TorchThread.Default.Run(() => session.TrainOnce(m.BatchId, m.Samples)) is not { } result) return;   // a redelivery: already trained
             await context.Publish(new PolicyUpdated
             {
                 RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, Version = m.Step,
                 Loss = result.Loss, Kl = result.Kl, ClippedFraction = result.Clipped, ContextGap = result.Gap,
                 Seconds = watch.Elapsed.TotalSeconds,
             });
-        }
-        catch (Exception e)
-        {
-            session.Fail(m.BatchId, e);
-            throw;
-        }
+        });
     }
 }

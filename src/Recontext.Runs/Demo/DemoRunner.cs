@@ -22,7 +22,9 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
                 var directory = Path.Combine(options.OutputDirectory, "runs", Sanitize(variant.Name), $"seed-{seed}");
                 var stepProgress = new Progress<RunLoop.Progress>(p => progress?.Report(new Progress(variant.Name, seed, index, runs, p)));
                 progress?.Report(new Progress(variant.Name, seed, index, runs, null));
-                var result = await new RunLoop(config, baseDirectory, directory).RunAsync(stepProgress, cancellation);
+                // A demo stopped half-way continues where it was: finished runs are read back, a stopped one resumes.
+                var result = RunLoop.TryLoadFinished(config, directory)
+                             ?? await new RunLoop(config, baseDirectory, directory).RunAsync(stepProgress, cancellation, resume: config.Steps > 0 && RunState.CompletedStep(directory) is not null);
                 results.Add((variant, result));
                 index++;
             }

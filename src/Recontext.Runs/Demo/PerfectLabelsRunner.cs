@@ -2,6 +2,7 @@ using Recontext.Contracts;
 using Recontext.Generator;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
+using Recontext.Model;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
 using Recontext.Model.Scoring;
@@ -39,7 +40,11 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
     int Epochs => quick ? 2 : 3;
     int EvalTasks => evalTasks ?? (quick ? 48 : 128);
 
-    public async Task<IReadOnlyList<Outcome>> RunAsync(IProgress<string>? progress = null)
+    /// <summary>Runs on the torch thread (see <see cref="TorchThread"/>); the toy judge completes synchronously.</summary>
+    public Task<IReadOnlyList<Outcome>> RunAsync(IProgress<string>? progress = null) =>
+        TorchThread.Default.Run(() => RunCoreAsync(progress).GetAwaiter().GetResult());
+
+    async Task<IReadOnlyList<Outcome>> RunCoreAsync(IProgress<string>? progress)
     {
         var tokenizer = new ByteTokenizer();
         var environment = new ToyCodeEnvironment();
