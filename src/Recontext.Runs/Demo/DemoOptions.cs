@@ -19,7 +19,7 @@ public sealed record DemoOptions
         Steps = Quick ? 4 : 16,
         PromptsPerStep = Quick ? 6 : 12,
         SamplesPerPrompt = Quick ? 4 : 6,
-        EvalEvery = 4,
+        EvalEvery = Quick ? 4 : 8,
         EvalTasks = Quick ? 24 : 48,
         MaxNewTokens = 120,
     };
