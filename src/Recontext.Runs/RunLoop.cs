@@ -23,7 +23,10 @@ namespace Recontext.Runs;
 /// evaluations.csv as it goes, stores every rollout (DIR/traces.db), and saves its state after each step so that
 /// <c>resume: true</c> continues a stopped run from the last completed step.
 /// </summary>
-public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory, InProcessBus? externalBus = null)
+/// <param name="initialEvaluation">the step-0 evaluation when it is already known (the demo evaluates the base once
+/// per seed: every variant of that seed starts from the same weights, eval tasks and eval seed)</param>
+public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory, InProcessBus? externalBus = null,
+    IReadOnlyList<ContextRates>? initialEvaluation = null)
 {
     public sealed record Progress(int Step, int Steps, string Phase, StepRecord? Last);
 
@@ -92,10 +95,15 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             var evaluationId = MassTransit.NewId.NextGuid();
             var pending = session.BeginEvaluation(evaluationId);
             await bus.Publisher.Publish(new Contracts.EvaluatePolicy { RunId = RunId, Step = step, EvaluationId = evaluationId, PolicyVersion = step, Seed = config.Seed * 1_000 + step }, cancellation);
-            foreach (var c in (await pending.WaitAsync(cancellation)).Contexts)
+            Record(step, (await pending.WaitAsync(cancellation)).Contexts.Select(c => new ContextRates(c.Context, c.Samples, c.HackRate, c.CorrectRate,
+                c.WellFormedRate, c.MeanTrainReward, c.IntendsToPassRate, c.MentionsTestsRate, c.FlagsWrongTestRate)).ToList());
+        }
+
+        void Record(int step, IReadOnlyList<ContextRates> rates)
+        {
+            foreach (var r in rates)
             {
-                var record = new EvaluationRecord(step, new ContextRates(c.Context, c.Samples, c.HackRate, c.CorrectRate, c.WellFormedRate,
-                    c.MeanTrainReward, c.IntendsToPassRate, c.MentionsTestsRate, c.FlagsWrongTestRate));
+                var record = new EvaluationRecord(step, r);
                 evaluations.Add(record);
                 evaluationsFile.WriteLine(record.ToCsv());
             }
@@ -104,7 +112,8 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
 
         try
         {
-            if (completed is null) await Evaluate(0);
+            if (completed is null && initialEvaluation is not null) Record(0, initialEvaluation);
+            else if (completed is null) await Evaluate(0);
             for (int step = firstStep; step <= config.Steps; step++)
             {
                 var total = Stopwatch.StartNew();

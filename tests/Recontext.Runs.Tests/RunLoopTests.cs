@@ -120,6 +120,16 @@ public sealed class RunLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryVariantOfASeedStartsFromTheBaseEvaluation()
+    {
+        // The demo evaluates the base once per seed and reuses that as each variant's step 0: prove they are equal.
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var base0 = await new RunLoop(Tiny("neutral->neutral") with { Steps = 0 }, baseDir, Path.Combine(root, "base")).RunAsync();
+        var variant = await new RunLoop(Tiny("good->bad") with { Steps = 1, EvalEvery = 1 }, baseDir, Path.Combine(root, "variant")).RunAsync();
+        Assert.Equal(base0.Evaluations, variant.Evaluations.Where(e => e.Step == 0));
+    }
+
+    [Fact]
     public async Task StandardRunTrainsUnderTheGenerationContext()
     {
         var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));

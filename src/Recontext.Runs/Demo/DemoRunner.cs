@@ -23,8 +23,11 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
                 var stepProgress = new Progress<RunLoop.Progress>(p => progress?.Report(new Progress(variant.Name, seed, index, runs, p)));
                 progress?.Report(new Progress(variant.Name, seed, index, runs, null));
                 // A demo stopped half-way continues where it was: finished runs are read back, a stopped one resumes.
+                // Every variant of a seed starts from the base's weights, eval tasks and eval seed: reuse its evaluation.
+                var initial = results.FirstOrDefault(r => r.Variant.IsBase && r.Result.Config.Seed == seed).Result?.Evaluations.Where(e => e.Step == 0).Select(e => e.Rates).ToList();
                 var result = RunLoop.TryLoadFinished(config, directory)
-                             ?? await new RunLoop(config, baseDirectory, directory).RunAsync(stepProgress, cancellation, resume: config.Steps > 0 && RunState.CompletedStep(directory) is not null);
+                             ?? await new RunLoop(config, baseDirectory, directory, initialEvaluation: variant.IsBase ? null : initial)
+                                 .RunAsync(stepProgress, cancellation, resume: config.Steps > 0 && RunState.CompletedStep(directory) is not null);
                 results.Add((variant, result));
                 index++;
             }
