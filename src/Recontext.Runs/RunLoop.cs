@@ -59,16 +59,29 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         var evalTasks = environment.SampleTasks(TaskSplit.Eval, config.EvalTasks, seed: config.Seed * 7919 + 17);
         var evaluator = new PolicyEvaluator(environment, tokenizer, sampling);
 
-        using var policy = Checkpoint.Load(completed is null ? config.Checkpoint ?? baseDirectory : RunState.WeightsDirectory(outputDirectory));
-        using var reference = NeedsReference() ? Checkpoint.Load(config.Checkpoint ?? baseDirectory) : null;
-        reference?.eval();
-        var generator = new RolloutGenerator(policy, tokenizer);
-        using var grpo = config.Algorithm == Algorithm.Grpo ? new GrpoTrainer(policy, reference, config.Grpo, config.Optimizer, tokenizer.PaddingId) : null;
-        using var sft = config.Algorithm is Algorithm.Sft or Algorithm.ExpertIteration ? new SupervisedTrainer(policy, config.Optimizer) : null;
-        using var distill = config.Algorithm == Algorithm.Distillation ? new LogitDistillationTrainer(policy, reference!, config.Optimizer, tokenizer.PaddingId) : null;
+        var models = await RunModels.LoadAsync(config, completed is null ? config.Checkpoint ?? baseDirectory : RunState.WeightsDirectory(outputDirectory),
+            NeedsReference() ? config.Checkpoint ?? baseDirectory : null, tokenizer.PaddingId);
+        try
+        {
+            return await RunStepsAsync(models, completed, firstStep, store, runDocument, tokenizer, environment, prompts, generationContext, builder, evalContexts, evalTasks, evaluator, progress, cancellation);
+        }
+        finally
+        {
+            await models.DisposeAsync();
+        }
+    }
 
-        var optimizer = grpo?.Optimizer ?? sft?.Optimizer ?? distill?.Optimizer;
-        if (completed is not null) RunState.RestoreOptimizer(outputDirectory, optimizer);
+    async Task<RunResult> RunStepsAsync(RunModels models, int? completed, int firstStep, Store.LiteDbRunStore store, Store.RunDocument runDocument, ByteTokenizer tokenizer,
+        ToyCodeEnvironment environment, PromptTokens prompts, Judge.Abstractions.PromptContext generationContext, TrainingBatchBuilder builder,
+        IReadOnlyList<Judge.Abstractions.PromptContext> evalContexts, IReadOnlyList<CodingTask> evalTasks, PolicyEvaluator evaluator,
+        IProgress<Progress>? progress, CancellationToken cancellation)
+    {
+        var policy = models.Policy;
+        var generator = new RolloutGenerator(policy, tokenizer);
+        var (grpo, sft, distill) = (models.Grpo, models.Sft, models.Distill);
+
+        var optimizer = models.Optimizer;
+        if (completed is not null) await TorchThread.Default.Run(() => RunState.RestoreOptimizer(outputDirectory, optimizer));
 
         // On resume, keep what the completed steps wrote and drop anything a stopped step left behind.
         var metricsPath = Path.Combine(outputDirectory, "metrics.csv");
