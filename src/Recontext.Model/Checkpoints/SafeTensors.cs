@@ -73,9 +73,9 @@ public static class SafeTensors
         File.Move(temp, path, overwrite: true);   // never leave a half-written checkpoint under the real name
     }
 
-    public static Dictionary<string, Tensor> Load(string path)
+    /// <summary>Reads the length-prefixed JSON header; the data section starts right after it.</summary>
+    static (JsonDocument Header, long DataStart) ReadHeader(FileStream file, string path)
     {
-        using var file = File.OpenRead(path);
         Span<byte> lengthBytes = stackalloc byte[8];
         file.ReadExactly(lengthBytes);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
@@ -83,9 +83,14 @@ public static class SafeTensors
             throw new InvalidDataException($"{path}: header length {headerLength} is impossible for a {file.Length}-byte file");
         var headerBytes = new byte[headerLength];
         file.ReadExactly(headerBytes);
-        long dataStart = 8 + (long)headerLength;
+        return (JsonDocument.Parse(headerBytes), 8 + (long)headerLength);
+    }
 
-        using var header = JsonDocument.Parse(headerBytes);
+    public static Dictionary<string, Tensor> Load(string path)
+    {
+        using var file = File.OpenRead(path);
+        var (header, dataStart) = ReadHeader(file, path);
+        using var _ = header;
         var result = new Dictionary<string, Tensor>();
         foreach (var entry in header.RootElement.EnumerateObject())
         {
@@ -111,11 +116,7 @@ public static class SafeTensors
     public static Dictionary<string, string> ReadMetadata(string path)
     {
         using var file = File.OpenRead(path);
-        Span<byte> lengthBytes = stackalloc byte[8];
-        file.ReadExactly(lengthBytes);
-        var headerBytes = new byte[BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes)];
-        file.ReadExactly(headerBytes);
-        using var header = JsonDocument.Parse(headerBytes);
+        using var header = ReadHeader(file, path).Header;
         return header.RootElement.TryGetProperty("__metadata__", out var meta)
             ? meta.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
             : [];
