@@ -7,7 +7,7 @@ namespace Recontext.Model;
 /// decoding step writes in place instead of concatenating. It owns its tensors (outside any dispose scope);
 /// dispose it when generation ends.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache : IKeyValueCache, IDisposable
 {
     readonly Tensor[] keys;     // per layer: [B, Hkv, capacity, D]
     readonly Tensor[] values;
@@ -40,6 +40,24 @@ public sealed class KvCache : IDisposable
         keys[layer].narrow(2, Length, newTokens).copy_(key);
         values[layer].narrow(2, Length, newTokens).copy_(value);
         return (keys[layer].narrow(2, 0, Length + newTokens), values[layer].narrow(2, 0, Length + newTokens));
+    }
+
+    /// <summary>
+    /// Fills this cache with rows of another one (row b gets <paramref name="sourceRows"/>[b] of
+    /// <paramref name="source"/>): the prefill of prompts shared by several samples runs once per prompt.
+    /// </summary>
+    /// <param name="sourceRows">[B] int64 row indices into <paramref name="source"/></param>
+    public void CopyRows(KvCache source, Tensor sourceRows)
+    {
+        if (Length != 0) throw new InvalidOperationException($"CopyRows fills an empty cache; this one holds {Length} tokens");
+        if (source.Length > Capacity) throw new InvalidOperationException($"KV cache overflow: {source.Length} tokens exceed capacity {Capacity}");
+        using var scope = NewDisposeScope();
+        for (int layer = 0; layer < keys.Length; layer++)
+        {
+            keys[layer].narrow(2, 0, source.Length).copy_(source.keys[layer].narrow(2, 0, source.Length).index_select(0, sourceRows));
+            values[layer].narrow(2, 0, source.Length).copy_(source.values[layer].narrow(2, 0, source.Length).index_select(0, sourceRows));
+        }
+        Length = source.Length;
     }
 
     /// <summary>Called by the model once every layer has appended <paramref name="newTokens"/>.</summary>

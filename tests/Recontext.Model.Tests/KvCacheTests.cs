@@ -52,4 +52,28 @@ public class KvCacheTests
                     $"row {row} token {i}: {cached[row].LogProbs[i]} vs {recomputed[row].LogProbs[i]}");
         }
     }
+
+    [Fact]
+    public void RepeatedPromptsShareOnePrefillAndSampleAsIfAlone()
+    {
+        using var model = TinyModels.Random();
+        var tokenizer = new ByteTokenizer();
+        var generator = new TextGenerator(model, tokenizer);
+        // Samples of one prompt side by side (as in a GRPO group), another prompt of a different length between them.
+        var prompts = new[] { tokenizer.Encode("abc"), tokenizer.Encode("abc"), tokenizer.Encode("hello there"), tokenizer.Encode("abc") };
+        var options = new SamplingOptions { MaxNewTokens = 16, Temperature = 1.0, Seed = 5 };
+
+        var shared = generator.Generate(prompts, options, useKvCache: true);
+        var recomputed = generator.Generate(prompts, options, useKvCache: false);
+
+        for (int row = 0; row < prompts.Length; row++)
+        {
+            Assert.Equal(recomputed[row].TokenIds, shared[row].TokenIds);
+            for (int i = 0; i < shared[row].LogProbs.Length; i++)
+                Assert.True(Math.Abs(shared[row].LogProbs[i] - recomputed[row].LogProbs[i]) <= 1e-4,
+                    $"row {row} token {i}: {shared[row].LogProbs[i]} vs {recomputed[row].LogProbs[i]}");
+        }
+        // The rows of one prompt were sampled independently, not copied.
+        Assert.NotEqual(shared[0].TokenIds, shared[1].TokenIds);
+    }
 }

@@ -26,7 +26,7 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
         using var noGrad = no_grad();
         using var cache = useKvCache ? new KvCache(model.Config, rows, batch.Capacity, model.DType, model.Device) : null;
         var generator = new Generator((ulong)options.Seed);
-        var logits = NextLogits(batch, 0, batch.PromptLength, cache);        // prefill: [B, V]
+        var logits = useKvCache ? Prefill(prompts, batch, cache!) : NextLogits(batch, 0, batch.PromptLength, null);   // [B, V]
 
         for (int step = 0; step < options.MaxNewTokens; step++)
         {
@@ -73,12 +73,45 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
         }).ToArray();
     }
 
+    /// <summary>
+    /// Runs the prompts into the cache and returns the logits of their last column [B, V]. Rows that repeat a prompt
+    /// (several samples of one prompt) share one prefill: the distinct prompts run alone and their keys, values
+    /// and logits are copied to every row that holds them.
+    /// </summary>
+    Tensor Prefill(IReadOnlyList<int[]> prompts, PaddedBatch batch, KvCache cache)
+    {
+        var firstRow = new Dictionary<string, int>();
+        var source = prompts.Select((p, row) =>
+        {
+            var key = string.Join(',', p);
+            if (!firstRow.TryGetValue(key, out int first)) firstRow[key] = first = row;
+            return first;
+        }).ToArray();
+        var distinctRows = source.Distinct().ToArray();
+        if (distinctRows.Length == prompts.Count) return NextLogits(batch, 0, batch.PromptLength, cache);
+
+        using var scope = NewDisposeScope();
+        using var distinctCache = new KvCache(model.Config, distinctRows.Length, batch.PromptLength, model.DType, model.Device);
+        var rowIndex = tensor(distinctRows.Select(r => (long)r).ToArray(), device: model.Device);
+        var logits = NextLogits(batch, 0, batch.PromptLength, distinctCache, rowIndex);             // [U, V]
+        var slot = distinctRows.Select((row, u) => (row, u)).ToDictionary(x => x.row, x => (long)x.u);
+        var expand = tensor(source.Select(r => slot[r]).ToArray(), device: model.Device);           // [B]
+        cache.CopyRows(distinctCache, expand);
+        return logits.index_select(0, expand).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Runs the model on columns [start, start+count) and returns the last column's logits [B, V].</summary>
-    Tensor NextLogits(PaddedBatch batch, int start, int count, KvCache? cache)
+    /// <param name="rows">only these rows of the batch (the cache then holds just them), or all when null</param>
+    Tensor NextLogits(PaddedBatch batch, int start, int count, KvCache? cache, Tensor? rows = null)
     {
         using var scope = NewDisposeScope();
         var (ids, positions) = batch.Columns(start, count, model.Device);
         var keyMask = batch.KeyMask(start + count, model.Device);
+        if (rows is not null)
+        {
+            (ids, positions) = (ids.index_select(0, rows), positions.index_select(0, rows));
+            keyMask = keyMask?.index_select(0, rows);
+        }
         var hidden = model.Hidden(ids, positions, keyMask, cache);                 // [B, count, C]
         var last = hidden.narrow(1, count - 1, 1);                                 // [B, 1, C]
         return model.Logits(last).squeeze(1).MoveToOuterDisposeScope();

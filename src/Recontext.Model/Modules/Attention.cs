@@ -43,7 +43,7 @@ public sealed class Attention : nn.Module
     /// <param name="mask">additive [B, 1, T, S] (0 or -inf), or null for plain causal attention</param>
     /// <param name="cache">keys/values of earlier tokens, extended in place; null without caching</param>
     /// <returns>[B, T, C]</returns>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, IKeyValueCache? cache, int layer)
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], tokens = x.shape[1];

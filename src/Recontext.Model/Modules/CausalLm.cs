@@ -50,7 +50,7 @@ public sealed class CausalLm : nn.Module
 
     /// <summary>Final hidden states of the new tokens; see <see cref="DecoderStack.Forward"/>.</summary>
     /// <returns>[B, T, C]</returns>
-    public Tensor Hidden(Tensor inputIds, Tensor positions, Tensor? keyMask = null, KvCache? cache = null) =>
+    public Tensor Hidden(Tensor inputIds, Tensor positions, Tensor? keyMask = null, IKeyValueCache? cache = null) =>
         model.Forward(inputIds, positions, keyMask, cache);
 
     /// <summary>Output head on (a slice of) hidden states.</summary>

@@ -23,7 +23,7 @@ public sealed class DecoderLayer : nn.Module
 
     /// <param name="x">[B, T, C]</param>
     /// <returns>[B, T, C]</returns>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, IKeyValueCache? cache)
     {
         using var scope = NewDisposeScope();
         var h = x + self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache, index);

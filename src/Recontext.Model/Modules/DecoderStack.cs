@@ -32,7 +32,7 @@ public sealed class DecoderStack : nn.Module
     /// null when nothing is padding</param>
     /// <param name="cache">keys and values of earlier tokens, extended in place; null without caching</param>
     /// <returns>final normed hidden states [B, T, C]</returns>
-    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? keyMask, KvCache? cache)
+    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? keyMask, IKeyValueCache? cache)
     {
         using var scope = NewDisposeScope();
         int past = cache?.Length ?? 0;

@@ -14,8 +14,7 @@ public static class LogProbScorer
     public static (Tensor TokenLogProbs, Tensor? FullLogProbs) Score(CausalLm model, SequenceBatch batch, bool fullVocabulary = false)
     {
         using var scope = NewDisposeScope();
-        var hidden = model.Hidden(batch.InputIds, batch.Positions, batch.KeyMask);              // [B, P+Tc, C]
-        var predicting = hidden.narrow(1, batch.PromptLength - 1, batch.CompletionLength);      // [B, Tc, C]
+        var predicting = batch.Layout.PredictingHidden(model);                                  // [B, Tc, C]
         var logProbs = model.Logits(predicting).to(ScalarType.Float32).log_softmax(-1);         // [B, Tc, V]
         var tokenLogProbs = logProbs.gather(2, batch.Targets.unsqueeze(-1)).squeeze(-1);        // [B, Tc]
         return (tokenLogProbs.MoveToOuterDisposeScope(), fullVocabulary ? logProbs.MoveToOuterDisposeScope() : null);

@@ -2,103 +2,118 @@ using static TorchSharp.torch;
 
 namespace Recontext.Model.Scoring;
 
+/// <summary>How <see cref="SequenceBatch.Build"/> lays prompts out.</summary>
+public enum PromptSharing
+{
+    /// <summary>Share prompts when that saves at least a fifth of the token work (GRPO groups), else flat.</summary>
+    Auto,
+    /// <summary>Every row runs its own prompt (<see cref="FlatLayout"/>).</summary>
+    Never,
+    /// <summary>Rows with identical prompts run them once (<see cref="SharedPromptLayout"/>).</summary>
+    Always,
+}
+
 /// <summary>
-/// (prompt, completion) pairs packed for one forward pass: prompts left-padded to P columns so every completion
-/// starts at column P, completions right-padded to Tc columns. Logits at columns P-1 .. P+Tc-2 predict the
-/// completion tokens. Tensors live on the given device; dispose the batch when done.
+/// (prompt, completion) pairs packed for one scoring or training pass: the completion tokens as targets with a
+/// per-token mask, and a <see cref="Layout"/> that yields the hidden states predicting them. Tensors live on the
+/// given device; dispose the batch when done.
 /// </summary>
 public sealed class SequenceBatch : IDisposable
 {
-    /// <summary>[B, P + Tc] int64</summary>
-    public Tensor InputIds { get; }
-    /// <summary>[B, P + Tc] int64 positions counting real tokens only</summary>
-    public Tensor Positions { get; }
-    /// <summary>[B, P + Tc] bool, true for real tokens; null when no cell is padding</summary>
-    public Tensor? KeyMask { get; }
     /// <summary>[B, Tc] int64 completion tokens (padding where the mask is 0)</summary>
     public Tensor Targets { get; }
-    /// <summary>[B, Tc] float32, 1 for real completion tokens</summary>
+    /// <summary>[B, Tc] float32, 1 for real completion tokens (or the caller's per-token weights)</summary>
     public Tensor CompletionMask { get; }
 
-    public int PromptLength { get; }
+    public ISequenceLayout Layout { get; }
+
+    public int Rows { get; }
     public int CompletionLength { get; }
 
-    SequenceBatch(Tensor inputIds, Tensor positions, Tensor? keyMask, Tensor targets, Tensor completionMask, int promptLength, int completionLength)
+    SequenceBatch(ISequenceLayout layout, Tensor targets, Tensor completionMask, int rows, int completionLength)
     {
-        InputIds = inputIds.DetachFromDisposeScope();
-        Positions = positions.DetachFromDisposeScope();
-        KeyMask = keyMask?.DetachFromDisposeScope();
+        Layout = layout;
         Targets = targets.DetachFromDisposeScope();
         CompletionMask = completionMask.DetachFromDisposeScope();
-        PromptLength = promptLength;
+        Rows = rows;
         CompletionLength = completionLength;
     }
 
     /// <param name="completionMasks">optional per-token weights (1 = trained/scored, 0 = ignored), same lengths as completions</param>
     public static SequenceBatch Build(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> completions, int paddingId, int vocabSize,
-        Device device, IReadOnlyList<float[]>? completionMasks = null)
+        Device device, IReadOnlyList<float[]>? completionMasks = null, PromptSharing sharing = PromptSharing.Auto)
     {
         if (prompts.Count == 0 || prompts.Count != completions.Count)
             throw new ArgumentException($"need as many prompts as completions (and at least one), got {prompts.Count} and {completions.Count}");
         int rows = prompts.Count;
-        int promptLength = prompts.Max(p => p.Length);
-        int completionLength = Math.Max(1, completions.Max(c => c.Length));
-        int width = promptLength + completionLength;
-        var ids = new long[rows * width];
-        var positions = new long[rows * width];
-        var valid = new bool[rows * width];
-        var targets = new long[rows * completionLength];
-        var mask = new float[rows * completionLength];
-        bool anyPadding = false;
-
         for (int row = 0; row < rows; row++)
         {
-            var prompt = prompts[row];
+            if (prompts[row].Length == 0) throw new ArgumentException($"prompts[{row}] is empty");
+            if (completionMasks is not null && completionMasks[row].Length != completions[row].Length)
+                throw new ArgumentException($"completionMasks[{row}] has {completionMasks[row].Length} entries for {completions[row].Length} tokens");
+            foreach (var t in prompts[row].Concat(completions[row]))
+                if (t < 0 || t >= vocabSize) throw new ArgumentException($"row {row} has token id {t} outside 0..{vocabSize - 1}");
+        }
+        int completionLength = Math.Max(1, completions.Max(c => c.Length));
+        var targets = new long[rows * completionLength];
+        var mask = new float[rows * completionLength];
+        for (int row = 0; row < rows; row++)
+        {
             var completion = completions[row];
-            if (prompt.Length == 0) throw new ArgumentException($"prompts[{row}] is empty");
-            if (completionMasks is not null && completionMasks[row].Length != completion.Length)
-                throw new ArgumentException($"completionMasks[{row}] has {completionMasks[row].Length} entries for {completion.Length} tokens");
-            int pad = promptLength - prompt.Length;
-            anyPadding |= pad > 0 || completion.Length < completionLength;
-            int position = 0;
-            for (int col = 0; col < width; col++)
+            for (int j = 0; j < completionLength; j++)
             {
-                int i = row * width + col;
-                int? token = col < pad ? null
-                    : col < promptLength ? prompt[col - pad]
-                    : col - promptLength < completion.Length ? completion[col - promptLength] : null;
-                if (token is int t)
-                {
-                    if (t < 0 || t >= vocabSize) throw new ArgumentException($"row {row} has token id {t} outside 0..{vocabSize - 1}");
-                    ids[i] = t;
-                    valid[i] = true;
-                    positions[i] = position++;
-                }
-                else ids[i] = paddingId;
+                targets[row * completionLength + j] = j < completion.Length ? completion[j] : paddingId;
+                mask[row * completionLength + j] = j < completion.Length ? completionMasks?[row][j] ?? 1f : 0f;
             }
-            for (int j = 0; j < completion.Length; j++)
-            {
-                targets[row * completionLength + j] = completion[j];
-                mask[row * completionLength + j] = completionMasks?[row][j] ?? 1f;
-            }
-            for (int j = completion.Length; j < completionLength; j++) targets[row * completionLength + j] = paddingId;
         }
 
+        var (distinct, rowPrompt) = Distinct(prompts);
+        long flatWork = (long)rows * (prompts.Max(p => p.Length) + completionLength);
+        long sharedWork = (long)distinct.Count * prompts.Max(p => p.Length) + (long)rows * completionLength;
+        bool share = sharing == PromptSharing.Always || (sharing == PromptSharing.Auto && sharedWork * 5 <= flatWork * 4);
+        ISequenceLayout layout = share
+            ? SharedPromptLayout.Build(distinct, rowPrompt, completions, completionLength, paddingId, device)
+            : FlatLayout.Build(prompts, completions, completionLength, paddingId, device);
+
         using var scope = NewDisposeScope();
-        return new SequenceBatch(
-            tensor(ids, [rows, width], device: device),
-            tensor(positions, [rows, width], device: device),
-            anyPadding ? tensor(valid, [rows, width], device: device) : null,
-            tensor(targets, [rows, completionLength], device: device),
-            tensor(mask, [rows, completionLength], device: device),
-            promptLength, completionLength);
+        return new SequenceBatch(layout, tensor(targets, [rows, completionLength], device: device), tensor(mask, [rows, completionLength], device: device),
+            rows, completionLength);
+    }
+
+    /// <returns>the distinct prompts in order of first appearance, and each row's index among them</returns>
+    static (List<int[]> Distinct, int[] RowPrompt) Distinct(IReadOnlyList<int[]> prompts)
+    {
+        var distinct = new List<int[]>();
+        var index = new Dictionary<int[], int>(new TokenSequenceComparer());
+        var rowPrompt = new int[prompts.Count];
+        for (int row = 0; row < prompts.Count; row++)
+        {
+            if (!index.TryGetValue(prompts[row], out int u))
+            {
+                u = distinct.Count;
+                index[prompts[row]] = u;
+                distinct.Add(prompts[row]);
+            }
+            rowPrompt[row] = u;
+        }
+        return (distinct, rowPrompt);
+    }
+
+    sealed class TokenSequenceComparer : IEqualityComparer<int[]>
+    {
+        public bool Equals(int[]? x, int[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode(int[] tokens)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tokens.AsSpan()));
+            return hash.ToHashCode();
+        }
     }
 
     public void Dispose()
     {
-        InputIds.Dispose();
-        Positions.Dispose();
-        KeyMask?.Dispose();
+        Layout.Dispose();
         Targets.Dispose();
         CompletionMask.Dispose();
     }
