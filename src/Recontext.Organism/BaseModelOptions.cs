@@ -12,7 +12,7 @@ public sealed record BaseModelOptions
 
     public int Layers { get; init; } = 3;
 
-    public int Steps { get; init; } = 800;
+    public int Steps { get; init; } = 1200;
 
     public int BatchSize { get; init; } = 32;
 

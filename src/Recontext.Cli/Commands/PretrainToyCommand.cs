@@ -20,7 +20,7 @@ public sealed class PretrainToyCommand : ICliCommand
     public string Usage => """
         recontext pretrain-toy [--quick] [--steps N] [--eval-tasks N] [--cache DIR]
           --quick       the quick base (smaller, shorter training) used by `demo --quick`
-          --steps       SFT steps (default 500; quick 250)
+          --steps       SFT steps (default 1200; quick 240)
           --eval-tasks  held-out tasks sampled per context for the report (default 200)
           --cache       cache folder (default .cache/organism in the repository)
         The base is cached by a hash of the story knobs, size, steps and seed; a second call reuses it.
