@@ -162,9 +162,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                 double stepSeconds = total.Elapsed.TotalSeconds;
                 if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
                 watch.Restart();
-                await TorchThread.Default.Run(() => RunState.Save(outputDirectory, policy, optimizer, step));
-                runDocument.CompletedStep = step;
-                store.SaveRun(runDocument);
+                await TorchThread.Default.Run(() => RunState.Prepare(outputDirectory, policy, optimizer));
                 stepSeconds += watch.Elapsed.TotalSeconds;
 
                 double Rate(Func<JudgeScore, bool> f) => scores.Count(f) / (double)scores.Length;
@@ -175,6 +173,11 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                 steps.Add(record);
                 metricsFile.WriteLine(record.ToCsv());
                 metricsFile.Flush();
+                // The step's metrics row is on disk before the step becomes the resume point: a stop at any moment
+                // either redoes the whole step or keeps all of it.
+                RunState.Commit(outputDirectory, step);
+                runDocument.CompletedStep = step;
+                store.SaveRun(runDocument);
             }
         }
         finally
@@ -190,14 +193,35 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
     /// or null when it has not (then run it, with <c>resume</c> when <see cref="RunState.CompletedStep"/> is set).</summary>
     public static RunResult? TryLoadFinished(RunConfig config, string directory)
     {
-        if (config.Steps == 0 || RunState.CompletedStep(directory) != config.Steps) return null;
-        return new RunResult(config, directory,
-            Kept(Path.Combine(directory, "metrics.csv"), StepRecord.Parse, _ => true),
-            Kept(Path.Combine(directory, "evaluations.csv"), EvaluationRecord.Parse, _ => true));
+        var evaluations = Kept(Path.Combine(directory, "evaluations.csv"), EvaluationRecord.Parse, _ => true);
+        // A run without steps only evaluates: it is finished once every eval context has its row.
+        bool finished = config.Steps == 0
+            ? evaluations.Count(e => e.Step == 0) == config.EvalContexts.Count
+            : RunState.CompletedStep(directory) == config.Steps;
+        return finished ? new RunResult(config, directory, Kept(Path.Combine(directory, "metrics.csv"), StepRecord.Parse, _ => true), evaluations) : null;
     }
 
-    static List<T> Kept<T>(string path, Func<string, T> parse, Func<T, bool> keep) =>
-        File.Exists(path) ? File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(parse).Where(keep).ToList() : [];
+    /// <summary>The records of a CSV file that <paramref name="keep"/> accepts. A line cut short by a process killed while
+    /// writing it is dropped (the resumed step writes it again), never allowed to stop the resume.</summary>
+    static List<T> Kept<T>(string path, Func<string, T> parse, Func<T, bool> keep)
+    {
+        if (!File.Exists(path)) return [];
+        var kept = new List<T>();
+        foreach (var line in File.ReadLines(path).Skip(1).Where(l => l.Length > 0))
+        {
+            T record;
+            try
+            {
+                record = parse(line);
+            }
+            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException)
+            {
+                continue;
+            }
+            if (keep(record)) kept.Add(record);
+        }
+        return kept;
+    }
 
     Store.RolloutDocument Document(int step, int index, JudgedRollout rollout, Contracts.TrainingSample sample, string text) => new()
     {

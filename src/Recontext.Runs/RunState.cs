@@ -19,13 +19,22 @@ public static class RunState
 
     sealed record Cursor(int CompletedStep);
 
-    public static void Save(string runDirectory, CausalLm policy, optim.Optimizer? optimizer, int completedStep)
+    /// <summary>Writes the weights and optimizer moments after a step into <c>state.partial</c>; the step counts as
+    /// completed only at <see cref="Commit"/>, so that a stop in between resumes from the previous step.</summary>
+    public static void Prepare(string runDirectory, CausalLm policy, optim.Optimizer? optimizer)
     {
-        var final = Path.Combine(runDirectory, Folder);
-        var partial = final + ".partial";
+        var partial = Path.Combine(runDirectory, Folder) + ".partial";
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
         Checkpoint.Save(policy, partial);
         if (optimizer is OptimizerHelper helper) helper.save_state_dict(Path.Combine(partial, OptimizerFile));
+    }
+
+    /// <summary>Makes the prepared state the resume point: writes its cursor and swaps it in for the previous one.</summary>
+    public static void Commit(string runDirectory, int completedStep)
+    {
+        var final = Path.Combine(runDirectory, Folder);
+        var partial = final + ".partial";
+        if (!Directory.Exists(partial)) throw new InvalidOperationException($"{partial} does not exist: call Prepare before Commit");
         File.WriteAllText(Path.Combine(partial, CursorFile), JsonSerializer.Serialize(new Cursor(completedStep)));
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(partial, final);

@@ -13,7 +13,7 @@ public sealed class DemoCommand : ICliCommand
     public string Summary => "rerun the paper's experiment on the toy organism: GRPO variants x seeds, table, demo.csv, plots";
 
     public string Usage => """
-        recontext demo [--quick] [--seeds N] [--first-seed S] [--out DIR]
+        recontext demo [--quick] [--seeds N] [--first-seed S] [--out DIR] [--workers N]
         recontext demo perfect-labels [--quick]
           from the toy base model (pre-trained once, then cached): GRPO runs for neutral->neutral (standard),
           neutral->bad, good->neutral, good->bad, bad->bad (inoculation), neutral->neutral+kl (strong KL),
@@ -23,8 +23,10 @@ public sealed class DemoCommand : ICliCommand
           --first-seed  first seed (default 1)
           --out         results folder (default runs/demo-<time>); a demo stopped half-way continues when rerun
                         with the same --out (finished runs are read back, a stopped run resumes)
+          --workers     runs side by side, each in a worker process of its own (default: one per core, at most 8);
+                        a worker that crashes is restarted and resumes its run. 1 runs everything in this process.
         writes DIR/demo.csv (variant, eval_context, hack/correct rates mean and SE, train reward, seeds),
-        DIR/runs/<variant>/seed-<s>/ (metrics.csv, evaluations.csv) and prints the table.
+        DIR/runs/<variant>/seed-<s>/ (metrics.csv, evaluations.csv, worker.log) and prints the table.
         perfect-labels: sample under Bad, best of 10 by train reward, drop every hack, SFT under Neutral; controls:
           the same pipeline sampled under Neutral, and the main one with answer-only training; prints neutral-eval
           hack rates before and after and the training sets' reasoning statistics.
@@ -32,7 +34,7 @@ public sealed class DemoCommand : ICliCommand
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--out"]);
+        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--out", "--workers", DemoWorker.ArmOption, DemoWorker.SeedOption, DemoWorker.BaseOption]);
         if (parsed.Positionals is ["perfect-labels"]) return PerfectLabels(parsed.Has("--quick"));
         if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'; the only sub-demo is perfect-labels");
         bool quick = parsed.Has("--quick");
@@ -41,17 +43,25 @@ public sealed class DemoCommand : ICliCommand
             Quick = quick,
             Seeds = parsed.Get("--seeds") is string s ? CliArguments.PositiveInt(s, "--seeds") : 3,
             FirstSeed = parsed.Get("--first-seed") is string f ? long.TryParse(f, out var v) ? v : throw new CliUsageException($"--first-seed must be an integer, got '{f}'") : 1,
-            OutputDirectory = parsed.Get("--out") ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}"),
+            OutputDirectory = Path.GetFullPath(parsed.Get("--out") ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}")),
         };
+        var baseModel = quick ? BaseModelOptions.Quick : new BaseModelOptions();
+        if (parsed.Get(DemoWorker.ArmOption) is not null) return DemoWorker.Run(parsed, options, baseModel);
+
+        int workers = parsed.Get("--workers") is string w ? CliArguments.PositiveInt(w, "--workers") : Math.Clamp(Environment.ProcessorCount, 1, 8);
         var console = AnsiConsole.Console;
         var watch = Stopwatch.StartNew();
-        var baseModel = quick ? BaseModelOptions.Quick : new BaseModelOptions();
         var baseDirectory = PretrainToyCommand.Train(baseModel, RepositoryPaths.Cache("organism"), console);
 
         var runner = new DemoRunner(options, baseDirectory, baseModel);
-        var (rows, results) = RunWithProgress(runner, options, console);
+        var executor = workers == 1 ? (IDemoArmExecutor)new InProcessArmExecutor(runner) : DemoWorker.Executor(options, baseDirectory, workers);
+        console.MarkupLine(workers == 1 ? "running the demo's runs one after another in this process"
+            : $"running the demo's runs in {workers} worker processes side by side ({Math.Max(1, Environment.ProcessorCount / workers)} thread(s) each)");
+        var (rows, results) = DemoProgressView.Run(runner, executor, workers, console);
         DemoReport.Print(rows, runner.Variants, results, options, console);
-        console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {Path.GetFullPath(options.OutputDirectory)}");
+        if (executor is WorkerProcessExecutor { Restarts: > 0 } pool)
+            console.MarkupLine($"[yellow]{pool.Restarts} worker(s) exited with an error and were restarted; each resumed its run (see worker.log in the run folders)[/]");
+        console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory}");
         return 0;
     }
 
@@ -67,23 +77,5 @@ public sealed class DemoCommand : ICliCommand
                 $"{o.TrainingSet.FlagsWrongTest:P0}", $"{o.Before.HackRate:F2}", $"{o.After.HackRate:F2}", $"{o.After.CorrectRate:F2}");
         console.Write(table);
         return 0;
-    }
-
-    static (IReadOnlyList<DemoRow>, IReadOnlyList<Runs.RunResult>) RunWithProgress(DemoRunner runner, DemoOptions options, IAnsiConsole console)
-    {
-        (IReadOnlyList<DemoRow>, IReadOnlyList<Runs.RunResult>) result = default;
-        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn()).Start(ctx =>
-        {
-            int runs = runner.Variants.Count * options.Seeds;
-            var bar = ctx.AddTask("demo", maxValue: runs);
-            result = runner.RunAsync(new Progress<DemoRunner.Progress>(p =>
-            {
-                double within = p.Step is { Steps: > 0 } step ? (double)Math.Max(0, step.Step - 1) / step.Steps : 0;
-                bar.Value = p.RunIndex + within;
-                bar.Description = $"{p.Variant} seed {p.Seed} ({p.RunIndex + 1}/{runs})" + (p.Step is { } st ? $" step {st.Step}/{st.Steps} {st.Phase}" : "");
-            })).GetAwaiter().GetResult();
-            bar.Value = runs;
-        });
-        return result;
     }
 }

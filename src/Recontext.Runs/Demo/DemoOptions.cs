@@ -11,8 +11,11 @@ public sealed record DemoOptions
     /// <summary>β of the strong-KL baseline.</summary>
     public double StrongKl { get; init; } = 0.2;
 
+    /// <summary>Replaces the budget-sized shared config (smaller runs for tests; its Base is still set from the demo's).</summary>
+    public RunConfig? Shared { get; init; }
+
     /// <summary>The shared run config every variant starts from.</summary>
-    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => new()
+    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => Shared is not null ? Shared with { Base = baseModel } : new()
     {
         Base = baseModel,
         // Sized for the 15-minute budget on 2 cores (8 trained variants × 3 seeds); see docs/organism.md.

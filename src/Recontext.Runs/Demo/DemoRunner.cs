@@ -1,37 +1,89 @@
+using System.Collections.Concurrent;
 using Recontext.Organism;
 
 namespace Recontext.Runs.Demo;
 
-/// <summary>Runs every demo variant for every seed from the same base and aggregates the final evaluations.</summary>
+/// <summary>
+/// Runs every demo variant for every seed from the same base and aggregates the final evaluations. Arms run through
+/// an <see cref="IDemoArmExecutor"/>, up to <c>workers</c> at a time; the base's arms go first, since every variant of a
+/// seed starts from the base's step-0 evaluation. A demo stopped half-way continues where it was: finished runs are
+/// read back from their folders and a stopped run resumes from its last completed step.
+/// </summary>
 public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseModelOptions baseModel)
 {
-    public sealed record Progress(string Variant, long Seed, int RunIndex, int Runs, RunLoop.Progress? Step);
+    /// <param name="Slot">the worker slot (0 .. workers − 1) the arm runs in</param>
+    /// <param name="Finished">arms finished so far, of <paramref name="Runs"/></param>
+    /// <param name="Step">the arm's step progress; null when the arm starts (or, with <paramref name="Done"/>, ends)</param>
+    public sealed record Progress(int Slot, DemoArm Arm, int Finished, int Runs, RunLoop.Progress? Step, bool Done = false);
 
     public IReadOnlyList<DemoVariant> Variants { get; } = DemoVariant.All(options.StrongKl);
 
-    public async Task<(IReadOnlyList<DemoRow> Rows, IReadOnlyList<RunResult> Results)> RunAsync(IProgress<Progress>? progress = null, CancellationToken cancellation = default)
+    public DemoOptions Options => options;
+
+    /// <summary>Every (variant, seed) of the demo, the base's arms first.</summary>
+    public IReadOnlyList<DemoArm> Arms()
     {
         var shared = options.BaseConfig(baseModel);
-        var results = new List<(DemoVariant Variant, RunResult Result)>();
-        int runs = Variants.Count * options.Seeds, index = 0;
-        foreach (var variant in Variants)
-            for (int k = 0; k < options.Seeds; k++)
-            {
-                long seed = options.FirstSeed + k;
-                var config = (variant.Configure?.Invoke(shared) ?? shared with { Steps = 0 }) with { Name = variant.Name, Seed = seed };
-                var directory = Path.Combine(options.OutputDirectory, "runs", Sanitize(variant.Name), $"seed-{seed}");
-                var stepProgress = new Progress<RunLoop.Progress>(p => progress?.Report(new Progress(variant.Name, seed, index, runs, p)));
-                progress?.Report(new Progress(variant.Name, seed, index, runs, null));
-                // A demo stopped half-way continues where it was: finished runs are read back, a stopped one resumes.
-                // Every variant of a seed starts from the base's weights, eval tasks and eval seed: reuse its evaluation.
-                var initial = results.FirstOrDefault(r => r.Variant.IsBase && r.Result.Config.Seed == seed).Result?.Evaluations.Where(e => e.Step == 0).Select(e => e.Rates).ToList();
-                var result = RunLoop.TryLoadFinished(config, directory)
-                             ?? await new RunLoop(config, baseDirectory, directory, initialEvaluation: variant.IsBase ? null : initial)
-                                 .RunAsync(stepProgress, cancellation, resume: config.Steps > 0 && RunState.CompletedStep(directory) is not null);
-                results.Add((variant, result));
-                index++;
-            }
+        return Variants.SelectMany(variant => Enumerable.Range(0, options.Seeds).Select(k =>
+        {
+            long seed = options.FirstSeed + k;
+            var config = (variant.Configure?.Invoke(shared) ?? shared with { Steps = 0 }) with { Name = variant.Name, Seed = seed };
+            return new DemoArm(variant, seed, config, Path.Combine(options.OutputDirectory, "runs", Sanitize(variant.Name), $"seed-{seed}"));
+        })).ToList();
+    }
 
+    /// <summary>The arm of a variant (by name) and seed, for a worker process handed both on its command line.</summary>
+    public DemoArm Arm(string variant, long seed) =>
+        Arms().SingleOrDefault(a => a.Variant.Name == variant && a.Seed == seed)
+        ?? throw new ArgumentException($"the demo has no arm '{variant}' seed {seed}; variants: {string.Join(", ", Variants.Select(v => v.Name))}, " +
+                                       $"seeds {options.FirstSeed}..{options.FirstSeed + options.Seeds - 1}");
+
+    /// <summary>Runs (or resumes, or finds finished) one arm in this process.</summary>
+    public async Task RunArmHereAsync(DemoArm arm, IProgress<RunLoop.Progress>? progress, CancellationToken cancellation)
+    {
+        if (RunLoop.TryLoadFinished(arm.Config, arm.Directory) is not null) return;
+        IReadOnlyList<Evaluation.ContextRates>? initial = null;
+        if (!arm.Variant.IsBase)
+        {
+            // Every variant of a seed starts from the base's weights, eval tasks and eval seed: reuse its evaluation.
+            var baseArm = Arms().Single(a => a.Variant.IsBase && a.Seed == arm.Seed);
+            var baseResult = RunLoop.TryLoadFinished(baseArm.Config, baseArm.Directory)
+                             ?? throw new InvalidOperationException($"{arm.Label} needs the base's evaluation at seed {arm.Seed} in {baseArm.Directory}; run the base's arm first");
+            initial = baseResult.Evaluations.Where(e => e.Step == 0).Select(e => e.Rates).ToList();
+        }
+        bool resume = arm.Config.Steps > 0 && RunState.CompletedStep(arm.Directory) is not null;
+        await new RunLoop(arm.Config, baseDirectory, arm.Directory, initialEvaluation: initial).RunAsync(progress, cancellation, resume);
+    }
+
+    public async Task<(IReadOnlyList<DemoRow> Rows, IReadOnlyList<RunResult> Results)> RunAsync(IDemoArmExecutor executor, int workers,
+        IProgress<Progress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (workers < 1) throw new ArgumentException($"workers must be >= 1, got {workers}");
+        var arms = Arms();
+        int finished = 0;
+        var freeSlots = new ConcurrentQueue<int>(Enumerable.Range(0, workers));
+
+        async ValueTask RunOne(DemoArm arm, CancellationToken token)
+        {
+            freeSlots.TryDequeue(out int slot);
+            try
+            {
+                progress?.Report(new Progress(slot, arm, Volatile.Read(ref finished), arms.Count, null));
+                await executor.RunAsync(arm, new Progress<RunLoop.Progress>(p => progress?.Report(new Progress(slot, arm, Volatile.Read(ref finished), arms.Count, p))), token);
+                progress?.Report(new Progress(slot, arm, Interlocked.Increment(ref finished), arms.Count, null, Done: true));
+            }
+            finally
+            {
+                freeSlots.Enqueue(slot);
+            }
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellation };
+        await Parallel.ForEachAsync(arms.Where(a => a.Variant.IsBase), parallel, RunOne);
+        await Parallel.ForEachAsync(arms.Where(a => !a.Variant.IsBase), parallel, RunOne);
+
+        var results = arms.Select(a => (a.Variant, Result: RunLoop.TryLoadFinished(a.Config, a.Directory)
+                                                           ?? throw new InvalidOperationException($"{a.Label}: the run reported success but {a.Directory} holds no finished run"))).ToList();
         var rows = new List<DemoRow>();
         foreach (var variant in Variants)
         {
