@@ -68,14 +68,10 @@ public static class RunReport
         text.AppendLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var e in result.Evaluations.Where(e => e.Step == 0).Concat(result.Final))
             text.AppendLine($"| {e.Rates.Context} | {e.Step} | {e.Rates.HackRate:F2} | {e.Rates.CorrectRate:F2} | {e.Rates.WellFormedRate:F2} | {e.Rates.MeanTrainReward:F2} |");
-        if (result.Steps.Count > 0)
+        if (StepTiming.Describe(result.Steps) is string timing)
         {
-            double step = result.Steps.Average(s => s.GenerateSeconds + s.JudgeSeconds + s.RecontextSeconds + s.TrainSeconds + s.OverheadSeconds);
-            double loop = result.Steps.Average(s => s.RecontextSeconds + s.OverheadSeconds);
             text.AppendLine();
-            text.AppendLine($"Mean step {step:F2} s: generate {result.Steps.Average(s => s.GenerateSeconds):F2}, judge {result.Steps.Average(s => s.JudgeSeconds):F3}, " +
-                            $"recontextualize {result.Steps.Average(s => s.RecontextSeconds):F3}, train {result.Steps.Average(s => s.TrainSeconds):F2}; " +
-                            $"loop overhead (recontextualizer, trace store, resume point, bookkeeping) {100 * loop / step:F1} % of step time.");
+            text.AppendLine(char.ToUpperInvariant(timing[0]) + timing[1..] + ".");
         }
         text.AppendLine();
         foreach (var plot in plots) text.AppendLine($"![{Path.GetFileNameWithoutExtension(plot)}]({Path.GetFileName(plot)})");

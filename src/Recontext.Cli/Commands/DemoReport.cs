@@ -1,3 +1,4 @@
+using Recontext.Runs;
 using Recontext.Runs.Demo;
 using Spectre.Console;
 
@@ -25,13 +26,6 @@ static class DemoReport
         var base0 = rows.SingleOrDefault(r => r.Variant == "base" && r.EvalContext == "neutral");
         if (standard is not null && base0 is not null)
             console.WriteLine($"standard GRPO moved neutral-eval hacking by {100 * (standard.HackMean - base0.HackMean):+0.0;-0.0} points (base {base0.HackMean:F2} -> {standard.HackMean:F2})");
-        var allSteps = results.SelectMany(r => r.Steps).ToList();
-        if (allSteps.Count > 0)
-        {
-            double step = allSteps.Average(s => s.GenerateSeconds + s.JudgeSeconds + s.RecontextSeconds + s.TrainSeconds + s.OverheadSeconds);
-            double loop = allSteps.Average(s => s.RecontextSeconds + s.OverheadSeconds);
-            console.WriteLine($"mean step {step:F2} s (generate {allSteps.Average(s => s.GenerateSeconds):F2}, train {allSteps.Average(s => s.TrainSeconds):F2}); " +
-                              $"loop overhead (recontextualizer, trace store, resume point, bookkeeping): {100 * loop / step:F1} % of step time");
-        }
+        if (StepTiming.Describe(results.SelectMany(r => r.Steps).ToList()) is string timing) console.WriteLine(timing);
     }
 }

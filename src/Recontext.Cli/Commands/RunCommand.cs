@@ -73,6 +73,7 @@ public sealed class RunCommand : ICliCommand
             var table = new Table().Title($"{config.Name} seed {seed}: final evaluation").AddColumns("eval context", "hack", "correct", "well-formed", "train reward");
             foreach (var e in result.Final) table.AddRow(e.Rates.Context, $"{e.Rates.HackRate:F2}", $"{e.Rates.CorrectRate:F2}", $"{e.Rates.WellFormedRate:F2}", $"{e.Rates.MeanTrainReward:F2}");
             console.Write(table);
+            if (StepTiming.Describe(result.Steps) is string timing) console.WriteLine(timing);
             console.WriteLine($"results: {Path.GetFullPath(directory)}");
         }
         return 0;
