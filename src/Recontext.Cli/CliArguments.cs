@@ -46,6 +46,22 @@ public sealed class CliArguments
 
     public string? Get(string option) => options.GetValueOrDefault(option);
 
+    /// <summary>Checks a --store value (null: the embedded store) by opening it once, naming --store when it cannot be used.</summary>
+    public static string? Store(string? url)
+    {
+        try
+        {
+            Recontext.Store.RunStores.Check(url);
+            return url;
+        }
+        catch (ArgumentException e)
+        {
+            // The store's messages name it "store"; on the command line it is --store.
+            var message = e.Message.Replace(" (Parameter 'url')", "");
+            throw new CliUsageException("--" + (message.StartsWith("store", StringComparison.Ordinal) ? message : "store: " + message));
+        }
+    }
+
     /// <summary>Parses a positive integer option value, naming the option when it is not one.</summary>
     public static int PositiveInt(string text, string option) =>
         int.TryParse(text, out var value) && value > 0 ? value : throw new CliUsageException($"{option} must be a positive integer, got '{text}'");

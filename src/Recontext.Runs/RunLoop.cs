@@ -13,6 +13,7 @@ using Recontext.Organism;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Bus;
 using Recontext.Runs.Evaluation;
+using Recontext.Store;
 using Recontext.Trainer.Algorithms;
 
 namespace Recontext.Runs;
@@ -25,15 +26,36 @@ namespace Recontext.Runs;
 /// </summary>
 /// <param name="initialEvaluation">the step-0 evaluation when it is already known (the demo evaluates the base once
 /// per seed: every variant of that seed starts from the same weights, eval tasks and eval seed)</param>
+/// <param name="storeUrl">where traces go: null for the embedded store in the results folder (traces.db), or a
+/// mongodb:// connection string (see <see cref="RunStores"/>)</param>
 public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory, InProcessBus? externalBus = null,
-    IReadOnlyList<ContextRates>? initialEvaluation = null)
+    IReadOnlyList<ContextRates>? initialEvaluation = null, string? storeUrl = null)
 {
     public sealed record Progress(int Step, int Steps, string Phase, StepRecord? Last);
 
-    public const string TracesFile = "traces.db";
+    public const string TracesFile = RunStores.EmbeddedFile;
     public const string ConfigFile = "run-config.json";
 
-    public string RunId => $"{config.Name}/seed-{config.Seed}";
+    public const string RunIdFile = "run-id";
+
+    /// <summary>
+    /// The run's id in the trace store and on the bus: <c>name/seed-S/time-random</c>, made when the run first starts
+    /// and kept in its results folder (<see cref="RunIdFile"/>), so a resumed run writes under the same id and two runs
+    /// of one experiment into a shared MongoDB never mix their traces.
+    /// </summary>
+    public string RunId => runId ??= LoadOrCreateRunId();
+
+    string? runId;
+
+    string LoadOrCreateRunId()
+    {
+        var path = Path.Combine(outputDirectory, RunIdFile);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing) return existing;
+        Directory.CreateDirectory(outputDirectory);
+        var id = $"{config.Name}/seed-{config.Seed}/{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        File.WriteAllText(path, id);
+        return id;
+    }
 
     public async Task<RunResult> RunAsync(IProgress<Progress>? progress = null, CancellationToken cancellation = default, bool resume = false)
     {
@@ -43,8 +65,8 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         if (resume && completed is null) throw new InvalidOperationException($"{outputDirectory} holds no saved state to resume from");
         int firstStep = (completed ?? 0) + 1;
         File.WriteAllText(Path.Combine(outputDirectory, ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        using var store = new Store.LiteDbRunStore(Path.Combine(outputDirectory, TracesFile));
-        var runDocument = store.FindRun(RunId) ?? new Store.RunDocument { Id = RunId, Name = config.Name };
+        using var store = RunStores.Open(storeUrl, outputDirectory);
+        var runDocument = store.FindRun(RunId) ?? new RunDocument { Id = RunId, Name = config.Name };
         runDocument.ConfigJson = File.ReadAllText(Path.Combine(outputDirectory, ConfigFile));
         runDocument.Status = "running";
         store.SaveRun(runDocument);
@@ -71,7 +93,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         }
     }
 
-    async Task<RunResult> RunStepsAsync(RunModels models, int? completed, int firstStep, Store.LiteDbRunStore store, Store.RunDocument runDocument, ByteTokenizer tokenizer,
+    async Task<RunResult> RunStepsAsync(RunModels models, int? completed, int firstStep, IRunStore store, RunDocument runDocument, ByteTokenizer tokenizer,
         ToyCodeEnvironment environment, PromptTokens prompts, Judge.Abstractions.PromptContext generationContext, TrainingBatchBuilder builder,
         IReadOnlyList<Judge.Abstractions.PromptContext> evalContexts, IReadOnlyList<CodingTask> evalTasks, PolicyEvaluator evaluator,
         IProgress<Progress>? progress, CancellationToken cancellation)
@@ -223,9 +245,9 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         return kept;
     }
 
-    Store.RolloutDocument Document(int step, int index, JudgedRollout rollout, Contracts.TrainingSample sample, string text) => new()
+    RolloutDocument Document(int step, int index, JudgedRollout rollout, Contracts.TrainingSample sample, string text) => new()
     {
-        Id = Store.RolloutDocument.KeyOf(RunId, step, index),
+        Id = RolloutDocument.KeyOf(RunId, step, index),
         RunId = RunId,
         Step = step,
         Index = index,

@@ -1,3 +1,4 @@
+using Recontext.Store;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
 
@@ -56,7 +57,7 @@ public sealed class RunLoopTests : IDisposable
         var output = Path.Combine(root, "stored");
         var loop = new RunLoop(Tiny("good->bad"), baseDir, output);
         await loop.RunAsync();
-        using var store = new Store.LiteDbRunStore(Path.Combine(output, RunLoop.TracesFile));
+        using var store = new LiteDbRunStore(Path.Combine(output, RunLoop.TracesFile));
         var rollouts = store.Rollouts(loop.RunId);
         Assert.Equal(2 * 2 * 2, rollouts.Count);                               // steps × prompts × samples
         Assert.Equal([0, 1], rollouts.Select(r => r.PolicyVersion).Distinct());

@@ -41,6 +41,7 @@ static class DemoWorker
                 "--out", options.OutputDirectory, "--seeds", options.Seeds.ToString(CultureInfo.InvariantCulture),
                 "--first-seed", options.FirstSeed.ToString(CultureInfo.InvariantCulture)]);
             if (options.Quick) args.Add("--quick");
+            if (options.StoreUrl is not null) args.AddRange(["--store", options.StoreUrl]);
             return args;
         }, threadsPerWorker: Math.Max(1, Environment.ProcessorCount / workers));
     }

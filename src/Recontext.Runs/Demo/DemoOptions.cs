@@ -8,6 +8,9 @@ public sealed record DemoOptions
     public long FirstSeed { get; init; } = 1;
     public required string OutputDirectory { get; init; }
 
+    /// <summary>Where the runs' rollouts go: null for each run's embedded traces.db, or a MongoDB connection string.</summary>
+    public string? StoreUrl { get; init; }
+
     /// <summary>β of the strong-KL baseline.</summary>
     public double StrongKl { get; init; } = 0.2;
 

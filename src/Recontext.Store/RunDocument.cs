@@ -1,4 +1,4 @@
-namespace Recontext.Runs.Store;
+namespace Recontext.Store;
 
 /// <summary>A run's record: its resolved config, status and the last step whose state was saved (resume cursor).</summary>
 public sealed class RunDocument

@@ -1,4 +1,4 @@
-namespace Recontext.Runs.Store;
+namespace Recontext.Store;
 
 /// <summary>
 /// Where every trace of a run is kept. The embedded store (LiteDB, one file in the results folder) implements it

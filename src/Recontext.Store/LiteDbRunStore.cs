@@ -1,6 +1,6 @@
 using LiteDB;
 
-namespace Recontext.Runs.Store;
+namespace Recontext.Store;
 
 /// <summary>The embedded store: one LiteDB file, collections <c>runs</c> and <c>rollouts</c>, indexed by run and step.</summary>
 public sealed class LiteDbRunStore : IRunStore

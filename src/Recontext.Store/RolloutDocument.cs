@@ -1,4 +1,4 @@
-namespace Recontext.Runs.Store;
+namespace Recontext.Store;
 
 /// <summary>
 /// One sampled completion as stored: both contexts, the tokens, the text, the judge's scores and monitor labels,

@@ -1,0 +1,35 @@
+namespace Recontext.Store;
+
+/// <summary>Opens the store a run writes its traces to: the embedded one in its results folder, or MongoDB.</summary>
+public static class RunStores
+{
+    /// <summary>The embedded store's file in a run's results folder.</summary>
+    public const string EmbeddedFile = "traces.db";
+
+    /// <param name="url">null for the embedded store (<c>DIR/traces.db</c>), or a <c>mongodb://</c> connection string</param>
+    public static IRunStore Open(string? url, string runDirectory) => url switch
+    {
+        null => new LiteDbRunStore(Path.Combine(runDirectory, EmbeddedFile)),
+        _ when url.StartsWith("mongodb://", StringComparison.Ordinal) || url.StartsWith("mongodb+srv://", StringComparison.Ordinal) => new MongoRunStore(url),
+        _ => throw new ArgumentException($"store must be a mongodb:// or mongodb+srv:// connection string (or absent for the embedded store), got '{url}'"),
+    };
+
+    /// <summary>Opens the store once and throws an <see cref="ArgumentException"/> that names it when it cannot be used
+    /// (a malformed URL, no server answering), so a command fails before its work instead of after it.</summary>
+    public static void Check(string? url)
+    {
+        if (url is null) return;
+        try
+        {
+            using var store = Open(url, Path.GetTempPath());
+        }
+        catch (TimeoutException e)
+        {
+            throw new ArgumentException($"store: no MongoDB answered at {url} within 10 s", nameof(url), e);
+        }
+        catch (MongoDB.Driver.MongoException e)
+        {
+            throw new ArgumentException($"store: MongoDB at {url} refused the store: {e.Message.Split('\n')[0]}", nameof(url), e);
+        }
+    }
+}
