@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The README's test command: fetches the test assets, runs every test project of the solution, and ends with
-# one plain line "N passed, N failed, N skipped" summed over all of them (from their TRX result files).
+# The README's test command: fetches the test assets, makes sure a RabbitMQ broker answers, runs every test
+# project of the solution, and ends with one plain line "N passed, N failed, N skipped" summed over all of them
+# (from their TRX result files).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 "$root/scripts/fetch-test-assets.sh" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# The bus tests need a RabbitMQ broker: the one RECONTEXT_RABBITMQ_URL names, else a local one started here.
+if [ -z "${RECONTEXT_RABBITMQ_URL:-}" ]; then
+  "$root/scripts/start-rabbitmq.sh" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
 
 results="$root/.cache/test-results"
 rm -rf "$results"

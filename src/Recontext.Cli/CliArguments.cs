@@ -46,19 +46,19 @@ public sealed class CliArguments
 
     public string? Get(string option) => options.GetValueOrDefault(option);
 
-    /// <summary>Checks a --store value (null: the embedded store) by opening it once, naming --store when it cannot be used.</summary>
-    public static string? Store(string? url)
+    /// <summary>The --store and --bus values, checked by reaching each once; an error names the option that cannot be used.</summary>
+    public Recontext.Runs.RunDeployment Deployment()
     {
+        var deployment = new Recontext.Runs.RunDeployment(Get("--store"), Get("--bus"));
         try
         {
-            Recontext.Store.RunStores.Check(url);
-            return url;
+            deployment.Check();
+            return deployment;
         }
         catch (ArgumentException e)
         {
-            // The store's messages name it "store"; on the command line it is --store.
-            var message = e.Message.Replace(" (Parameter 'url')", "");
-            throw new CliUsageException("--" + (message.StartsWith("store", StringComparison.Ordinal) ? message : "store: " + message));
+            // The messages name "store" or "bus"; on the command line they are --store and --bus.
+            throw new CliUsageException("--" + e.Message.Replace(" (Parameter 'url')", ""));
         }
     }
 

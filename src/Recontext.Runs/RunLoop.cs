@@ -26,10 +26,9 @@ namespace Recontext.Runs;
 /// </summary>
 /// <param name="initialEvaluation">the step-0 evaluation when it is already known (the demo evaluates the base once
 /// per seed: every variant of that seed starts from the same weights, eval tasks and eval seed)</param>
-/// <param name="storeUrl">where traces go: null for the embedded store in the results folder (traces.db), or a
-/// mongodb:// connection string (see <see cref="RunStores"/>)</param>
+/// <param name="deployment">where traces and messages go (default: traces.db in the results folder, in-memory bus)</param>
 public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory, InProcessBus? externalBus = null,
-    IReadOnlyList<ContextRates>? initialEvaluation = null, string? storeUrl = null)
+    IReadOnlyList<ContextRates>? initialEvaluation = null, RunDeployment? deployment = null)
 {
     public sealed record Progress(int Step, int Steps, string Phase, StepRecord? Last);
 
@@ -65,7 +64,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         if (resume && completed is null) throw new InvalidOperationException($"{outputDirectory} holds no saved state to resume from");
         int firstStep = (completed ?? 0) + 1;
         File.WriteAllText(Path.Combine(outputDirectory, ConfigFile), System.Text.Json.JsonSerializer.Serialize(config, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        using var store = RunStores.Open(storeUrl, outputDirectory);
+        using var store = RunStores.Open(deployment?.StoreUrl, outputDirectory);
         var runDocument = store.FindRun(RunId) ?? new RunDocument { Id = RunId, Name = config.Name };
         runDocument.ConfigJson = File.ReadAllText(Path.Combine(outputDirectory, ConfigFile));
         runDocument.Status = "running";
@@ -117,7 +116,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         evaluationsFile.WriteLine(EvaluationRecord.Header);
         foreach (var r in evaluations) evaluationsFile.WriteLine(r.ToCsv());
 
-        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(cancellation) : null;
+        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync((deployment ?? RunDeployment.Embedded).Bus, cancellation) : null;
         var bus = externalBus ?? ownedBus!;
         var session = new RunSession(RunId, generator, environment, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed,
             evalSeed => evaluator.EvaluateAsync(policy, evalTasks, evalContexts, evalSeed));

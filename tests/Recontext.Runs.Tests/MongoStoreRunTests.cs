@@ -31,8 +31,8 @@ public sealed class MongoStoreRunTests(MongoTestServer server) : IDisposable
             Name = "good->bad", Seed = 2, Base = TinyBase, Recontextualization = RecontextPolicy.FromPreset("good->bad"),
             Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 2, MaxNewTokens = 16, EvalEvery = 2, EvalTasks = 2,
         };
-        var first = new RunLoop(config, baseDir, Path.Combine(root, "first"), storeUrl: url);
-        var second = new RunLoop(config, baseDir, Path.Combine(root, "second"), storeUrl: url);
+        var first = new RunLoop(config, baseDir, Path.Combine(root, "first"), deployment: new RunDeployment(StoreUrl: url));
+        var second = new RunLoop(config, baseDir, Path.Combine(root, "second"), deployment: new RunDeployment(StoreUrl: url));
         await first.RunAsync();
         await second.RunAsync();
 
@@ -50,6 +50,6 @@ public sealed class MongoStoreRunTests(MongoTestServer server) : IDisposable
             Assert.Equal(("completed", 2), (run!.Status, run.CompletedStep));
         }
         // Resuming reads the run id back from the results folder: the same traces, not a third run.
-        Assert.Equal(first.RunId, new RunLoop(config, baseDir, Path.Combine(root, "first"), storeUrl: url).RunId);
+        Assert.Equal(first.RunId, new RunLoop(config, baseDir, Path.Combine(root, "first"), deployment: new RunDeployment(StoreUrl: url)).RunId);
     }
 }

@@ -13,7 +13,7 @@ public sealed class DemoCommand : ICliCommand
     public string Summary => "rerun the paper's experiment on the toy organism: GRPO variants x seeds, table, demo.csv, plots";
 
     public string Usage => """
-        recontext demo [--quick] [--seeds N] [--first-seed S] [--out DIR] [--workers N] [--store URL]
+        recontext demo [--quick] [--seeds N] [--first-seed S] [--out DIR] [--workers N] [--store URL] [--bus URL]
         recontext demo perfect-labels [--quick]
           from the toy base model (pre-trained once, then cached): GRPO runs for neutral->neutral (standard),
           neutral->bad, good->neutral, good->bad, bad->bad (inoculation), neutral->neutral+kl (strong KL),
@@ -26,6 +26,7 @@ public sealed class DemoCommand : ICliCommand
           --workers     runs side by side, each in a worker process of its own (default: one per core, at most 8);
                         a worker that crashes is restarted and resumes its run. 1 runs everything in this process.
           --store       keep every rollout in MongoDB (mongodb://host:27017/recontext) instead of each run's traces.db
+          --bus         carry the roles' messages over RabbitMQ (rabbitmq://host:5672/) instead of in memory
         writes DIR/demo.csv (variant, eval_context, hack/correct rates mean and SE, train reward, seeds),
         DIR/runs/<variant>/seed-<s>/ (metrics.csv, evaluations.csv, worker.log) and prints the table.
         perfect-labels: sample under Bad, best of 10 by train reward, drop every hack, SFT under Neutral; controls:
@@ -35,7 +36,7 @@ public sealed class DemoCommand : ICliCommand
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--out", "--workers", "--store", DemoWorker.ArmOption, DemoWorker.SeedOption, DemoWorker.BaseOption]);
+        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--out", "--workers", "--store", "--bus", DemoWorker.ArmOption, DemoWorker.SeedOption, DemoWorker.BaseOption]);
         if (parsed.Positionals is ["perfect-labels"]) return PerfectLabels(parsed.Has("--quick"));
         if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'; the only sub-demo is perfect-labels");
         bool quick = parsed.Has("--quick");
@@ -45,12 +46,11 @@ public sealed class DemoCommand : ICliCommand
             Seeds = parsed.Get("--seeds") is string s ? CliArguments.PositiveInt(s, "--seeds") : 3,
             FirstSeed = parsed.Get("--first-seed") is string f ? long.TryParse(f, out var v) ? v : throw new CliUsageException($"--first-seed must be an integer, got '{f}'") : 1,
             OutputDirectory = Path.GetFullPath(parsed.Get("--out") ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}")),
-            StoreUrl = parsed.Get("--store"),
         };
         var baseModel = quick ? BaseModelOptions.Quick : new BaseModelOptions();
-        if (parsed.Get(DemoWorker.ArmOption) is not null) return DemoWorker.Run(parsed, options, baseModel);
+        if (parsed.Get(DemoWorker.ArmOption) is not null) return DemoWorker.Run(parsed, options with { Deployment = new Runs.RunDeployment(parsed.Get("--store"), parsed.Get("--bus")) }, baseModel);
 
-        CliArguments.Store(options.StoreUrl);
+        options = options with { Deployment = parsed.Deployment() };
         int workers = parsed.Get("--workers") is string w ? CliArguments.PositiveInt(w, "--workers") : Math.Clamp(Environment.ProcessorCount, 1, 8);
         var console = AnsiConsole.Console;
         var watch = Stopwatch.StartNew();

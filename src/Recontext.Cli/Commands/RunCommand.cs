@@ -12,22 +12,23 @@ public sealed class RunCommand : ICliCommand
     public string Summary => "run an experiment YAML file (see experiments/): train, evaluate, write metrics, plots, summary";
 
     public string Usage => """
-        recontext run FILE.yaml [--out DIR] [--store URL]
-        recontext run --resume DIR [--store URL]
+        recontext run FILE.yaml [--out DIR] [--store URL] [--bus URL]
+        recontext run --resume DIR [--store URL] [--bus URL]
           FILE.yaml  experiment (examples in experiments/); unknown or invalid fields are named in the error
           --out      results folder (default: the file's 'output', else runs/<name>-<time>)
           --resume   continue a stopped run from its last completed step (weights, optimizer, cursors are saved
                      after every step; on CPU the result equals an uninterrupted run's)
           --store    where every rollout is kept: absent = DIR/seed-<s>/traces.db (embedded LiteDB), or a MongoDB
                      connection string (mongodb://host:27017/recontext); the run id is kept in DIR/seed-<s>/run-id
+          --bus      the roles' message transport: absent = in memory, or a RabbitMQ broker (rabbitmq://host:5672/)
         writes DIR/experiment.yaml and DIR/seed-<s>/: run-config.json, metrics.csv, evaluations.csv, traces.db (every
         rollout), state/ (resume point), hack-rate.png, correct-rate.png, train-reward.png, summary.md
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, [], ["--out", "--resume", "--store"]);
-        var storeUrl = CliArguments.Store(parsed.Get("--store"));
+        var parsed = CliArguments.Parse(args, [], ["--out", "--resume", "--store", "--bus"]);
+        var deployment = parsed.Deployment();
         var resume = parsed.Get("--resume");
         if (resume is not null && parsed.Positionals.Count > 0) throw new CliUsageException("give either an experiment file or --resume DIR, not both");
         if (resume is null && parsed.Positionals.Count != 1) throw new CliUsageException("name one experiment file (or --resume DIR)");
@@ -64,7 +65,7 @@ public sealed class RunCommand : ICliCommand
             console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
             {
                 var bar = ctx.AddTask($"{config.Name} seed {seed}", maxValue: Math.Max(1, config.Steps));
-                result = new RunLoop(config, baseDirectory, directory, storeUrl: storeUrl).RunAsync(new Progress<RunLoop.Progress>(p =>
+                result = new RunLoop(config, baseDirectory, directory, deployment: deployment).RunAsync(new Progress<RunLoop.Progress>(p =>
                 {
                     bar.Value = Math.Max(0, p.Step - 1);
                     bar.Description = $"{config.Name} seed {seed} step {p.Step}/{p.Steps} {p.Phase}" +

@@ -10,7 +10,7 @@ public sealed class EvaluatePolicyConsumer(RunSessions sessions) : IConsumer<Eva
     public async Task Consume(ConsumeContext<EvaluatePolicy> context)
     {
         var m = context.Message;
-        var session = sessions.Get(m.RunId);
+        if (!sessions.TryGet(m.RunId, out var session)) return;   // a run of another process on a shared broker
         await session.Guard(m.EvaluationId, async () =>
         {
             // Sampling needs the torch thread; the toy judge inside completes synchronously.

@@ -13,7 +13,7 @@ public sealed class GenerateRolloutsConsumer(RunSessions sessions) : IConsumer<G
     public async Task Consume(ConsumeContext<GenerateRollouts> context)
     {
         var m = context.Message;
-        var session = sessions.Get(m.RunId);
+        if (!sessions.TryGet(m.RunId, out var session)) return;   // a run of another process on a shared broker
         await session.Guard(m.BatchId, async () =>
         {
             var watch = Stopwatch.StartNew();

@@ -4,8 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Recontext.Runs.Bus;
 
 /// <summary>
-/// The five roles on MassTransit's in-memory transport, in this process (the embedded default). The services
-/// deployment swaps this for RabbitMQ and one host per role; the contracts and consumers stay the same.
+/// The five roles' consumers in this process, on MassTransit's in-memory transport (the embedded default) or on a
+/// RabbitMQ broker (<see cref="BusTransport"/>). On RabbitMQ the queues are this bus's own (a unique prefix,
+/// auto-deleted when it stops) and every process bound to the broker sees every event; consumers act only on the
+/// runs this process hosts (<see cref="RunSessions"/>). The services deployment moves each consumer into its
+/// service's host; the contracts stay the same.
 /// </summary>
 public sealed class InProcessBus : IAsyncDisposable
 {
@@ -23,7 +26,11 @@ public sealed class InProcessBus : IAsyncDisposable
         bus = provider.GetRequiredService<IBusControl>();
     }
 
-    public static async Task<InProcessBus> StartAsync(CancellationToken cancellation = default)
+    public BusTransport Transport { get; private init; } = BusTransport.InMemory;
+
+    public static async Task<InProcessBus> StartAsync(CancellationToken cancellation = default) => await StartAsync(BusTransport.InMemory, cancellation);
+
+    public static async Task<InProcessBus> StartAsync(BusTransport transport, CancellationToken cancellation = default)
     {
         var sessions = new RunSessions();
         var services = new ServiceCollection();
@@ -37,10 +44,32 @@ public sealed class InProcessBus : IAsyncDisposable
             x.AddConsumer<PolicyUpdatedConsumer>();
             x.AddConsumer<EvaluatePolicyConsumer>();
             x.AddConsumer<PolicyEvaluatedConsumer>();
-            x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            if (transport.RabbitMq is not { } broker)
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                return;
+            }
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.AutoDelete = true;
+                    rabbit.Durable = false;
+                }
+            });
+            var prefix = $"recontext-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}-";
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(broker, h =>
+                {
+                    h.Username(transport.Username);
+                    h.Password(transport.Password);
+                });
+                cfg.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(prefix, false));
+            });
         });
         var provider = services.BuildServiceProvider();
-        var bus = new InProcessBus(provider, sessions);
+        var bus = new InProcessBus(provider, sessions) { Transport = transport };
         await bus.bus.StartAsync(cancellation);
         return bus;
     }

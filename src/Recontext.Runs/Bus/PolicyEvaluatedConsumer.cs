@@ -9,7 +9,7 @@ public sealed class PolicyEvaluatedConsumer(RunSessions sessions) : IConsumer<Po
     public Task Consume(ConsumeContext<PolicyEvaluated> context)
     {
         var m = context.Message;
-        sessions.Get(m.RunId).CompleteEvaluation(m);
+        if (sessions.TryGet(m.RunId, out var session)) session.CompleteEvaluation(m);
         return Task.CompletedTask;
     }
 }

@@ -9,7 +9,7 @@ public sealed class PolicyUpdatedConsumer(RunSessions sessions) : IConsumer<Poli
     public Task Consume(ConsumeContext<PolicyUpdated> context)
     {
         var m = context.Message;
-        var session = sessions.Get(m.RunId);
+        if (!sessions.TryGet(m.RunId, out var session)) return Task.CompletedTask;   // a run of another process on a shared broker
         session.Batch(m.BatchId).Update = m;
         session.Complete(m.BatchId);
         return Task.CompletedTask;

@@ -11,7 +11,7 @@ public sealed class RolloutsJudgedConsumer(RunSessions sessions) : IConsumer<Rol
     public async Task Consume(ConsumeContext<RolloutsJudged> context)
     {
         var m = context.Message;
-        var session = sessions.Get(m.RunId);
+        if (!sessions.TryGet(m.RunId, out var session)) return;   // a run of another process on a shared broker
         await session.Guard(m.BatchId, async () =>
         {
             var watch = Stopwatch.StartNew();

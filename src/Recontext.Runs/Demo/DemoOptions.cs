@@ -8,8 +8,8 @@ public sealed record DemoOptions
     public long FirstSeed { get; init; } = 1;
     public required string OutputDirectory { get; init; }
 
-    /// <summary>Where the runs' rollouts go: null for each run's embedded traces.db, or a MongoDB connection string.</summary>
-    public string? StoreUrl { get; init; }
+    /// <summary>Where the runs' traces and messages go (default: each run's traces.db, in-memory bus).</summary>
+    public RunDeployment Deployment { get; init; } = RunDeployment.Embedded;
 
     /// <summary>β of the strong-KL baseline.</summary>
     public double StrongKl { get; init; } = 0.2;

@@ -52,7 +52,7 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
             initial = baseResult.Evaluations.Where(e => e.Step == 0).Select(e => e.Rates).ToList();
         }
         bool resume = arm.Config.Steps > 0 && RunState.CompletedStep(arm.Directory) is not null;
-        await new RunLoop(arm.Config, baseDirectory, arm.Directory, initialEvaluation: initial, storeUrl: options.StoreUrl).RunAsync(progress, cancellation, resume);
+        await new RunLoop(arm.Config, baseDirectory, arm.Directory, initialEvaluation: initial, deployment: options.Deployment).RunAsync(progress, cancellation, resume);
     }
 
     public async Task<(IReadOnlyList<DemoRow> Rows, IReadOnlyList<RunResult> Results)> RunAsync(IDemoArmExecutor executor, int workers,
