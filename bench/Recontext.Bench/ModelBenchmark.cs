@@ -49,6 +49,13 @@ public static class ModelBenchmark
             genTable.AddRow($"{g.BatchSize}", $"{g.NewTokens}", $"{g.CachedTokensPerSecond:F0}", $"{g.RecomputeTokensPerSecond:F0}", $"{g.Speedup:F1}x");
         console.Write(genTable);
 
+        console.MarkupLine("[grey]prompt sharing ...[/]");
+        var sharing = PromptSharingThroughput.Measure(prompts: 12, samples: 6, repeats: quick ? 2 : 4);
+        var shareTable = new Table().Title($"GRPO batch: 12 prompts × 6 samples (prompt {PromptSharingThroughput.PromptLength} tokens, completions 40–100; organism base size)")
+            .AddColumns("work", "each row its prompt (s)", "prompt once per group (s)", "speedup");
+        foreach (var r in sharing) shareTable.AddRow(r.Work, $"{r.SecondsPerRow:F3}", $"{r.SecondsShared:F3}", $"{r.Speedup:F2}x");
+        console.Write(shareTable);
+
         var at128 = generation.Where(g => g.NewTokens == 128).ToList();
         double speedup = Math.Exp(at128.Average(g => Math.Log(g.Speedup)));
         double fraction = 100 * training.Single(t => t.DModel == 512).GflopsPerSecond / peak;

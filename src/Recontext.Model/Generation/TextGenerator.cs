@@ -12,7 +12,8 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
 {
     /// <param name="prompts">prompt token ids, one array per row (each non-empty)</param>
     /// <param name="useKvCache">false recomputes the whole sequence at every step (for checks and benchmarks)</param>
-    public GenerationResult[] Generate(IReadOnlyList<int[]> prompts, SamplingOptions options, bool useKvCache = true)
+    /// <param name="sharePrefill">false prefills every row even when prompts repeat (for checks and benchmarks)</param>
+    public GenerationResult[] Generate(IReadOnlyList<int[]> prompts, SamplingOptions options, bool useKvCache = true, bool sharePrefill = true)
     {
         options.Validate();
         var batch = PaddedBatch.LeftPadded(prompts, options.MaxNewTokens, tokenizer.PaddingId, model.Config.VocabSize);
@@ -26,7 +27,9 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
         using var noGrad = no_grad();
         using var cache = useKvCache ? new KvCache(model.Config, rows, batch.Capacity, model.DType, model.Device) : null;
         var generator = new Generator((ulong)options.Seed);
-        var logits = useKvCache ? Prefill(prompts, batch, cache!) : NextLogits(batch, 0, batch.PromptLength, null);   // [B, V]
+        var logits = !useKvCache ? NextLogits(batch, 0, batch.PromptLength, null)
+            : sharePrefill ? Prefill(prompts, batch, cache!)
+            : NextLogits(batch, 0, batch.PromptLength, cache);                    // [B, V]
 
         for (int step = 0; step < options.MaxNewTokens; step++)
         {
