@@ -46,10 +46,11 @@ public sealed class CliArguments
 
     public string? Get(string option) => options.GetValueOrDefault(option);
 
-    /// <summary>The --store and --bus values, checked by reaching each once; an error names the option that cannot be used.</summary>
+    /// <summary>The --store, --bus and --remote values, checked by reaching each once; an error names the option that cannot be used.</summary>
     public Recontext.Runs.RunDeployment Deployment()
     {
-        var deployment = new Recontext.Runs.RunDeployment(Get("--store"), Get("--bus"));
+        var remote = Get("--remote")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        var deployment = new Recontext.Runs.RunDeployment(Get("--store"), Get("--bus"), remote);
         try
         {
             deployment.Check();

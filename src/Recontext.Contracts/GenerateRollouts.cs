@@ -12,4 +12,10 @@ public sealed record GenerateRollouts
     public required double Temperature { get; init; }
     public required int MaxNewTokens { get; init; }
     public required long Seed { get; init; }
+
+    /// <summary>Each group's task, carried on to the judge with the completions.</summary>
+    public required JudgeTask[] Tasks { get; init; }
+
+    /// <summary>The environment variant the prompts show ("loophole" or "no-loophole"): the judge scores against it.</summary>
+    public required string Variant { get; init; }
 }

@@ -9,4 +9,9 @@ public sealed record RolloutsGenerated
     public required int PolicyVersion { get; init; }
     public required SampledCompletion[] Completions { get; init; }
     public required double Seconds { get; init; }
+
+    /// <summary>Each group's task and the variant shown, as the generator received them (see <see cref="GenerateRollouts"/>).</summary>
+    public required JudgeTask[] Tasks { get; init; }
+
+    public required string Variant { get; init; }
 }

@@ -1,3 +1,4 @@
+using Recontext.Hosting;
 using Recontext.Runs.Bus;
 using Recontext.Store;
 
@@ -9,9 +10,20 @@ namespace Recontext.Runs;
 /// move them to servers. Kept out of <see cref="RunConfig"/> on purpose: the config is written into the results,
 /// and a deployment's URLs (with their credentials) are not part of the experiment.
 /// </summary>
-public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null)
+/// <param name="RemoteRoles">roles that their own services serve on the broker instead of this process (so far: "judge")</param>
+public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null, IReadOnlySet<string>? RemoteRoles = null)
 {
+    public const string JudgeRole = "judge";
+
+    /// <summary>The roles that can run as services of their own so far.</summary>
+    public static readonly IReadOnlySet<string> ServiceRoles = new HashSet<string> { JudgeRole };
+
     public static RunDeployment Embedded { get; } = new();
+
+    /// <summary>How long a step waits when a role is served elsewhere, before it reports the service as away.</summary>
+    public static readonly TimeSpan RemoteStepTimeout = TimeSpan.FromMinutes(5);
+
+    public IReadOnlySet<string> Remote => RemoteRoles ?? new HashSet<string>();
 
     public BusTransport Bus => BusTransport.Parse(BusUrl);
 
@@ -19,6 +31,10 @@ public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = nul
     /// cannot be used, so that a command fails before its work.</summary>
     public void Check()
     {
+        foreach (var role in Remote)
+            if (!ServiceRoles.Contains(role))
+                throw new ArgumentException($"remote: '{role}' cannot run as a service yet; roles that can: {string.Join(", ", ServiceRoles)}");
+        if (Remote.Count > 0 && BusUrl is null) throw new ArgumentException("remote: roles served elsewhere need a RabbitMQ bus (--bus)");
         RunStores.Check(StoreUrl);
         Bus.Check();
     }

@@ -116,7 +116,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         evaluationsFile.WriteLine(EvaluationRecord.Header);
         foreach (var r in evaluations) evaluationsFile.WriteLine(r.ToCsv());
 
-        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync((deployment ?? RunDeployment.Embedded).Bus, cancellation) : null;
+        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync((deployment ?? RunDeployment.Embedded).Bus, cancellation, (deployment ?? RunDeployment.Embedded).Remote) : null;
         var bus = externalBus ?? ownedBus!;
         var session = new RunSession(RunId, generator, environment, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed,
             evalSeed => evaluator.EvaluateAsync(policy, evalTasks, evalContexts, evalSeed));
@@ -165,8 +165,21 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                     Prompts = promptIds.Select((ids, g) => new Contracts.PromptForGeneration { TaskId = tasks[g].Id, Group = g, PromptIds = ids }).ToArray(),
                     SamplesPerPrompt = config.SamplesPerPrompt, Temperature = config.Temperature, MaxNewTokens = config.MaxNewTokens,
                     Seed = config.Seed * 1_000_003 + step,
+                    Tasks = tasks.Select(Judge.Messaging.JudgeTasks.Encode).ToArray(),
+                    Variant = Judge.Messaging.JudgeTasks.EncodeVariant(generationContext.Variant),
                 }, cancellation);
-                var finished = await pending.Done.Task.WaitAsync(cancellation);
+                // A role served by another process may be down: wait for it a while, then say which roles were away.
+                var remote = (deployment ?? RunDeployment.Embedded).Remote;
+                RunSession.StepResult finished;
+                try
+                {
+                    finished = await pending.Done.Task.WaitAsync(remote.Count == 0 ? Timeout.InfiniteTimeSpan : RunDeployment.RemoteStepTimeout, cancellation);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException($"step {step} got no answer within {RunDeployment.RemoteStepTimeout.TotalMinutes:F0} min; " +
+                                               $"is the {string.Join(", ", remote)} service running on {deployment!.Bus}?");
+                }
                 var scores = finished.Scores;
                 var rollouts = finished.Rollouts;
                 var samples = finished.Samples;

@@ -58,6 +58,7 @@ public class BusTests
         {
             RunId = "flow", Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 3, Temperature = 1, MaxNewTokens = 8, Seed = 1,
             Prompts = promptIds.Select((ids, g) => new PromptForGeneration { TaskId = tasks[g].Id, Group = g, PromptIds = ids }).ToArray(),
+            Tasks = tasks.Select(Judge.Messaging.JudgeTasks.Encode).ToArray(), Variant = Judge.Messaging.JudgeTasks.EncodeVariant(generation.Variant),
         });
         var result = await pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(6, result.Completions.Length);

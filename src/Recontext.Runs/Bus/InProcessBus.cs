@@ -1,4 +1,5 @@
 using MassTransit;
+using Recontext.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Recontext.Runs.Bus;
@@ -30,21 +31,27 @@ public sealed class InProcessBus : IAsyncDisposable
 
     public static async Task<InProcessBus> StartAsync(CancellationToken cancellation = default) => await StartAsync(BusTransport.InMemory, cancellation);
 
-    public static async Task<InProcessBus> StartAsync(BusTransport transport, CancellationToken cancellation = default)
+    /// <param name="remoteRoles">roles served by their own services on the broker (see <see cref="RunDeployment.RemoteRoles"/>):
+    /// their consumers are left out here</param>
+    public static async Task<InProcessBus> StartAsync(BusTransport transport, CancellationToken cancellation = default, IReadOnlySet<string>? remoteRoles = null)
     {
+        remoteRoles ??= new HashSet<string>();
+        if (remoteRoles.Count > 0 && transport.RabbitMq is null)
+            throw new ArgumentException($"roles {string.Join(", ", remoteRoles)} run as services only over a broker: give a RabbitMQ bus");
         var sessions = new RunSessions();
         var services = new ServiceCollection();
         services.AddSingleton(sessions);
         services.AddMassTransit(x =>
         {
             x.AddConsumer<GenerateRolloutsConsumer>();
-            x.AddConsumer<RolloutsGeneratedConsumer>();
+            if (!remoteRoles.Contains(RunDeployment.JudgeRole)) x.AddConsumer<Judge.Messaging.JudgeRolloutsConsumer>();
             x.AddConsumer<RolloutsJudgedConsumer>();
             x.AddConsumer<TrainingBatchReadyConsumer>();
             x.AddConsumer<PolicyUpdatedConsumer>();
             x.AddConsumer<EvaluatePolicyConsumer>();
             x.AddConsumer<PolicyEvaluatedConsumer>();
-            if (transport.RabbitMq is not { } broker)
+            x.AddConsumer<RoleFaultConsumer>();
+            if (transport.RabbitMq is null)
             {
                 x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
                 return;
@@ -60,11 +67,7 @@ public sealed class InProcessBus : IAsyncDisposable
             var prefix = $"recontext-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}-";
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(broker, h =>
-                {
-                    h.Username(transport.Username);
-                    h.Password(transport.Password);
-                });
+                cfg.ConnectTo(transport);
                 cfg.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(prefix, false));
             });
         });

@@ -17,6 +17,9 @@ public sealed class RolloutsJudgedConsumer(RunSessions sessions) : IConsumer<Rol
             var watch = Stopwatch.StartNew();
             var batch = session.Batch(m.BatchId);
             var tasks = batch.Tasks;
+            // The judge may run in another process: its verdicts come from the message, not from shared state.
+            batch.Completions = m.Completions;
+            batch.Scores = m.Scores.Select(Judge.Messaging.CompletionScores.FromContract).ToArray();
             var rollouts = m.Completions.Select((c, i) => new JudgedRollout(tasks[c.Group], c.Group, session.GenerationContext,
                 batch.PromptIds[c.Group], c.TokenIds, c.LogProbs, batch.Scores[i])).ToList();
             // Draws derive from (seed, step), so a resumed run makes the same choices as an uninterrupted one.

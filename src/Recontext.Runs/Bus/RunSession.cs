@@ -90,6 +90,12 @@ public sealed class RunSession(string runId, RolloutGenerator generator, IEnviro
         }
     }
 
+    /// <summary>Fails the step waiting on a batch (a role elsewhere reported a fault).</summary>
+    public void Fail(Guid batchId, Exception error)
+    {
+        if (batches.TryRemove(batchId, out var result)) result.Done.TrySetException(error);
+    }
+
     public void Complete(Guid batchId)
     {
         if (batches.TryRemove(batchId, out var result)) result.Done.TrySetResult(result);

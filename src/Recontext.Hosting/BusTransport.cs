@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Recontext.Runs.Bus;
+namespace Recontext.Hosting;
 
 /// <summary>
 /// The transport the roles' messages travel on: MassTransit's in-memory transport (the embedded default), or a

@@ -1,0 +1,15 @@
+using Recontext.Judge.Host;
+
+// The judge as a service of its own: scores rollouts from RabbitMQ, serves /metrics and /health.
+try
+{
+    var app = JudgeHost.Build(args);
+    app.Run();
+    return 0;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"recontext-judge: {e.Message}");
+    Console.Error.WriteLine(JudgeHost.Usage);
+    return 2;
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using MassTransit;
+using Recontext.Contracts;
+using Recontext.Judge.Abstractions;
+using Recontext.Judge.ToyCode;
+
+namespace Recontext.Judge.Messaging;
+
+/// <summary>
+/// The judge role: scores every completion of a batch against its group's task, as the task travelled in the message
+/// (no run state), and publishes the scores. The same consumer runs in the one-process bus and in the judge's host.
+/// </summary>
+public sealed class JudgeRolloutsConsumer : IConsumer<RolloutsGenerated>
+{
+    readonly ToyCodeEnvironment toyCode = new();
+
+    public async Task Consume(ConsumeContext<RolloutsGenerated> context)
+    {
+        var m = context.Message;
+        var watch = Stopwatch.StartNew();
+        CodingTask[] tasks;
+        EnvironmentVariant variant;
+        try
+        {
+            tasks = m.Tasks.Select(JudgeTasks.Decode).ToArray();
+            variant = JudgeTasks.DecodeVariant(m.Variant);
+            var missing = m.Completions.FirstOrDefault(c => c.Group < 0 || c.Group >= tasks.Length);
+            if (missing is not null) throw new FormatException($"completion of group {missing.Group} has no task ({tasks.Length} tasks)");
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException)
+        {
+            JudgeMetrics.Failures.Inc();
+            throw new FormatException($"run {m.RunId} step {m.Step} batch {m.BatchId}: {e.Message}", e);
+        }
+
+        var scores = await Task.WhenAll(m.Completions.Select(c => toyCode.ScoreAsync(tasks[c.Group], c.Text, variant, context.CancellationToken)));
+        foreach (var s in scores) JudgeMetrics.Rollouts.WithLabels(ToyCodeEnvironment.EnvironmentName, JudgeMetrics.Outcome(s)).Inc();
+        JudgeMetrics.Batches.WithLabels(ToyCodeEnvironment.EnvironmentName).Inc();
+        JudgeMetrics.BatchSeconds.Observe(watch.Elapsed.TotalSeconds);
+        await context.Publish(new RolloutsJudged
+        {
+            RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion, Completions = m.Completions,
+            Scores = scores.Select(CompletionScores.ToContract).ToArray(),
+            Seconds = watch.Elapsed.TotalSeconds,
+        });
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Recontext.Contracts;
+using Recontext.Generator;
+using Recontext.Hosting;
+using Recontext.Judge.Abstractions;
+using Recontext.Judge.Host;
+using Recontext.Judge.Messaging;
+using Recontext.Judge.ToyCode;
+using Recontext.Model.Modules;
+using Recontext.Model.Tokenization;
+using Recontext.Organism;
+using Recontext.Recontextualizer;
+using Recontext.Runs;
+using Recontext.Runs.Bus;
+using Recontext.TestSupport;
+
+namespace Recontext.Services.Tests;
+
+/// <summary>
+/// The judge as a service of its own (the host `recontext-judge` runs, started here in the test process) on a real
+/// RabbitMQ broker, with the run loop leaving the judge's role to it.
+/// </summary>
+public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
+{
+    readonly RabbitMqTestBroker broker = new();
+    readonly string root = Directory.CreateTempSubdirectory("recontext-judge-service-").FullName;
+    WebApplication judge = null!;
+    HttpClient http = null!;
+
+    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
+
+    public async Task InitializeAsync()
+    {
+        judge = JudgeHost.Build(["--bus", broker.Url, "--urls", "http://127.0.0.1:0"]);
+        await judge.StartAsync();
+        var address = judge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        http = new HttpClient { BaseAddress = new Uri(address) };
+        // /health turns Healthy once the bus is connected and the judge's queue is bound: before that, a published
+        // batch would find no queue to land in.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await http.GetAsync("/health")).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the judge service did not report Healthy within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        http.Dispose();
+        await judge.StopAsync();
+        await judge.DisposeAsync();
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    static double JudgedRollouts(string metrics) => metrics.Split('\n')
+        .Where(l => l.StartsWith("recontext_judge_rollouts_total{", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task ARunWithTheJudgeAsAServiceEqualsTheOneProcessRun()
+    {
+        Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var config = new RunConfig
+        {
+            Name = "good->bad", Seed = 7, Base = TinyBase, Recontextualization = RecontextPolicy.FromPreset("good->bad"),
+            Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 3, MaxNewTokens = 16, EvalEvery = 2, EvalTasks = 2,
+        };
+        var oneProcess = await new RunLoop(config, baseDir, Path.Combine(root, "one-process")).RunAsync();
+        double before = JudgedRollouts(await http.GetStringAsync("/metrics"));
+
+        var remote = new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { RunDeployment.JudgeRole });
+        var withService = await new RunLoop(config, baseDir, Path.Combine(root, "service"), deployment: remote).RunAsync();
+
+        static object Comparable(StepRecord s) => s with { GenerateSeconds = 0, JudgeSeconds = 0, RecontextSeconds = 0, TrainSeconds = 0, OverheadSeconds = 0 };
+        Assert.Equal(oneProcess.Steps.Select(Comparable), withService.Steps.Select(Comparable));
+        Assert.Equal(oneProcess.Evaluations, withService.Evaluations);
+        // Every rollout of the run was scored by the service: 2 steps × 2 prompts × 3 samples.
+        Assert.Equal(12, JudgedRollouts(await http.GetStringAsync("/metrics")) - before);
+    }
+
+    [Fact]
+    public async Task AnInvalidTaskFailsTheStepWithTheJudgesReason()
+    {
+        await using var bus = await InProcessBus.StartAsync(BusTransport.Parse(broker.Url), remoteRoles: new HashSet<string> { RunDeployment.JudgeRole });
+        using var model = CausalLm.Create(TinyBase.ModelConfig, 1);
+        var environment = new ToyCodeEnvironment();
+        var tokenizer = new ByteTokenizer();
+        var policy = RecontextPolicy.FromPreset("neutral->neutral");
+        var generation = policy.Generation.Resolve(environment);
+        var runId = $"invalid-task/{Guid.NewGuid():N}";
+        var session = new RunSession(runId, new RolloutGenerator(model, tokenizer), environment, generation,
+            new TrainingBatchBuilder(policy, environment, tokenizer), (_, _) => (0f, 0f, 0f, 0f), seed: 1);
+        bus.Sessions.Add(session);
+        var tasks = environment.SampleTasks(TaskSplit.Train, 1, 3);
+        var promptIds = new[] { new PromptTokens(environment, tokenizer).Encode(tasks[0], generation) };
+        var batchId = Guid.NewGuid();
+        var pending = session.Begin(batchId, tasks, promptIds);
+
+        await bus.Publisher.Publish(new GenerateRollouts
+        {
+            RunId = runId, Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 2, Temperature = 1, MaxNewTokens = 4, Seed = 1,
+            Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = promptIds[0] }],
+            Tasks = [new JudgeTask { Environment = ToyCodeEnvironment.EnvironmentName, Row = """{"visible_tests": ["f(1) == 2"]}""" }],
+            Variant = JudgeTasks.Loophole,
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("the judge failed on step 1", error.Message);
+        Assert.Contains("tasks[0]: field 'problem' must be a non-empty string", error.Message);
+    }
+}
