@@ -1,3 +1,4 @@
+using Recontext.Contracts;
 using System.Text.Json;
 using Recontext.Model.Tokenization;
 

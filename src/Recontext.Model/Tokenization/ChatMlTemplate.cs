@@ -1,3 +1,4 @@
+using Recontext.Contracts;
 using System.Text;
 
 namespace Recontext.Model.Tokenization;

@@ -1,4 +1,4 @@
-using Recontext.Model.Tokenization;
+using Recontext.Contracts;
 
 namespace Recontext.Judge.Abstractions;
 

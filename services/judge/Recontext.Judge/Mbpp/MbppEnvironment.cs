@@ -1,9 +1,9 @@
+using Recontext.Contracts;
 using System.Diagnostics;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Monitors;
 using Recontext.Judge.Sandbox;
 using Recontext.Judge.ToyCode;
-using Recontext.Model.Tokenization;
 
 namespace Recontext.Judge.Mbpp;
 

@@ -1,7 +1,7 @@
+using Recontext.Contracts;
 using System.Diagnostics;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Monitors;
-using Recontext.Model.Tokenization;
 
 namespace Recontext.Judge.ToyCode;
 

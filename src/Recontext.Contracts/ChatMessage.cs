@@ -1,6 +1,7 @@
-namespace Recontext.Model.Tokenization;
+namespace Recontext.Contracts;
 
-/// <summary>One turn of a conversation. Role is "system", "user" or "assistant".</summary>
+/// <summary>One turn of a conversation. Role is "system", "user" or "assistant". (A contract: environments render
+/// tasks to it without the model library, and chat templates turn it into tokens.)</summary>
 public sealed record ChatMessage(string Role, string Content)
 {
     public static ChatMessage System(string content) => new("system", content);
