@@ -66,6 +66,22 @@ public sealed class DemoRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task ALargerStepCountExtendsFinishedRunsToWhatAFreshDemoGives()
+    {
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var shortRun = new DemoRunner(Options() with { Steps = 1 }, baseDir, TinyBase);
+        await shortRun.RunAsync(new InProcessArmExecutor(shortRun), workers: 1);
+        var extended = new DemoRunner(Options() with { Steps = 2 }, baseDir, TinyBase);
+        var (extendedRows, extendedResults) = await extended.RunAsync(new InProcessArmExecutor(extended), workers: 1);
+
+        var fresh = new DemoRunner(Options() with { Steps = 2, OutputDirectory = Path.Combine(root, "fresh") }, baseDir, TinyBase);
+        var (freshRows, _) = await fresh.RunAsync(new InProcessArmExecutor(fresh), workers: 1);
+
+        Assert.Equal(freshRows, extendedRows);
+        Assert.All(extendedResults.Where(r => r.Config.Name != "base"), r => Assert.Equal([1, 2], r.Steps.Select(s => s.Step)));
+    }
+
+    [Fact]
     public void AnArmIsFoundByVariantAndSeedOrNamedInTheError()
     {
         var runner = new DemoRunner(Options(), "unused", TinyBase);

@@ -13,7 +13,7 @@ public sealed class DemoCommand : ICliCommand
     public string Summary => "rerun the paper's experiment on the toy organism: GRPO variants x seeds, table, demo.csv, plots";
 
     public string Usage => """
-        recontext demo [--quick] [--seeds N] [--first-seed S] [--out DIR] [--workers N] [--store URL] [--bus URL]
+        recontext demo [--quick] [--seeds N] [--first-seed S] [--steps N] [--out DIR] [--workers N] [--store URL] [--bus URL]
         recontext demo perfect-labels [--quick]
           from the toy base model (pre-trained once, then cached): GRPO runs for neutral->neutral (standard),
           neutral->bad, good->neutral, good->bad, bad->bad (inoculation), neutral->neutral+kl (strong KL),
@@ -21,6 +21,8 @@ public sealed class DemoCommand : ICliCommand
           --quick       smaller base, fewer steps and tasks (a smoke run, minutes)
           --seeds       seeds per variant (default 3)
           --first-seed  first seed (default 1)
+          --steps       GRPO steps per run (default 16; quick 4), evaluated at 0, half-way and the end; rerun with a
+                        larger --steps and the same --out to extend finished runs (they resume from their last step)
           --out         results folder (default runs/demo-<time>); a demo stopped half-way continues when rerun
                         with the same --out (finished runs are read back, a stopped run resumes)
           --workers     runs side by side, each in a worker process of its own (default: one per core, at most 8);
@@ -36,7 +38,7 @@ public sealed class DemoCommand : ICliCommand
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--out", "--workers", "--store", "--bus", DemoWorker.ArmOption, DemoWorker.SeedOption, DemoWorker.BaseOption]);
+        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--steps", "--out", "--workers", "--store", "--bus", DemoWorker.ArmOption, DemoWorker.SeedOption, DemoWorker.BaseOption]);
         if (parsed.Positionals is ["perfect-labels"]) return PerfectLabels(parsed.Has("--quick"));
         if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'; the only sub-demo is perfect-labels");
         bool quick = parsed.Has("--quick");
@@ -44,6 +46,7 @@ public sealed class DemoCommand : ICliCommand
         {
             Quick = quick,
             Seeds = parsed.Get("--seeds") is string s ? CliArguments.PositiveInt(s, "--seeds") : 3,
+            Steps = parsed.Get("--steps") is string st ? CliArguments.PositiveInt(st, "--steps") : null,
             FirstSeed = parsed.Get("--first-seed") is string f ? long.TryParse(f, out var v) ? v : throw new CliUsageException($"--first-seed must be an integer, got '{f}'") : 1,
             OutputDirectory = Path.GetFullPath(parsed.Get("--out") ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}")),
         };

@@ -41,6 +41,7 @@ static class DemoWorker
                 "--out", options.OutputDirectory, "--seeds", options.Seeds.ToString(CultureInfo.InvariantCulture),
                 "--first-seed", options.FirstSeed.ToString(CultureInfo.InvariantCulture)]);
             if (options.Quick) args.Add("--quick");
+            if (options.Steps is int steps) args.AddRange(["--steps", steps.ToString(CultureInfo.InvariantCulture)]);
             if (options.Deployment.StoreUrl is not null) args.AddRange(["--store", options.Deployment.StoreUrl]);
             if (options.Deployment.BusUrl is not null) args.AddRange(["--bus", options.Deployment.BusUrl]);
             return args;

@@ -11,21 +11,26 @@ public sealed record DemoOptions
     /// <summary>Where the runs' traces and messages go (default: each run's traces.db, in-memory bus).</summary>
     public RunDeployment Deployment { get; init; } = RunDeployment.Embedded;
 
+    /// <summary>GRPO steps per run; null for the budget-sized default (16, quick 4). Evaluation at 0, half-way and the end.</summary>
+    public int? Steps { get; init; }
+
     /// <summary>β of the strong-KL baseline.</summary>
     public double StrongKl { get; init; } = 0.2;
 
     /// <summary>Replaces the budget-sized shared config (smaller runs for tests; its Base is still set from the demo's).</summary>
     public RunConfig? Shared { get; init; }
 
+    int StepCount => Steps ?? (Quick ? 4 : 16);
+
     /// <summary>The shared run config every variant starts from.</summary>
-    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => Shared is not null ? Shared with { Base = baseModel } : new()
+    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => Shared is not null ? Shared with { Base = baseModel, Steps = Steps ?? Shared.Steps } : new()
     {
         Base = baseModel,
         // Sized for the 15-minute budget on 2 cores (8 trained variants × 3 seeds); see docs/organism.md.
-        Steps = Quick ? 4 : 16,
+        Steps = StepCount,
         PromptsPerStep = Quick ? 6 : 12,
         SamplesPerPrompt = Quick ? 4 : 6,
-        EvalEvery = Quick ? 4 : 8,
+        EvalEvery = Math.Max(1, StepCount / 2),
         EvalTasks = Quick ? 24 : 48,
         MaxNewTokens = 120,
     };
