@@ -60,7 +60,14 @@ public static class Checkpoint
                 throw new CheckpointMismatchException($"checkpoint in {directory} does not match the model: {shown}{more}", problems[0].Key);
             }
             using var noGrad = no_grad();
-            foreach (var (key, tensor) in expected) tensor.copy_(loaded[key].to(tensor.dtype));
+            foreach (var (key, tensor) in expected)
+            {
+                // The converted tensor stays referenced until copy_ returns: an unreferenced temporary could be
+                // finalized by the GC while libtorch still reads it (a use-after-free seen as crashes in retain_()).
+                var source = loaded[key];
+                using var converted = source.dtype == tensor.dtype ? null : source.to(tensor.dtype);
+                tensor.copy_(converted ?? source);
+            }
         }
         finally
         {
