@@ -50,7 +50,7 @@ public sealed class CliArguments
     public Recontext.Runs.RunDeployment Deployment()
     {
         var remote = Get("--remote")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-        var deployment = new Recontext.Runs.RunDeployment(Get("--store"), Get("--bus"), remote);
+        var deployment = new Recontext.Runs.RunDeployment(Get("--store"), Get("--bus"), remote, Get("--weights-url"));
         try
         {
             deployment.Check();

@@ -18,4 +18,12 @@ public sealed record GenerateRollouts
 
     /// <summary>The environment variant the prompts show ("loophole" or "no-loophole"): the judge scores against it.</summary>
     public required string Variant { get; init; }
+
+    /// <summary>Where a generator service fetches policy version <see cref="PolicyVersion"/> it does not hold (the
+    /// run's PolicyWeights gRPC server); null when the generator shares the run's process and its weights.</summary>
+    public string? WeightsAddress { get; init; }
+
+    /// <summary>true when the judge's service scores this run's batches; false when the run's own process does.
+    /// Carried on in <see cref="RolloutsGenerated"/>, so that on a shared broker each batch is judged exactly once.</summary>
+    public bool ForJudgeService { get; init; }
 }

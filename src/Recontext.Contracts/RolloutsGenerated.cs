@@ -14,4 +14,7 @@ public sealed record RolloutsGenerated
     public required JudgeTask[] Tasks { get; init; }
 
     public required string Variant { get; init; }
+
+    /// <summary>See <see cref="GenerateRollouts.ForJudgeService"/>.</summary>
+    public bool ForJudgeService { get; init; }
 }

@@ -10,4 +10,7 @@ public sealed record RolloutsJudged
     public required SampledCompletion[] Completions { get; init; }
     public required CompletionScore[] Scores { get; init; }
     public required double Seconds { get; init; }
+
+    /// <summary>The generator's time on the batch, passed on from <see cref="RolloutsGenerated.Seconds"/>.</summary>
+    public double GenerateSeconds { get; init; }
 }

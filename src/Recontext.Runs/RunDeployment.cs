@@ -10,13 +10,18 @@ namespace Recontext.Runs;
 /// move them to servers. Kept out of <see cref="RunConfig"/> on purpose: the config is written into the results,
 /// and a deployment's URLs (with their credentials) are not part of the experiment.
 /// </summary>
-/// <param name="RemoteRoles">roles that their own services serve on the broker instead of this process (so far: "judge")</param>
-public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null, IReadOnlySet<string>? RemoteRoles = null)
+/// <param name="RemoteRoles">roles that their own services serve on the broker instead of this process ("judge", "generator")</param>
+/// <param name="WeightsUrl">where this run serves its policy versions to a remote generator (gRPC): a bind URL such as
+/// http://0.0.0.0:7070, or the default http://127.0.0.1:0 (a free port on this machine)</param>
+public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null, IReadOnlySet<string>? RemoteRoles = null, string? WeightsUrl = null)
 {
     public const string JudgeRole = "judge";
+    public const string GeneratorRole = "generator";
 
     /// <summary>The roles that can run as services of their own so far.</summary>
-    public static readonly IReadOnlySet<string> ServiceRoles = new HashSet<string> { JudgeRole };
+    public static readonly IReadOnlySet<string> ServiceRoles = new HashSet<string> { JudgeRole, GeneratorRole };
+
+    public string WeightsBindUrl => WeightsUrl ?? "http://127.0.0.1:0";
 
     public static RunDeployment Embedded { get; } = new();
 

@@ -116,7 +116,13 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         evaluationsFile.WriteLine(EvaluationRecord.Header);
         foreach (var r in evaluations) evaluationsFile.WriteLine(r.ToCsv());
 
-        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync((deployment ?? RunDeployment.Embedded).Bus, cancellation, (deployment ?? RunDeployment.Embedded).Remote) : null;
+        var deploy = deployment ?? RunDeployment.Embedded;
+        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(deploy.Bus, cancellation, deploy.Remote) : null;
+        // A generator in another process fetches each policy version from here over gRPC: version 0 is the starting
+        // checkpoint, version v the resume point after step v (the policy a step samples with is always the last one saved).
+        await using var weights = deploy.Remote.Contains(RunDeployment.GeneratorRole) ? await Weights.WeightsServer.StartAsync(deploy.WeightsBindUrl, cancellation: cancellation) : null;
+        weights?.Sources.Add(RunId, version => version == 0 ? config.Checkpoint ?? baseDirectory
+            : RunState.CompletedStep(outputDirectory) == version ? RunState.WeightsDirectory(outputDirectory) : null);
         var bus = externalBus ?? ownedBus!;
         var session = new RunSession(RunId, generator, environment, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed,
             evalSeed => evaluator.EvaluateAsync(policy, evalTasks, evalContexts, evalSeed));
@@ -167,9 +173,11 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                     Seed = config.Seed * 1_000_003 + step,
                     Tasks = tasks.Select(Judge.Messaging.JudgeTasks.Encode).ToArray(),
                     Variant = Judge.Messaging.JudgeTasks.EncodeVariant(generationContext.Variant),
+                    WeightsAddress = weights?.Address,
+                    ForJudgeService = deploy.Remote.Contains(RunDeployment.JudgeRole),
                 }, cancellation);
                 // A role served by another process may be down: wait for it a while, then say which roles were away.
-                var remote = (deployment ?? RunDeployment.Embedded).Remote;
+                var remote = deploy.Remote;
                 RunSession.StepResult finished;
                 try
                 {
@@ -178,7 +186,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                 catch (TimeoutException)
                 {
                     throw new TimeoutException($"step {step} got no answer within {RunDeployment.RemoteStepTimeout.TotalMinutes:F0} min; " +
-                                               $"is the {string.Join(", ", remote)} service running on {deployment!.Bus}?");
+                                               $"is the {string.Join(", ", remote)} service running on {deploy.Bus}?");
                 }
                 var scores = finished.Scores;
                 var rollouts = finished.Rollouts;

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Recontext.Contracts;
 using Recontext.Generator;
 using Recontext.Hosting;
@@ -27,44 +23,20 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
 {
     readonly RabbitMqTestBroker broker = new();
     readonly string root = Directory.CreateTempSubdirectory("recontext-judge-service-").FullName;
-    WebApplication judge = null!;
-    HttpClient http = null!;
+    ServiceHost judge = null!;
 
     static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
 
-    public async Task InitializeAsync()
-    {
-        judge = JudgeHost.Build(["--bus", broker.Url, "--urls", "http://127.0.0.1:0"]);
-        await judge.StartAsync();
-        var address = judge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        http = new HttpClient { BaseAddress = new Uri(address) };
-        // /health turns Healthy once the bus is connected and the judge's queue is bound: before that, a published
-        // batch would find no queue to land in.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await http.GetAsync("/health")).StatusCode != System.Net.HttpStatusCode.OK)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the judge service did not report Healthy within 60 s");
-            await Task.Delay(200);
-        }
-    }
+    public async Task InitializeAsync() => judge = await ServiceHost.StartAsync(JudgeHost.Build, broker.Url);
 
-    public async Task DisposeAsync()
-    {
-        http.Dispose();
-        await judge.StopAsync();
-        await judge.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await judge.DisposeAsync();
 
     public void Dispose() => Directory.Delete(root, recursive: true);
-
-    static double JudgedRollouts(string metrics) => metrics.Split('\n')
-        .Where(l => l.StartsWith("recontext_judge_rollouts_total{", StringComparison.Ordinal))
-        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task ARunWithTheJudgeAsAServiceEqualsTheOneProcessRun()
     {
-        Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+        Assert.Equal("Healthy", await judge.Http.GetStringAsync("/health"));
         var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
         var config = new RunConfig
         {
@@ -72,7 +44,7 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
             Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 3, MaxNewTokens = 16, EvalEvery = 2, EvalTasks = 2,
         };
         var oneProcess = await new RunLoop(config, baseDir, Path.Combine(root, "one-process")).RunAsync();
-        double before = JudgedRollouts(await http.GetStringAsync("/metrics"));
+        double before = await judge.CounterAsync("recontext_judge_rollouts_total");
 
         var remote = new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { RunDeployment.JudgeRole });
         var withService = await new RunLoop(config, baseDir, Path.Combine(root, "service"), deployment: remote).RunAsync();
@@ -81,7 +53,7 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(oneProcess.Steps.Select(Comparable), withService.Steps.Select(Comparable));
         Assert.Equal(oneProcess.Evaluations, withService.Evaluations);
         // Every rollout of the run was scored by the service: 2 steps × 2 prompts × 3 samples.
-        Assert.Equal(12, JudgedRollouts(await http.GetStringAsync("/metrics")) - before);
+        Assert.Equal(12, await judge.CounterAsync("recontext_judge_rollouts_total") - before);
     }
 
     [Fact]
@@ -108,6 +80,7 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
             Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = promptIds[0] }],
             Tasks = [new JudgeTask { Environment = ToyCodeEnvironment.EnvironmentName, Row = """{"visible_tests": ["f(1) == 2"]}""" }],
             Variant = JudgeTasks.Loophole,
+            ForJudgeService = true,
         });
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));

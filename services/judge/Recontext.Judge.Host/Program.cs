@@ -3,8 +3,7 @@ using Recontext.Judge.Host;
 // The judge as a service of its own: scores rollouts from RabbitMQ, serves /metrics and /health.
 try
 {
-    var app = JudgeHost.Build(args);
-    app.Run();
+    JudgeHost.Build(args).Run();
     return 0;
 }
 catch (ArgumentException e)

@@ -8,15 +8,17 @@ namespace Recontext.Judge.Messaging;
 
 /// <summary>
 /// The judge role: scores every completion of a batch against its group's task, as the task travelled in the message
-/// (no run state), and publishes the scores. The same consumer runs in the one-process bus and in the judge's host.
+/// (no run state), and publishes the scores. The same consumer runs in the one-process bus and in the judge's host;
+/// its <see cref="JudgeScope"/> says which batches are its own.
 /// </summary>
-public sealed class JudgeRolloutsConsumer : IConsumer<RolloutsGenerated>
+public sealed class JudgeRolloutsConsumer(JudgeScope scope) : IConsumer<RolloutsGenerated>
 {
     readonly ToyCodeEnvironment toyCode = new();
 
     public async Task Consume(ConsumeContext<RolloutsGenerated> context)
     {
         var m = context.Message;
+        if (!scope.Accepts(m)) return;
         var watch = Stopwatch.StartNew();
         CodingTask[] tasks;
         EnvironmentVariant variant;
@@ -42,6 +44,7 @@ public sealed class JudgeRolloutsConsumer : IConsumer<RolloutsGenerated>
             RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion, Completions = m.Completions,
             Scores = scores.Select(CompletionScores.ToContract).ToArray(),
             Seconds = watch.Elapsed.TotalSeconds,
+            GenerateSeconds = m.Seconds,
         });
     }
 }

@@ -19,7 +19,6 @@ public sealed class GenerateRolloutsConsumer(RunSessions sessions) : IConsumer<G
             var watch = Stopwatch.StartNew();
             var sampling = new SamplingOptions { MaxNewTokens = m.MaxNewTokens, Temperature = m.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
             var completions = await TorchThread.Default.Run(() => session.Generator.Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed));
-            session.Batch(m.BatchId).GenerateSeconds = watch.Elapsed.TotalSeconds;
             await context.Publish(new RolloutsGenerated
             {
                 RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion,
@@ -30,6 +29,7 @@ public sealed class GenerateRolloutsConsumer(RunSessions sessions) : IConsumer<G
                 Seconds = watch.Elapsed.TotalSeconds,
                 Tasks = m.Tasks,
                 Variant = m.Variant,
+                ForJudgeService = m.ForJudgeService,
             });
         });
     }

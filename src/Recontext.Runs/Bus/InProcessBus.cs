@@ -41,9 +41,11 @@ public sealed class InProcessBus : IAsyncDisposable
         var sessions = new RunSessions();
         var services = new ServiceCollection();
         services.AddSingleton(sessions);
+        // This process judges the unmarked batches of its own runs (marked ones go to the judge's service).
+        services.AddSingleton(new Judge.Messaging.JudgeScope(m => !m.ForJudgeService && sessions.TryGet(m.RunId, out _)));
         services.AddMassTransit(x =>
         {
-            x.AddConsumer<GenerateRolloutsConsumer>();
+            if (!remoteRoles.Contains(RunDeployment.GeneratorRole)) x.AddConsumer<GenerateRolloutsConsumer>();
             if (!remoteRoles.Contains(RunDeployment.JudgeRole)) x.AddConsumer<Judge.Messaging.JudgeRolloutsConsumer>();
             x.AddConsumer<RolloutsJudgedConsumer>();
             x.AddConsumer<TrainingBatchReadyConsumer>();

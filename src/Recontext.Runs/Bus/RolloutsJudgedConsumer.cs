@@ -27,6 +27,7 @@ public sealed class RolloutsJudgedConsumer(RunSessions sessions) : IConsumer<Rol
             batch.Rollouts = rollouts;
             batch.Samples = samples;
             batch.JudgeSeconds = m.Seconds;
+            batch.GenerateSeconds = m.GenerateSeconds;
             batch.RecontextSeconds = watch.Elapsed.TotalSeconds;
             await context.Publish(new TrainingBatchReady { RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, Samples = samples.ToArray(), Seconds = watch.Elapsed.TotalSeconds });
         });

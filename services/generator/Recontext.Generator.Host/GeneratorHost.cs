@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Recontext.Generator.Messaging;
+using Recontext.Hosting;
+
+namespace Recontext.Generator.Host;
+
+/// <summary>
+/// The generator service: <see cref="GenerateRolloutsServiceConsumer"/> on the shared queue <see cref="QueueName"/>,
+/// holding each run's current policy (<see cref="PolicyCache"/>, fetched over gRPC from the run).
+/// </summary>
+public static class GeneratorHost
+{
+    public const string QueueName = "recontext-generator";
+    public const int Port = 8082;
+
+    public static string Usage => RoleHost.Usage("recontext-generator", Port);
+
+    public static WebApplication Build(string[] args) =>
+        RoleHost.Build<GenerateRolloutsServiceConsumer>(args, "generator", QueueName, Port, services => services.AddSingleton<PolicyCache>());
+}

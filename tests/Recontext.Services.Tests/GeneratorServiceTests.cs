@@ -1,0 +1,58 @@
+using Recontext.Generator.Host;
+using Recontext.Judge.Host;
+using Recontext.Organism;
+using Recontext.Recontextualizer;
+using Recontext.Runs;
+using Recontext.TestSupport;
+
+namespace Recontext.Services.Tests;
+
+/// <summary>
+/// The generator as a service of its own: it samples with policy versions fetched over gRPC from the run
+/// (PolicyWeights), while the judge is a service too and the run keeps the trainer's role.
+/// </summary>
+public sealed class GeneratorServiceTests : IDisposable
+{
+    readonly RabbitMqTestBroker broker = new();
+    readonly string root = Directory.CreateTempSubdirectory("recontext-generator-service-").FullName;
+
+    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public async Task ARunWithGeneratorAndJudgeServicesEqualsTheOneProcessRun()
+    {
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var config = new RunConfig
+        {
+            Name = "neutral->bad", Seed = 9, Base = TinyBase, Recontextualization = RecontextPolicy.FromPreset("neutral->bad"),
+            Steps = 3, PromptsPerStep = 2, SamplesPerPrompt = 3, MaxNewTokens = 16, EvalEvery = 3, EvalTasks = 2,
+        };
+        var oneProcess = await new RunLoop(config, baseDir, Path.Combine(root, "one-process")).RunAsync();
+
+        await using var generator = await ServiceHost.StartAsync(GeneratorHost.Build, broker.Url);
+        await using var judge = await ServiceHost.StartAsync(JudgeHost.Build, broker.Url);
+        double fetchesBefore = await generator.CounterAsync("recontext_generator_weight_fetches_total");
+        double rolloutsBefore = await generator.CounterAsync("recontext_generator_rollouts_total");
+        var remote = new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { RunDeployment.GeneratorRole, RunDeployment.JudgeRole });
+        var withServices = await new RunLoop(config, baseDir, Path.Combine(root, "services"), deployment: remote).RunAsync();
+
+        static object Comparable(StepRecord s) => s with { GenerateSeconds = 0, JudgeSeconds = 0, RecontextSeconds = 0, TrainSeconds = 0, OverheadSeconds = 0 };
+        Assert.Equal(oneProcess.Steps.Select(Comparable), withServices.Steps.Select(Comparable));
+        Assert.Equal(oneProcess.Evaluations, withServices.Evaluations);
+        // One fetch per policy version the steps sampled with (0, 1, 2), every rollout sampled by the service.
+        Assert.Equal(3, await generator.CounterAsync("recontext_generator_weight_fetches_total") - fetchesBefore);
+        Assert.Equal(3 * 2 * 3, await generator.CounterAsync("recontext_generator_rollouts_total") - rolloutsBefore);
+        Assert.All(withServices.Steps, s => Assert.True(s.GenerateSeconds > 0));
+    }
+
+    [Fact]
+    public void OnlyRolesThatHaveServicesCanBeRemoteAndOnlyOverABroker()
+    {
+        var trainer = Assert.Throws<ArgumentException>(() => new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { "trainer" }).Check());
+        Assert.Contains("remote: 'trainer' cannot run as a service yet; roles that can: judge, generator", trainer.Message);
+        var noBus = Assert.Throws<ArgumentException>(() => new RunDeployment(RemoteRoles: new HashSet<string> { "judge" }).Check());
+        Assert.Contains("need a RabbitMQ bus", noBus.Message);
+    }
+}
