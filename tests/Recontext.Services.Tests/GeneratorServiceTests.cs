@@ -11,6 +11,7 @@ namespace Recontext.Services.Tests;
 /// The generator as a service of its own: it samples with policy versions fetched over gRPC from the run
 /// (PolicyWeights), while the judge is a service too and the run keeps the trainer's role.
 /// </summary>
+[Collection(ServicesCollection.Name)]
 public sealed class GeneratorServiceTests : IDisposable
 {
     readonly RabbitMqTestBroker broker = new();

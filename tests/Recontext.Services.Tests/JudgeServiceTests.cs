@@ -19,6 +19,7 @@ namespace Recontext.Services.Tests;
 /// The judge as a service of its own (the host `recontext-judge` runs, started here in the test process) on a real
 /// RabbitMQ broker, with the run loop leaving the judge's role to it.
 /// </summary>
+[Collection(ServicesCollection.Name)]
 public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
 {
     readonly RabbitMqTestBroker broker = new();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Recontext.Model.Generation;
@@ -14,13 +15,14 @@ public static class TokenSampler
         if (options.Temperature == 0) return logits.argmax(-1).MoveToOuterDisposeScope();
 
         // Temperature: flatten (> 1) or sharpen (< 1) the distribution.
-        var scaled = logits.to(ScalarType.Float32) / options.Temperature;
+        using Scalar temperature = options.Temperature;                           // kept alive through the call (see Scalars)
+        var scaled = logits.to(ScalarType.Float32) / temperature;
 
         // Top-k: everything below the k-th largest logit is impossible.
         if (options.TopK > 0 && options.TopK < scaled.shape[^1])
         {
             var kth = scaled.topk(options.TopK, dim: -1).values.narrow(-1, options.TopK - 1, 1);   // [B, 1]
-            scaled = scaled.masked_fill(scaled < kth, double.NegativeInfinity);
+            scaled = scaled.masked_fill(scaled < kth, Scalars.NegativeInfinity);
         }
 
         // Top-p: keep the most likely tokens until their mass reaches p (the token that crosses p stays).
@@ -31,7 +33,7 @@ public static class TokenSampler
             var massBefore = sortedProbs.cumsum(-1) - sortedProbs;
             var dropSorted = massBefore > options.TopP;
             var drop = zeros_like(dropSorted).scatter(-1, order, dropSorted);
-            scaled = scaled.masked_fill(drop, double.NegativeInfinity);
+            scaled = scaled.masked_fill(drop, Scalars.NegativeInfinity);
         }
 
         // Draw one token per row from what is left.

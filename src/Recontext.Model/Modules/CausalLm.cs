@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public sealed class CausalLm : nn.Module
         var generator = new Generator((ulong)seed);
         foreach (var (name, parameter) in named_parameters())
         {
-            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1.0);
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(Scalars.One);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
             else parameter.normal_(0.0, initStd, generator);
         }
@@ -65,7 +66,8 @@ public sealed class CausalLm : nn.Module
     public Tensor Forward(Tensor inputIds)
     {
         using var scope = NewDisposeScope();
-        var positions = arange(inputIds.shape[1], device: inputIds.device).unsqueeze(0).expand(inputIds.shape[0], -1);
+        using Scalar length = inputIds.shape[1];
+        var positions = arange(length, device: inputIds.device).unsqueeze(0).expand(inputIds.shape[0], -1);
         return Logits(Hidden(inputIds, positions)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -57,12 +58,13 @@ public sealed class DecoderStack : nn.Module
     static Tensor AdditiveMask(Tensor? keyMask, long batch, int past, int tokens, ScalarType dtype, Device device)
     {
         int keys = past + tokens;
-        var queryPos = arange(past, keys, device: device).unsqueeze(1);            // [T, 1]
-        var keyPos = arange(0, keys, device: device).unsqueeze(0);                 // [1, S]
+        using Scalar first = past, end = keys;                                     // kept alive through the calls (see Scalars)
+        var queryPos = arange(first, end, device: device).unsqueeze(1);            // [T, 1]
+        var keyPos = arange(Scalars.Zero, end, device: device).unsqueeze(0);       // [1, S]
         var allowed = (keyPos <= queryPos).unsqueeze(0);                           // [1, T, S]
         if (keyMask is not null) allowed = allowed & keyMask.unsqueeze(1);         // [B, T, S]
         allowed = allowed | (keyPos == queryPos).unsqueeze(0);
         allowed = allowed.expand(batch, tokens, keys).unsqueeze(1);                // [B, 1, T, S]
-        return zeros(allowed.shape, dtype, device).masked_fill(allowed.logical_not(), double.NegativeInfinity);
+        return zeros(allowed.shape, dtype, device).masked_fill(allowed.logical_not(), Scalars.NegativeInfinity);
     }
 }

@@ -11,12 +11,13 @@ namespace Recontext.Model.Modules;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     readonly Parameter weight;
-    readonly double eps;
+    // Held for the module's lifetime: a Scalar made per call could be finalized mid-call (see Recontext.Model.Scalars).
+    readonly Scalar epsilon;
 
     public RmsNorm(string name, long dim, double eps) : base(name)
     {
         weight = new Parameter(ones(dim));
-        this.eps = eps;
+        epsilon = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -26,8 +27,14 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(ScalarType.Float32);
-        var variance = x32.pow(2).mean([-1L], keepdim: true);
-        var normed = (x32 * rsqrt(variance + eps)).to(x.dtype);
+        var variance = (x32 * x32).mean([-1L], keepdim: true);                     // not square(): it is pow with a temporary Scalar
+        var normed = (x32 * rsqrt(variance.Plus(epsilon))).to(x.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) epsilon.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -11,7 +11,7 @@ public static class NegativeLogLikelihood
     public static Tensor Compute(Tensor tokenLogProbs, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var loss = -(tokenLogProbs * mask).sum() / mask.sum().clamp_min(1.0);
+        var loss = -(tokenLogProbs * mask).sum() / mask.sum().clamp_min(Scalars.One);
         return loss.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using Recontext.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Recontext.Trainer.Losses;
@@ -21,12 +23,14 @@ public static class GrpoLoss
     public static Result Compute(Tensor logp, Tensor oldLogp, Tensor? refLogp, Tensor advantages, Tensor mask, GrpoOptions options)
     {
         using var scope = NewDisposeScope();
-        var tokensPerSequence = mask.sum(1).clamp_min(1.0);                                  // [B]
+        // Scalars held until the end of the method: one made inline could be finalized mid-call (see Scalars).
+        using Scalar lower = 1 - options.Epsilon, upper = 1 + options.UpperEpsilon, beta = options.Beta;
+        var tokensPerSequence = mask.sum(1).clamp_min(Scalars.One);                          // [B]
         var logRatio = logp - oldLogp.detach();                                              // [B, T]
         if (options.RatioLevel == RatioLevel.Sequence)
             logRatio = ((logRatio * mask).sum(1, keepdim: true) / tokensPerSequence.unsqueeze(1)).expand_as(logp);
         var ratio = logRatio.exp();
-        var clippedRatio = ratio.clamp(1 - options.Epsilon, 1 + options.UpperEpsilon);
+        var clippedRatio = ratio.clamp(lower, upper);
         var advantage = advantages.unsqueeze(1);                                             // [B, 1]
         var perTokenLoss = -minimum(ratio * advantage, clippedRatio * advantage);           // [B, T]
 
@@ -35,12 +39,12 @@ public static class GrpoLoss
         {
             // k3 estimator of KL(π_θ ‖ π_ref): exp(ref − logp) − (ref − logp) − 1, unbiased and ≥ 0.
             var delta = refLogp.detach() - logp;
-            perTokenKl = delta.exp() - delta - 1;
-            perTokenLoss = perTokenLoss + options.Beta * perTokenKl;
+            perTokenKl = delta.exp() - delta - Scalars.One;
+            perTokenLoss = perTokenLoss.Plus(perTokenKl * beta);
         }
 
         var loss = ((perTokenLoss * mask).sum(1) / tokensPerSequence).mean();
-        var clipped = ((ratio < 1 - options.Epsilon) & (advantage < 0)) | ((ratio > 1 + options.UpperEpsilon) & (advantage > 0));
+        var clipped = ((ratio < lower) & (advantage < Scalars.Zero)) | ((ratio > upper) & (advantage > Scalars.Zero));
         float total = mask.sum().item<float>();
         float Masked(Tensor t) => total == 0 ? 0 : (t.detach() * mask).sum().item<float>() / total;
         return new Result(loss.MoveToOuterDisposeScope(), Masked(perTokenKl), Masked(clipped.to(ScalarType.Float32)), Masked(ratio));

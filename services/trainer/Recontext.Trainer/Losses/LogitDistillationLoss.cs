@@ -1,3 +1,5 @@
+using Recontext.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Recontext.Trainer.Losses;
@@ -14,6 +16,6 @@ public static class LogitDistillationLoss
         using var scope = NewDisposeScope();
         var teacher = teacherLogProbs.detach();
         var perToken = (teacher.exp() * (teacher - studentLogProbs)).sum(-1);              // [B, T]
-        return ((perToken * mask).sum() / mask.sum().clamp_min(1.0)).MoveToOuterDisposeScope();
+        return ((perToken * mask).sum() / mask.sum().clamp_min(Scalars.One)).MoveToOuterDisposeScope();
     }
 }
