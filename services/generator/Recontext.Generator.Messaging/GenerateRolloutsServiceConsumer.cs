@@ -22,7 +22,7 @@ public sealed class GenerateRolloutsServiceConsumer(PolicyCache policies) : ICon
         // broker this service sees it too and leaves it alone.
         if (m.WeightsAddress is not { } address) return;
         var watch = Stopwatch.StartNew();
-        var sampling = new SamplingOptions { MaxNewTokens = m.MaxNewTokens, Temperature = m.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
+        var sampling = GenerationMessages.Sampling(m);
         var completions = await policies.WithPolicyAsync(m.RunId, m.PolicyVersion, address, model =>
         {
             if (model.Config.VocabSize != tokenizer.VocabSize)
@@ -32,17 +32,6 @@ public sealed class GenerateRolloutsServiceConsumer(PolicyCache policies) : ICon
         GeneratorMetrics.Rollouts.Inc(completions.Count);
         GeneratorMetrics.Tokens.Inc(completions.Sum(c => c.TokenIds.Length));
         GeneratorMetrics.BatchSeconds.Observe(watch.Elapsed.TotalSeconds);
-        await context.Publish(new RolloutsGenerated
-        {
-            RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion,
-            Completions = completions.Select(c => new SampledCompletion
-            {
-                Group = m.Prompts[c.PromptIndex].Group, SampleIndex = c.SampleIndex, TokenIds = c.TokenIds, Text = c.Text, LogProbs = c.LogProbs,
-            }).ToArray(),
-            Seconds = watch.Elapsed.TotalSeconds,
-            Tasks = m.Tasks,
-            Variant = m.Variant,
-            ForJudgeService = m.ForJudgeService,
-        });
+        await context.Publish(GenerationMessages.Answer(m, completions, watch.Elapsed.TotalSeconds));
     }
 }

@@ -1,3 +1,4 @@
+using Recontext.Generator;
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
@@ -17,20 +18,9 @@ public sealed class GenerateRolloutsConsumer(RunSessions sessions) : IConsumer<G
         await session.Guard(m.BatchId, async () =>
         {
             var watch = Stopwatch.StartNew();
-            var sampling = new SamplingOptions { MaxNewTokens = m.MaxNewTokens, Temperature = m.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
+            var sampling = GenerationMessages.Sampling(m);
             var completions = await TorchThread.Default.Run(() => session.Generator.Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed));
-            await context.Publish(new RolloutsGenerated
-            {
-                RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, PolicyVersion = m.PolicyVersion,
-                Completions = completions.Select(c => new SampledCompletion
-                {
-                    Group = m.Prompts[c.PromptIndex].Group, SampleIndex = c.SampleIndex, TokenIds = c.TokenIds, Text = c.Text, LogProbs = c.LogProbs,
-                }).ToArray(),
-                Seconds = watch.Elapsed.TotalSeconds,
-                Tasks = m.Tasks,
-                Variant = m.Variant,
-                ForJudgeService = m.ForJudgeService,
-            });
+            await context.Publish(GenerationMessages.Answer(m, completions, watch.Elapsed.TotalSeconds));
         });
     }
 }

@@ -1,0 +1,28 @@
+using Recontext.Contracts;
+using Recontext.Model.Generation;
+using Recontext.Model.Tokenization;
+
+namespace Recontext.Generator;
+
+/// <summary>What every generator (the run's own or a service) reads from a request and answers with.</summary>
+public static class GenerationMessages
+{
+    /// <summary>The request's sampling settings (stop at the end-of-turn token).</summary>
+    public static SamplingOptions Sampling(GenerateRollouts request) =>
+        new() { MaxNewTokens = request.MaxNewTokens, Temperature = request.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
+
+    /// <summary>The answer: the completions in prompt-major order, with the tasks, the variant and the judge's
+    /// routing passed on from the request.</summary>
+    public static RolloutsGenerated Answer(GenerateRollouts request, IReadOnlyList<GeneratedCompletion> completions, double seconds) => new()
+    {
+        RunId = request.RunId, Step = request.Step, BatchId = request.BatchId, PolicyVersion = request.PolicyVersion,
+        Completions = completions.Select(c => new SampledCompletion
+        {
+            Group = request.Prompts[c.PromptIndex].Group, SampleIndex = c.SampleIndex, TokenIds = c.TokenIds, Text = c.Text, LogProbs = c.LogProbs,
+        }).ToArray(),
+        Seconds = seconds,
+        Tasks = request.Tasks,
+        Variant = request.Variant,
+        ForJudgeService = request.ForJudgeService,
+    };
+}
