@@ -5,5 +5,5 @@ using Spectre.Console;
 // Tables wrap at 80 columns when output is redirected (CI logs, files); give them room instead.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 180;
 
-var commands = new CommandSet([new DemoCommand(), new RunCommand(), new PretrainToyCommand(), new JudgeCommand(), new TasksCommand(), new BenchCommand()]);
+var commands = new CommandSet([new DemoCommand(), new RunCommand(), new PretrainToyCommand(), new JudgeCommand(), new TasksCommand(), new BenchCommand(), new ServeCommand()]);
 return commands.Run(args);
