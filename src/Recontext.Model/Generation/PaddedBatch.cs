@@ -6,7 +6,7 @@ namespace Recontext.Model.Generation;
 /// Host-side token grid for generation: prompts left-padded to a common length, room for new tokens on the
 /// right, a validity flag per cell and position ids that count only real tokens.
 /// </summary>
-public sealed class PaddedBatch
+public sealed class PaddedBatch : IDisposable
 {
     readonly long[,] ids;
     readonly long[,] positions;
@@ -73,15 +73,26 @@ public sealed class PaddedBatch
     public (Tensor Ids, Tensor Positions) Columns(int start, int count, Device device) =>
         (Slice(ids, start, count, device), Slice(positions, start, count, device));
 
-    /// <returns>[B, length] bool validity of the first <paramref name="length"/> columns, or null when no row is padded</returns>
+    /// <returns>[B, length] bool validity of the first <paramref name="length"/> columns (a view; do not keep it past
+    /// the batch), or null when no row is padded</returns>
     public Tensor? KeyMask(int length, Device device)
     {
         if (!anyPadding) return null;
-        var flat = new bool[Rows * length];
-        for (int row = 0; row < Rows; row++)
-            for (int col = 0; col < length; col++) flat[row * length + col] = valid[row, col];
-        return tensor(flat, [Rows, length], device: device);
+        // Only the prompt columns can be padding: every appended column is real in every row. So the mask of the whole
+        // capacity is known from the start and each step takes a prefix of it, instead of copying B × length flags.
+        if (fullMask is null)
+        {
+            var flat = new bool[Rows * Capacity];
+            for (int row = 0; row < Rows; row++)
+                for (int col = 0; col < Capacity; col++) flat[row * Capacity + col] = col >= PromptLength || valid[row, col];
+            fullMask = tensor(flat, [Rows, Capacity], device: device).DetachFromDisposeScope();
+        }
+        return fullMask.narrow(1, 0, length);
     }
+
+    Tensor? fullMask;
+
+    public void Dispose() => fullMask?.Dispose();
 
     Tensor Slice(long[,] source, int start, int count, Device device)
     {

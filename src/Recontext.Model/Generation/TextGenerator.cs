@@ -16,7 +16,7 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
     public GenerationResult[] Generate(IReadOnlyList<int[]> prompts, SamplingOptions options, bool useKvCache = true, bool sharePrefill = true)
     {
         options.Validate();
-        var batch = PaddedBatch.LeftPadded(prompts, options.MaxNewTokens, tokenizer.PaddingId, model.Config.VocabSize);
+        using var batch = PaddedBatch.LeftPadded(prompts, options.MaxNewTokens, tokenizer.PaddingId, model.Config.VocabSize);
         int rows = prompts.Count;
         var stopTokens = options.StopTokenIds.ToHashSet();
         var completions = Enumerable.Range(0, rows).Select(_ => new List<int>()).ToArray();
