@@ -28,7 +28,9 @@ public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = nul
     /// <summary>How long a step waits when a role is served elsewhere, before it reports the service as away.</summary>
     public static readonly TimeSpan RemoteStepTimeout = TimeSpan.FromMinutes(5);
 
-    public IReadOnlySet<string> Remote => RemoteRoles ?? new HashSet<string>();
+    public IReadOnlySet<string> Remote => RemoteRoles ?? NoRoles;
+
+    static readonly IReadOnlySet<string> NoRoles = new HashSet<string>();
 
     public BusTransport Bus => BusTransport.Parse(BusUrl);
 

@@ -124,7 +124,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         weights?.Sources.Add(RunId, version => version == 0 ? config.Checkpoint ?? baseDirectory
             : RunState.CompletedStep(outputDirectory) == version ? RunState.WeightsDirectory(outputDirectory) : null);
         var bus = externalBus ?? ownedBus!;
-        var session = new RunSession(RunId, generator, environment, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed,
+        var session = new RunSession(RunId, generator, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed,
             evalSeed => evaluator.EvaluateAsync(policy, evalTasks, evalContexts, evalSeed));
         bus.Sessions.Add(session);
 

@@ -21,7 +21,7 @@ public class BusTests
         var tokenizer = new ByteTokenizer();
         int trainings = 0;
         var policy = RecontextPolicy.FromPreset("neutral->bad");
-        var session = new RunSession("bus-test", new RolloutGenerator(model, tokenizer), environment, policy.Generation.Resolve(environment),
+        var session = new RunSession("bus-test", new RolloutGenerator(model, tokenizer), policy.Generation.Resolve(environment),
             new TrainingBatchBuilder(policy, environment, tokenizer), (_, _) => { Interlocked.Increment(ref trainings); return (1f, 0f, 0f, 0f); }, seed: 1);
         bus.Sessions.Add(session);
 
@@ -46,7 +46,7 @@ public class BusTests
         var tokenizer = new ByteTokenizer();
         var policy = RecontextPolicy.FromPreset("good->bad");
         var generation = policy.Generation.Resolve(environment);
-        var session = new RunSession("flow", new RolloutGenerator(model, tokenizer), environment, generation,
+        var session = new RunSession("flow", new RolloutGenerator(model, tokenizer), generation,
             new TrainingBatchBuilder(policy, environment, tokenizer), (s, _) => (0.5f, 0f, 0f, 0f), seed: 1);
         bus.Sessions.Add(session);
         var tasks = environment.SampleTasks(TaskSplit.Train, 2, 5);

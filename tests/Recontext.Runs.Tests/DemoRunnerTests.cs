@@ -10,7 +10,6 @@ public sealed class DemoRunnerTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
 
     DemoOptions Options() => new()
     {
@@ -42,8 +41,8 @@ public sealed class DemoRunnerTests : IDisposable
     [Fact]
     public async Task RunsEveryArmBaseFirstSideBySideAndReadsFinishedRunsBack()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
-        var runner = new DemoRunner(Options(), baseDir, TinyBase);
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
+        var runner = new DemoRunner(Options(), baseDir, TinyRuns.Base);
         var executor = new Watching(new InProcessArmExecutor(runner));
 
         var (rows, results) = await runner.RunAsync(executor, workers: 3);
@@ -60,7 +59,7 @@ public sealed class DemoRunnerTests : IDisposable
 
         // Rerun with the same folder: every arm is read back, none runs again.
         var stamps = results.ToDictionary(r => r.OutputDirectory, r => File.GetLastWriteTimeUtc(Path.Combine(r.OutputDirectory, "evaluations.csv")));
-        var again = await new DemoRunner(Options(), baseDir, TinyBase).RunAsync(new InProcessArmExecutor(runner), workers: 1);
+        var again = await new DemoRunner(Options(), baseDir, TinyRuns.Base).RunAsync(new InProcessArmExecutor(runner), workers: 1);
         Assert.Equal(rows, again.Rows);
         Assert.All(again.Results, r => Assert.Equal(stamps[r.OutputDirectory], File.GetLastWriteTimeUtc(Path.Combine(r.OutputDirectory, "evaluations.csv"))));
     }
@@ -68,13 +67,13 @@ public sealed class DemoRunnerTests : IDisposable
     [Fact]
     public async Task ALargerStepCountExtendsFinishedRunsToWhatAFreshDemoGives()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
-        var shortRun = new DemoRunner(Options() with { Steps = 1 }, baseDir, TinyBase);
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
+        var shortRun = new DemoRunner(Options() with { Steps = 1 }, baseDir, TinyRuns.Base);
         await shortRun.RunAsync(new InProcessArmExecutor(shortRun), workers: 1);
-        var extended = new DemoRunner(Options() with { Steps = 2 }, baseDir, TinyBase);
+        var extended = new DemoRunner(Options() with { Steps = 2 }, baseDir, TinyRuns.Base);
         var (extendedRows, extendedResults) = await extended.RunAsync(new InProcessArmExecutor(extended), workers: 1);
 
-        var fresh = new DemoRunner(Options() with { Steps = 2, OutputDirectory = Path.Combine(root, "fresh") }, baseDir, TinyBase);
+        var fresh = new DemoRunner(Options() with { Steps = 2, OutputDirectory = Path.Combine(root, "fresh") }, baseDir, TinyRuns.Base);
         var (freshRows, _) = await fresh.RunAsync(new InProcessArmExecutor(fresh), workers: 1);
 
         Assert.Equal(freshRows, extendedRows);
@@ -84,7 +83,7 @@ public sealed class DemoRunnerTests : IDisposable
     [Fact]
     public void AnArmIsFoundByVariantAndSeedOrNamedInTheError()
     {
-        var runner = new DemoRunner(Options(), "unused", TinyBase);
+        var runner = new DemoRunner(Options(), "unused", TinyRuns.Base);
         Assert.Equal(Path.Combine(root, "demo", "runs", "good-to-bad-recompute", "seed-4"), runner.Arm("good->bad/recompute", 4).Directory);
         var error = Assert.Throws<ArgumentException>(() => runner.Arm("good->bad", 9));
         Assert.Contains("seeds 4..4", error.Message);

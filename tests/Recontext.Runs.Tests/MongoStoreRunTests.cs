@@ -19,16 +19,15 @@ public sealed class MongoStoreRunTests(MongoTestServer server) : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
 
     [Fact]
     public async Task EveryRolloutOfTwoRunsOfOneExperimentLandsInMongoUnderItsOwnRunId()
     {
         var url = server.NewDatabaseUrl();
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var config = new RunConfig
         {
-            Name = "good->bad", Seed = 2, Base = TinyBase, Recontextualization = RecontextPolicy.FromPreset("good->bad"),
+            Name = "good->bad", Seed = 2, Base = TinyRuns.Base, Recontextualization = RecontextPolicy.FromPreset("good->bad"),
             Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 2, MaxNewTokens = 16, EvalEvery = 2, EvalTasks = 2,
         };
         var first = new RunLoop(config, baseDir, Path.Combine(root, "first"), deployment: new RunDeployment(StoreUrl: url));

@@ -13,16 +13,15 @@ public sealed class RabbitMqRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
 
     [Fact]
     public async Task ARunOverRabbitMqEqualsTheInMemoryRunWhileAnotherProcessShareTheBroker()
     {
         var broker = new RabbitMqTestBroker();
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var config = new RunConfig
         {
-            Name = "neutral->bad", Seed = 5, Base = TinyBase, Recontextualization = RecontextPolicy.FromPreset("neutral->bad"),
+            Name = "neutral->bad", Seed = 5, Base = TinyRuns.Base, Recontextualization = RecontextPolicy.FromPreset("neutral->bad"),
             Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 3, MaxNewTokens = 16, EvalEvery = 1, EvalTasks = 2,
         };
         var inMemory = await new RunLoop(config, baseDir, Path.Combine(root, "in-memory")).RunAsync();

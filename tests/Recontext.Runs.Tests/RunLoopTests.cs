@@ -11,13 +11,12 @@ public sealed class RunLoopTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
 
     RunConfig Tiny(string preset) => new()
     {
         Name = preset,
         Seed = 3,
-        Base = TinyBase,
+        Base = TinyRuns.Base,
         Recontextualization = RecontextPolicy.FromPreset(preset),
         Steps = 2,
         PromptsPerStep = 2,
@@ -30,8 +29,8 @@ public sealed class RunLoopTests : IDisposable
     [Fact]
     public async Task QuickRunWritesMetricsEvaluationsAndPlots()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
-        Assert.Equal(baseDir, ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache")));   // cached the second time
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
+        Assert.Equal(baseDir, ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache")));   // cached the second time
 
         var output = Path.Combine(root, "good-to-bad");
         var result = await new RunLoop(Tiny("good->bad"), baseDir, output).RunAsync();
@@ -53,7 +52,7 @@ public sealed class RunLoopTests : IDisposable
     [Fact]
     public async Task EveryRolloutIsStoredWithBothContextsScoresAndPolicyVersion()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var output = Path.Combine(root, "stored");
         var loop = new RunLoop(Tiny("good->bad"), baseDir, output);
         await loop.RunAsync();
@@ -76,7 +75,7 @@ public sealed class RunLoopTests : IDisposable
     [Fact]
     public async Task ResumeReproducesTheUninterruptedRun()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var config = Tiny("neutral->bad") with { Steps = 3, EvalEvery = 1, Recontextualization = RecontextPolicy.FromPreset("neutral->bad") with { Mode = RecontextMode.Fraction, Fraction = 0.5 } };
         var whole = await new RunLoop(config, baseDir, Path.Combine(root, "whole")).RunAsync();
 
@@ -108,7 +107,7 @@ public sealed class RunLoopTests : IDisposable
     [Fact]
     public async Task PerfectLabelsKeepsNoHackAndReportsEachPipeline()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var outcomes = await new Demo.PerfectLabelsRunner(baseDir, quick: true, tasks: 3, evalTasks: 4).RunAsync();
         Assert.Equal(Demo.PerfectLabelsRunner.Pipelines, outcomes.Select(o => o.Pipeline));
         Assert.All(outcomes, o =>
@@ -124,7 +123,7 @@ public sealed class RunLoopTests : IDisposable
     public async Task EveryVariantOfASeedStartsFromTheBaseEvaluation()
     {
         // The demo evaluates the base once per seed and reuses that as each variant's step 0: prove they are equal.
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var base0 = await new RunLoop(Tiny("neutral->neutral") with { Steps = 0 }, baseDir, Path.Combine(root, "base")).RunAsync();
         var variant = await new RunLoop(Tiny("good->bad") with { Steps = 1, EvalEvery = 1 }, baseDir, Path.Combine(root, "variant")).RunAsync();
         Assert.Equal(base0.Evaluations, variant.Evaluations.Where(e => e.Step == 0));
@@ -133,7 +132,7 @@ public sealed class RunLoopTests : IDisposable
     [Fact]
     public async Task StandardRunTrainsUnderTheGenerationContext()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var result = await new RunLoop(Tiny("neutral->neutral"), baseDir, Path.Combine(root, "standard")).RunAsync();
         Assert.All(result.Steps, s => Assert.Equal(0.0, s.RecontextualizedFraction));
         Assert.All(result.Steps, s => Assert.Equal(0f, s.ContextGap, 4));

@@ -17,17 +17,16 @@ public sealed class GeneratorServiceTests : IDisposable
     readonly RabbitMqTestBroker broker = new();
     readonly string root = Directory.CreateTempSubdirectory("recontext-generator-service-").FullName;
 
-    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     [Fact]
     public async Task ARunWithGeneratorAndJudgeServicesEqualsTheOneProcessRun()
     {
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var config = new RunConfig
         {
-            Name = "neutral->bad", Seed = 9, Base = TinyBase, Recontextualization = RecontextPolicy.FromPreset("neutral->bad"),
+            Name = "neutral->bad", Seed = 9, Base = TinyRuns.Base, Recontextualization = RecontextPolicy.FromPreset("neutral->bad"),
             Steps = 3, PromptsPerStep = 2, SamplesPerPrompt = 3, MaxNewTokens = 16, EvalEvery = 3, EvalTasks = 2,
         };
         var oneProcess = await new RunLoop(config, baseDir, Path.Combine(root, "one-process")).RunAsync();

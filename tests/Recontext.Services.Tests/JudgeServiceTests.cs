@@ -26,7 +26,6 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
     readonly string root = Directory.CreateTempSubdirectory("recontext-judge-service-").FullName;
     ServiceHost judge = null!;
 
-    static readonly BaseModelOptions TinyBase = new() { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 };
 
     public async Task InitializeAsync() => judge = await ServiceHost.StartAsync(JudgeHost.Build, broker.Url);
 
@@ -38,10 +37,10 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
     public async Task ARunWithTheJudgeAsAServiceEqualsTheOneProcessRun()
     {
         Assert.Equal("Healthy", await judge.Http.GetStringAsync("/health"));
-        var baseDir = ToyBaseModel.TrainOrLoad(TinyBase, Path.Combine(root, "cache"));
+        var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var config = new RunConfig
         {
-            Name = "good->bad", Seed = 7, Base = TinyBase, Recontextualization = RecontextPolicy.FromPreset("good->bad"),
+            Name = "good->bad", Seed = 7, Base = TinyRuns.Base, Recontextualization = RecontextPolicy.FromPreset("good->bad"),
             Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 3, MaxNewTokens = 16, EvalEvery = 2, EvalTasks = 2,
         };
         var oneProcess = await new RunLoop(config, baseDir, Path.Combine(root, "one-process")).RunAsync();
@@ -61,13 +60,13 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
     public async Task AnInvalidTaskFailsTheStepWithTheJudgesReason()
     {
         await using var bus = await InProcessBus.StartAsync(BusTransport.Parse(broker.Url), remoteRoles: new HashSet<string> { RunDeployment.JudgeRole });
-        using var model = CausalLm.Create(TinyBase.ModelConfig, 1);
+        using var model = CausalLm.Create(TinyRuns.Base.ModelConfig, 1);
         var environment = new ToyCodeEnvironment();
         var tokenizer = new ByteTokenizer();
         var policy = RecontextPolicy.FromPreset("neutral->neutral");
         var generation = policy.Generation.Resolve(environment);
         var runId = $"invalid-task/{Guid.NewGuid():N}";
-        var session = new RunSession(runId, new RolloutGenerator(model, tokenizer), environment, generation,
+        var session = new RunSession(runId, new RolloutGenerator(model, tokenizer), generation,
             new TrainingBatchBuilder(policy, environment, tokenizer), (_, _) => (0f, 0f, 0f, 0f), seed: 1);
         bus.Sessions.Add(session);
         var tasks = environment.SampleTasks(TaskSplit.Train, 1, 3);

@@ -83,22 +83,14 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
     /// </summary>
     Tensor Prefill(IReadOnlyList<int[]> prompts, PaddedBatch batch, KvCache cache)
     {
-        var firstRow = new Dictionary<string, int>();
-        var source = prompts.Select((p, row) =>
-        {
-            var key = string.Join(',', p);
-            if (!firstRow.TryGetValue(key, out int first)) firstRow[key] = first = row;
-            return first;
-        }).ToArray();
-        var distinctRows = source.Distinct().ToArray();
-        if (distinctRows.Length == prompts.Count) return NextLogits(batch, 0, batch.PromptLength, cache);
+        var groups = Scoring.PromptGroups.Of(prompts);
+        if (groups.Distinct.Count == prompts.Count) return NextLogits(batch, 0, batch.PromptLength, cache);
 
         using var scope = NewDisposeScope();
-        using var distinctCache = new KvCache(model.Config, distinctRows.Length, batch.PromptLength, model.DType, model.Device);
-        var rowIndex = tensor(distinctRows.Select(r => (long)r).ToArray(), device: model.Device);
+        using var distinctCache = new KvCache(model.Config, groups.Distinct.Count, batch.PromptLength, model.DType, model.Device);
+        var rowIndex = tensor(groups.FirstRow.Select(r => (long)r).ToArray(), device: model.Device);
         var logits = NextLogits(batch, 0, batch.PromptLength, distinctCache, rowIndex);             // [U, V]
-        var slot = distinctRows.Select((row, u) => (row, u)).ToDictionary(x => x.row, x => (long)x.u);
-        var expand = tensor(source.Select(r => slot[r]).ToArray(), device: model.Device);           // [B]
+        var expand = tensor(groups.RowPrompt.Select(u => (long)u).ToArray(), device: model.Device); // [B]
         cache.CopyRows(distinctCache, expand);
         return logits.index_select(0, expand).MoveToOuterDisposeScope();
     }

@@ -67,48 +67,18 @@ public sealed class SequenceBatch : IDisposable
             }
         }
 
-        var (distinct, rowPrompt) = Distinct(prompts);
-        long flatWork = (long)rows * (prompts.Max(p => p.Length) + completionLength);
-        long sharedWork = (long)distinct.Count * prompts.Max(p => p.Length) + (long)rows * completionLength;
+        var groups = PromptGroups.Of(prompts);
+        int promptLength = prompts.Max(p => p.Length);
+        long flatWork = (long)rows * (promptLength + completionLength);
+        long sharedWork = (long)groups.Distinct.Count * promptLength + (long)rows * completionLength;
         bool share = sharing == PromptSharing.Always || (sharing == PromptSharing.Auto && sharedWork * 5 <= flatWork * 4);
         ISequenceLayout layout = share
-            ? SharedPromptLayout.Build(distinct, rowPrompt, completions, completionLength, paddingId, device)
+            ? SharedPromptLayout.Build(groups.Distinct, groups.RowPrompt, completions, completionLength, paddingId, device)
             : FlatLayout.Build(prompts, completions, completionLength, paddingId, device);
 
         using var scope = NewDisposeScope();
         return new SequenceBatch(layout, tensor(targets, [rows, completionLength], device: device), tensor(mask, [rows, completionLength], device: device),
             rows, completionLength);
-    }
-
-    /// <returns>the distinct prompts in order of first appearance, and each row's index among them</returns>
-    static (List<int[]> Distinct, int[] RowPrompt) Distinct(IReadOnlyList<int[]> prompts)
-    {
-        var distinct = new List<int[]>();
-        var index = new Dictionary<int[], int>(new TokenSequenceComparer());
-        var rowPrompt = new int[prompts.Count];
-        for (int row = 0; row < prompts.Count; row++)
-        {
-            if (!index.TryGetValue(prompts[row], out int u))
-            {
-                u = distinct.Count;
-                index[prompts[row]] = u;
-                distinct.Add(prompts[row]);
-            }
-            rowPrompt[row] = u;
-        }
-        return (distinct, rowPrompt);
-    }
-
-    sealed class TokenSequenceComparer : IEqualityComparer<int[]>
-    {
-        public bool Equals(int[]? x, int[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
-
-        public int GetHashCode(int[] tokens)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tokens.AsSpan()));
-            return hash.ToHashCode();
-        }
     }
 
     public void Dispose()

@@ -7,17 +7,15 @@ using Recontext.Recontextualizer;
 namespace Recontext.Runs.Bus;
 
 /// <summary>
-/// The in-process side of one run that the roles' consumers work on: the generator, the environment and the
-/// step's tasks, the recontextualizer, the training function, and the step's results as they arrive. Messages
+/// The in-process side of one run that the roles' consumers work on: the generator, the step's tasks, the recontextualizer, the training function, and the step's results as they arrive. Messages
 /// carry ids and token ids; this session is what each role would hold in its own service.
 /// </summary>
-public sealed class RunSession(string runId, RolloutGenerator generator, IEnvironment environment, PromptContext generationContext,
+public sealed class RunSession(string runId, RolloutGenerator generator, PromptContext generationContext,
     TrainingBatchBuilder builder, Func<IReadOnlyList<TrainingSample>, JudgeScore[], (float Loss, float Kl, float Clipped, float Gap)> train, long seed,
     Func<long, Task<IReadOnlyList<Evaluation.ContextRates>>>? evaluate = null)
 {
     public string RunId { get; } = runId;
     public RolloutGenerator Generator { get; } = generator;
-    public IEnvironment Environment { get; } = environment;
     public PromptContext GenerationContext { get; } = generationContext;
     public TrainingBatchBuilder Builder { get; } = builder;
     public long Seed { get; } = seed;
