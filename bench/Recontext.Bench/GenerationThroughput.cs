@@ -1,6 +1,6 @@
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Bench;
 

@@ -1,7 +1,7 @@
 using Recontext.Model;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
 using static TorchSharp.torch;
 

@@ -23,7 +23,10 @@ public sealed record GenerateRollouts
     /// run's PolicyWeights gRPC server); null when the generator shares the run's process and its weights.</summary>
     public string? WeightsAddress { get; init; }
 
-    /// <summary>true when the judge's service scores this run's batches; false when the run's own process does.
-    /// Carried on in <see cref="RolloutsGenerated"/>, so that on a shared broker each batch is judged exactly once.</summary>
-    public bool ForJudgeService { get; init; }
+    /// <summary>How the recontextualizer builds the training samples of this batch.</summary>
+    public required RecontextRequest Recontext { get; init; }
+    /// <summary>The roles that services of their own serve for this run (<see cref="ServiceRoles"/>); the run's own
+    /// process serves the others. Carried on with the batch so that on a shared broker each role works on it exactly
+    /// once (<see cref="RoleScope"/>).</summary>
+    public string[] ServedRoles { get; init; } = [];
 }

@@ -10,11 +10,7 @@ public sealed record RolloutsGenerated
     public required SampledCompletion[] Completions { get; init; }
     public required double Seconds { get; init; }
 
-    /// <summary>Each group's task and the variant shown, as the generator received them (see <see cref="GenerateRollouts"/>).</summary>
-    public required JudgeTask[] Tasks { get; init; }
-
-    public required string Variant { get; init; }
-
-    /// <summary>See <see cref="GenerateRollouts.ForJudgeService"/>.</summary>
-    public bool ForJudgeService { get; init; }
+    /// <summary>The request this batch answers, passed on so that the judge and the recontextualizer need no run state
+    /// (the tasks, the variant shown, the prompts, the recontextualization, the roles served elsewhere).</summary>
+    public required GenerateRollouts Request { get; init; }
 }

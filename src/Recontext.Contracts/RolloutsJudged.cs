@@ -13,4 +13,6 @@ public sealed record RolloutsJudged
 
     /// <summary>The generator's time on the batch, passed on from <see cref="RolloutsGenerated.Seconds"/>.</summary>
     public double GenerateSeconds { get; init; }
+    /// <summary>The request the batch answers (see <see cref="RolloutsGenerated.Request"/>).</summary>
+    public required GenerateRollouts Request { get; init; }
 }

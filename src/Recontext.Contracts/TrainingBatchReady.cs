@@ -7,5 +7,9 @@ public sealed record TrainingBatchReady
     public required int Step { get; init; }
     public required Guid BatchId { get; init; }
     public required TrainingSample[] Samples { get; init; }
+    /// <summary>The judge's score of each sample (same order): what filters such as expert iteration's drop-hacks read.</summary>
+    public required CompletionScore[] Scores { get; init; }
+    /// <summary>See <see cref="GenerateRollouts.ServedRoles"/>.</summary>
+    public string[] ServedRoles { get; init; } = [];
     public required double Seconds { get; init; }
 }

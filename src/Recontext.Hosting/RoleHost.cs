@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
+using Recontext.Contracts;
 
 namespace Recontext.Hosting;
 
@@ -34,6 +35,8 @@ public static class RoleHost
         if (transport.RabbitMq is null) throw new ArgumentException($"bus: the {service} service needs a RabbitMQ broker");
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
 
+        // A service takes the batches that name its role as served by a service (see RoleScope).
+        builder.Services.AddSingleton(RoleScope.Service);
         services?.Invoke(builder.Services);
         builder.Services.AddHealthChecks();
         builder.Services.AddMassTransit(x =>

@@ -1,5 +1,5 @@
 using Recontext.Model;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Organism;
 

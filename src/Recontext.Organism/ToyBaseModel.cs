@@ -3,7 +3,7 @@ using Recontext.Judge.ToyCode;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
 using Recontext.Recontextualizer;
 

@@ -10,16 +10,14 @@ namespace Recontext.Runs;
 /// move them to servers. Kept out of <see cref="RunConfig"/> on purpose: the config is written into the results,
 /// and a deployment's URLs (with their credentials) are not part of the experiment.
 /// </summary>
-/// <param name="RemoteRoles">roles that their own services serve on the broker instead of this process ("judge", "generator")</param>
+/// <param name="RemoteRoles">roles that their own services serve on the broker instead of this process
+/// (<see cref="RemotableRoles"/>)</param>
 /// <param name="WeightsUrl">where this run serves its policy versions to a remote generator (gRPC): a bind URL such as
 /// http://0.0.0.0:7070, or the default http://127.0.0.1:0 (a free port on this machine)</param>
 public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null, IReadOnlySet<string>? RemoteRoles = null, string? WeightsUrl = null)
 {
-    public const string JudgeRole = "judge";
-    public const string GeneratorRole = "generator";
-
-    /// <summary>The roles that can run as services of their own so far.</summary>
-    public static readonly IReadOnlySet<string> ServiceRoles = new HashSet<string> { JudgeRole, GeneratorRole };
+    /// <summary>The roles that can run as services of their own so far (the trainer still lives with the coordinator).</summary>
+    public static readonly IReadOnlyList<string> RemotableRoles = [Contracts.ServiceRoles.Generator, Contracts.ServiceRoles.Judge, Contracts.ServiceRoles.Recontextualizer];
 
     public string WeightsBindUrl => WeightsUrl ?? "http://127.0.0.1:0";
 
@@ -39,8 +37,8 @@ public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = nul
     public void Check()
     {
         foreach (var role in Remote)
-            if (!ServiceRoles.Contains(role))
-                throw new ArgumentException($"remote: '{role}' cannot run as a service yet; roles that can: {string.Join(", ", ServiceRoles)}");
+            if (!RemotableRoles.Contains(role))
+                throw new ArgumentException($"remote: '{role}' cannot run as a service yet; roles that can: {string.Join(", ", RemotableRoles)}");
         if (Remote.Count > 0 && BusUrl is null) throw new ArgumentException("remote: roles served elsewhere need a RabbitMQ bus (--bus)");
         RunStores.Check(StoreUrl);
         Bus.Check();

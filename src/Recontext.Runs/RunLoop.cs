@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Recontext.Contracts;
 using Recontext.Generator;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
@@ -7,7 +8,7 @@ using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
@@ -15,6 +16,8 @@ using Recontext.Runs.Bus;
 using Recontext.Runs.Evaluation;
 using Recontext.Store;
 using Recontext.Trainer.Algorithms;
+using Recontext.Trainer.Messaging;
+using Recontext.Trainer.Messaging.Weights;
 
 namespace Recontext.Runs;
 
@@ -74,7 +77,6 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         var environment = new ToyCodeEnvironment(config.ToyCode);
         var prompts = new PromptTokens(environment, tokenizer);
         var generationContext = config.Recontextualization.Generation.Resolve(environment);
-        var builder = new TrainingBatchBuilder(config.Recontextualization, environment, tokenizer);
         var sampling = new SamplingOptions { MaxNewTokens = config.MaxNewTokens, Temperature = config.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
         var evalContexts = config.EvalContexts.Select(c => c.Resolve(environment)).ToList();
         var evalTasks = environment.SampleTasks(TaskSplit.Eval, config.EvalTasks, seed: config.Seed * 7919 + 17);
@@ -84,7 +86,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             NeedsReference() ? config.Checkpoint ?? baseDirectory : null, tokenizer.PaddingId);
         try
         {
-            return await RunStepsAsync(models, completed, firstStep, store, runDocument, tokenizer, environment, prompts, generationContext, builder, evalContexts, evalTasks, evaluator, progress, cancellation);
+            return await RunStepsAsync(models, completed, firstStep, store, runDocument, tokenizer, environment, prompts, generationContext, evalContexts, evalTasks, evaluator, progress, cancellation);
         }
         finally
         {
@@ -93,12 +95,11 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
     }
 
     async Task<RunResult> RunStepsAsync(RunModels models, int? completed, int firstStep, IRunStore store, RunDocument runDocument, ByteTokenizer tokenizer,
-        ToyCodeEnvironment environment, PromptTokens prompts, Judge.Abstractions.PromptContext generationContext, TrainingBatchBuilder builder,
+        ToyCodeEnvironment environment, PromptTokens prompts, Judge.Abstractions.PromptContext generationContext,
         IReadOnlyList<Judge.Abstractions.PromptContext> evalContexts, IReadOnlyList<CodingTask> evalTasks, PolicyEvaluator evaluator,
         IProgress<Progress>? progress, CancellationToken cancellation)
     {
         var policy = models.Policy;
-        var generator = new RolloutGenerator(policy, tokenizer);
         var (grpo, sft, distill) = (models.Grpo, models.Sft, models.Distill);
 
         var optimizer = models.Optimizer;
@@ -120,13 +121,16 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(deploy.Bus, cancellation, deploy.Remote) : null;
         // A generator in another process fetches each policy version from here over gRPC: version 0 is the starting
         // checkpoint, version v the resume point after step v (the policy a step samples with is always the last one saved).
-        await using var weights = deploy.Remote.Contains(RunDeployment.GeneratorRole) ? await Weights.WeightsServer.StartAsync(deploy.WeightsBindUrl, cancellation: cancellation) : null;
+        await using var weights = deploy.Remote.Contains(ServiceRoles.Generator) ? await WeightsServer.StartAsync(deploy.WeightsBindUrl, cancellation: cancellation) : null;
         weights?.Sources.Add(RunId, version => version == 0 ? config.Checkpoint ?? baseDirectory
             : RunState.CompletedStep(outputDirectory) == version ? RunState.WeightsDirectory(outputDirectory) : null);
         var bus = externalBus ?? ownedBus!;
-        var session = new RunSession(RunId, generator, generationContext, builder, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer), config.Seed,
-            evalSeed => evaluator.EvaluateAsync(policy, evalTasks, evalContexts, evalSeed));
+        var session = new RunSession(RunId, evalSeed => evaluator.EvaluateAsync(policy, evalTasks, evalContexts, evalSeed));
         bus.Sessions.Add(session);
+        bus.Policies.Add(RunId, policy);
+        bus.Trainers.Add(new TrainerSession(RunId, (s, sc) => Train(s, sc, grpo, sft, distill, tokenizer)));
+        var recontext = RecontextPolicyJson.Write(config.Recontextualization);
+        var servedRoles = deploy.Remote.ToArray();
 
         async Task Evaluate(int step)
         {
@@ -164,7 +168,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
 
                 // generator → judge → recontextualizer → trainer, over the bus; the step ends with PolicyUpdated.
                 var batchId = MassTransit.NewId.NextGuid();
-                var pending = session.Begin(batchId, tasks, promptIds);
+                var pending = session.Begin(batchId);
                 await bus.Publisher.Publish(new Contracts.GenerateRollouts
                 {
                     RunId = RunId, Step = step, BatchId = batchId, PolicyVersion = step - 1,
@@ -174,7 +178,9 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                     Tasks = tasks.Select(Judge.Messaging.JudgeTasks.Encode).ToArray(),
                     Variant = Judge.Messaging.JudgeTasks.EncodeVariant(generationContext.Variant),
                     WeightsAddress = weights?.Address,
-                    ForJudgeService = deploy.Remote.Contains(RunDeployment.JudgeRole),
+                    // Draws derive from (seed, step), so a resumed run makes the same choices as an uninterrupted one.
+                    Recontext = new Contracts.RecontextRequest { Policy = recontext, Seed = config.Seed * 7_777_777 + step },
+                    ServedRoles = servedRoles,
                 }, cancellation);
                 // A role served by another process may be down: wait for it a while, then say which roles were away.
                 var remote = deploy.Remote;
@@ -188,19 +194,17 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
                     throw new TimeoutException($"step {step} got no answer within {RunDeployment.RemoteStepTimeout.TotalMinutes:F0} min; " +
                                                $"is the {string.Join(", ", remote)} service running on {deploy.Bus}?");
                 }
-                var scores = finished.Scores;
-                var rollouts = finished.Rollouts;
-                var samples = finished.Samples;
-                var completions = finished.Completions;
-                var update = finished.Update!;
+                var (judged, training, update) = (finished.Judged!, finished.Training!, finished.Update!);
+                var scores = judged.Scores.Select(Judge.Messaging.CompletionScores.FromContract).ToArray();
+                var samples = training.Samples;
                 var (loss, kl, clipped, gap) = (update.Loss, update.Kl, update.ClippedFraction, update.ContextGap);
-                double generateSeconds = finished.GenerateSeconds, judgeSeconds = finished.JudgeSeconds, recontextSeconds = finished.RecontextSeconds, trainSeconds = update.Seconds;
+                double generateSeconds = judged.GenerateSeconds, judgeSeconds = judged.Seconds, recontextSeconds = training.Seconds, trainSeconds = update.Seconds;
                 progress?.Report(new Progress(step, config.Steps, "storing", steps.LastOrDefault()));
 
                 // Persisting the step (every rollout, then the resume point) is the loop's own cost, so it counts in the
                 // step's overhead with the bus's hops; evaluation, when due, runs between the two and is timed apart.
                 var watch = Stopwatch.StartNew();
-                store.SaveRollouts(rollouts.Select((r, i) => Document(step, i, r, samples[i], completions[i].Text)).ToList());
+                store.SaveRollouts(judged.Completions.Select((c, i) => Document(step, i, tasks[c.Group].Id, c, scores[i], samples[i])).ToList());
                 double stepSeconds = total.Elapsed.TotalSeconds;
                 if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
                 watch.Restart();
@@ -209,7 +213,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
 
                 double Rate(Func<JudgeScore, bool> f) => scores.Count(f) / (double)scores.Length;
                 var record = new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
-                    samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Count), loss, kl, clipped, gap,
+                    samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Length), loss, kl, clipped, gap,
                     generateSeconds, judgeSeconds, recontextSeconds, trainSeconds,
                     stepSeconds - generateSeconds - judgeSeconds - recontextSeconds - trainSeconds);
                 steps.Add(record);
@@ -225,6 +229,8 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         finally
         {
             bus.Sessions.Remove(RunId);
+            bus.Policies.Remove(RunId);
+            bus.Trainers.Remove(RunId);
         }
         runDocument.Status = "completed";
         store.SaveRun(runDocument);
@@ -265,57 +271,57 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         return kept;
     }
 
-    RolloutDocument Document(int step, int index, JudgedRollout rollout, Contracts.TrainingSample sample, string text) => new()
+    RolloutDocument Document(int step, int index, string taskId, Contracts.SampledCompletion completion, JudgeScore score, Contracts.TrainingSample sample) => new()
     {
         Id = RolloutDocument.KeyOf(RunId, step, index),
         RunId = RunId,
         Step = step,
         Index = index,
         PolicyVersion = step - 1,   // sampled by the weights after step − 1 updates
-        TaskId = rollout.Task.Id,
-        Group = rollout.Group,
+        TaskId = taskId,
+        Group = completion.Group,
         GenerationContext = sample.GenerationContext,
         TrainingContext = sample.TrainingContext,
         Recontextualized = sample.Recontextualized,
         GenerationPromptIds = sample.GenerationPromptIds,
         TrainingPromptIds = sample.TrainingPromptIds,
         CompletionIds = sample.CompletionIds,
-        Text = text,
-        TrainReward = rollout.Score.TrainReward,
-        GroundTruth = rollout.Score.GroundTruth,
-        Correct = rollout.Score.Correct,
-        Hack = rollout.Score.Hack,
-        Malformed = rollout.Score.Malformed,
-        Verdict = rollout.Score.Verdict.ToString().ToLowerInvariant(),
-        Reason = rollout.Score.Reason,
-        MentionsTests = rollout.Score.Labels.MentionsTests,
-        IntendsToPassTests = rollout.Score.Labels.IntendsToPassTests,
-        FlagsWrongTest = rollout.Score.Labels.FlagsWrongTest,
+        Text = completion.Text,
+        TrainReward = score.TrainReward,
+        GroundTruth = score.GroundTruth,
+        Correct = score.Correct,
+        Hack = score.Hack,
+        Malformed = score.Malformed,
+        Verdict = score.Verdict.ToString().ToLowerInvariant(),
+        Reason = score.Reason,
+        MentionsTests = score.Labels.MentionsTests,
+        IntendsToPassTests = score.Labels.IntendsToPassTests,
+        FlagsWrongTest = score.Labels.FlagsWrongTest,
         LogpGenSum = sample.GenerationLogProbs.Sum(),
         LogpGenMean = sample.GenerationLogProbs.Length == 0 ? 0 : sample.GenerationLogProbs.Average(),
     };
 
     bool NeedsReference() => config.Algorithm == Algorithm.Distillation || (config.Algorithm == Algorithm.Grpo && config.Grpo.Beta > 0);
 
-    (float Loss, float Kl, float Clipped, float Gap) Train(IReadOnlyList<Contracts.TrainingSample> samples, JudgeScore[] scores,
+    UpdateMetrics Train(IReadOnlyList<Contracts.TrainingSample> samples, IReadOnlyList<Contracts.CompletionScore> scores,
         GrpoTrainer? grpo, SupervisedTrainer? sft, LogitDistillationTrainer? distill, ITokenizer tokenizer)
     {
         switch (config.Algorithm)
         {
             case Algorithm.Grpo:
                 var m = grpo!.Update(samples, config.SamplesPerPrompt);
-                return (m.Loss, m.Kl, m.ClippedFraction, m.ContextGap);
+                return new UpdateMetrics(m.Loss, m.Kl, m.ClippedFraction, m.ContextGap);
             case Algorithm.Distillation:
-                return (distill!.Update(samples), 0, 0, 0);
+                return new UpdateMetrics(distill!.Update(samples), 0, 0, 0);
             default:
                 var chosen = config.Algorithm == Algorithm.ExpertIteration
                     ? ExpertIteration.SelectBest(samples.Select((s, i) => (Sample: s, Score: scores[i])), x => x.Sample.Group, x => x.Sample.Reward,
                         config.DropHacks ? x => !x.Score.Hack : null).Select(x => x.Sample).ToList()
                     : samples.ToList();
-                if (chosen.Count == 0) return (0, 0, 0, 0);
+                if (chosen.Count == 0) return new UpdateMetrics(0, 0, 0, 0);
                 using (var batch = SequenceBatch.Build(chosen.Select(s => s.TrainingPromptIds).ToArray(),
                            chosen.Select(s => s.CompletionIds).ToArray(), tokenizer.PaddingId, sft!.ModelVocab, sft.Device, chosen.Select(s => s.LossMask).ToArray()))
-                    return (sft.Step(batch), 0, 0, 0);
+                    return new UpdateMetrics(sft.Step(batch), 0, 0, 0);
         }
     }
 }

@@ -2,7 +2,7 @@ using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
 
 namespace Recontext.Model.Tests;

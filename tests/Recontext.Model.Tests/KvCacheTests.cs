@@ -1,5 +1,5 @@
 using Recontext.Model.Generation;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using static TorchSharp.torch;
 
 namespace Recontext.Model.Tests;

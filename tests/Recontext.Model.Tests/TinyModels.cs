@@ -1,6 +1,6 @@
 using Recontext.Model;
 using Recontext.Model.Modules;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Model.Tests;
 

@@ -1,6 +1,6 @@
 using Recontext.Contracts;
 using System.Text.Json;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Model.Tests;
 

@@ -1,7 +1,7 @@
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
 
 namespace Recontext.Model.Tests;

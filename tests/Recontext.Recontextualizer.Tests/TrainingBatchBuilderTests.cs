@@ -1,6 +1,6 @@
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer.Tests;
 

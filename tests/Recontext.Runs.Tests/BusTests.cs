@@ -1,12 +1,15 @@
+using System.Threading.Channels;
+using MassTransit;
 using Recontext.Contracts;
-using Recontext.Generator;
 using Recontext.Judge.Abstractions;
+using Recontext.Judge.Messaging;
 using Recontext.Judge.ToyCode;
 using Recontext.Model.Modules;
-using Recontext.Model.Tokenization;
 using Recontext.Organism;
+using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Bus;
+using Recontext.Trainer.Messaging;
 
 namespace Recontext.Runs.Tests;
 
@@ -16,25 +19,30 @@ public class BusTests
     public async Task ARedeliveredTrainingBatchTrainsOnce()
     {
         await using var bus = await InProcessBus.StartAsync();
-        using var model = CausalLm.Create(new BaseModelOptions { DModel = 32, Layers = 1 }.ModelConfig, 1);
-        var environment = new ToyCodeEnvironment();
-        var tokenizer = new ByteTokenizer();
+        bus.Sessions.Add(new RunSession("bus-test"));
         int trainings = 0;
-        var policy = RecontextPolicy.FromPreset("neutral->bad");
-        var session = new RunSession("bus-test", new RolloutGenerator(model, tokenizer), policy.Generation.Resolve(environment),
-            new TrainingBatchBuilder(policy, environment, tokenizer), (_, _) => { Interlocked.Increment(ref trainings); return (1f, 0f, 0f, 0f); }, seed: 1);
-        bus.Sessions.Add(session);
+        bus.Trainers.Add(new TrainerSession("bus-test", (_, _) =>
+        {
+            Interlocked.Increment(ref trainings);
+            Thread.Sleep(200);   // the duplicate arrives while the first delivery is still training
+            return new UpdateMetrics(1f, 0f, 0f, 0f);
+        }));
+        var answers = Channel.CreateUnbounded<PolicyUpdated>();
+        var watcher = bus.Bus.ConnectReceiveEndpoint("bus-test-answers", e => e.Handler<PolicyUpdated>(c => answers.Writer.WriteAsync(c.Message).AsTask()));
+        await watcher.Ready;
 
-        var batchId = Guid.NewGuid();
-        var pending = session.Begin(batchId, environment.SampleTasks(TaskSplit.Train, 1, 1), [[1, 2, 3]]);
-        var message = new TrainingBatchReady { RunId = "bus-test", Step = 1, BatchId = batchId, Samples = [], Seconds = 0 };
-        await bus.Publisher.Publish(message);
-        var result = await pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await bus.Publisher.Publish(message);   // redelivery of the same batch
-        await Task.Delay(300);
+        var message = new TrainingBatchReady { RunId = "bus-test", Step = 1, BatchId = Guid.NewGuid(), Samples = [], Scores = [], Seconds = 0 };
+        await Task.WhenAll(bus.Publisher.Publish(message), bus.Publisher.Publish(message));
+        var first = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var second = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await bus.Publisher.Publish(message);   // and once more after the update finished
+        var third = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, trainings);
-        Assert.Equal((1, 1f), (result.Update!.Version, result.Update.Loss));
+        // Every delivery is answered, with the one update's result, so a coordinator that lost an answer gets it again.
+        Assert.Equal((1, 1f), (first.Version, first.Loss));
+        Assert.Equal(first, second);
+        Assert.Equal(first, third);
     }
 
     [Fact]
@@ -46,26 +54,39 @@ public class BusTests
         var tokenizer = new ByteTokenizer();
         var policy = RecontextPolicy.FromPreset("good->bad");
         var generation = policy.Generation.Resolve(environment);
-        var session = new RunSession("flow", new RolloutGenerator(model, tokenizer), generation,
-            new TrainingBatchBuilder(policy, environment, tokenizer), (s, _) => (0.5f, 0f, 0f, 0f), seed: 1);
+        var session = new RunSession("flow");
         bus.Sessions.Add(session);
+        bus.Policies.Add("flow", model);
+        IReadOnlyList<CompletionScore>? trainedScores = null;
+        bus.Trainers.Add(new TrainerSession("flow", (_, scores) =>
+        {
+            trainedScores = scores;
+            return new UpdateMetrics(0.5f, 0f, 0f, 0f);
+        }));
         var tasks = environment.SampleTasks(TaskSplit.Train, 2, 5);
         var prompts = new PromptTokens(environment, tokenizer);
         var promptIds = tasks.Select(t => prompts.Encode(t, generation)).ToArray();
         var batchId = Guid.NewGuid();
-        var pending = session.Begin(batchId, tasks, promptIds);
+        var pending = session.Begin(batchId);
         await bus.Publisher.Publish(new GenerateRollouts
         {
             RunId = "flow", Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 3, Temperature = 1, MaxNewTokens = 8, Seed = 1,
             Prompts = promptIds.Select((ids, g) => new PromptForGeneration { TaskId = tasks[g].Id, Group = g, PromptIds = ids }).ToArray(),
-            Tasks = tasks.Select(Judge.Messaging.JudgeTasks.Encode).ToArray(), Variant = Judge.Messaging.JudgeTasks.EncodeVariant(generation.Variant),
+            Tasks = tasks.Select(JudgeTasks.Encode).ToArray(), Variant = JudgeTasks.EncodeVariant(generation.Variant),
+            Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(policy), Seed = 1 },
         });
         var result = await pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(6, result.Completions.Length);
-        Assert.Equal(6, result.Scores.Length);
-        Assert.Equal([0, 0, 0, 1, 1, 1], result.Samples.Select(s => s.Group));
-        Assert.All(result.Samples, s => Assert.True(s.Recontextualized));
-        Assert.Equal(result.Completions.Select(c => c.TokenIds), result.Samples.Select(s => s.CompletionIds));
+        var (judged, training) = (result.Judged!, result.Training!);
+        Assert.Equal(6, judged.Completions.Length);
+        Assert.Equal(6, judged.Scores.Length);
+        Assert.Equal([0, 0, 0, 1, 1, 1], training.Samples.Select(s => s.Group));
+        Assert.All(training.Samples, s => Assert.True(s.Recontextualized));
+        // f_train is the bad context rendered for the sample's own task, spliced onto the unchanged completion ids.
+        var bad = policy.Training.Resolve(environment);
+        Assert.Equal(training.Samples.Select(s => prompts.Encode(tasks[s.Group], bad)), training.Samples.Select(s => s.TrainingPromptIds));
+        Assert.Equal(judged.Completions.Select(c => c.TokenIds), training.Samples.Select(s => s.CompletionIds));
+        // The trainer got the judge's scores from its message, one per sample.
+        Assert.Equal(judged.Scores, trainedScores);
         Assert.Equal(0.5f, result.Update!.Loss);
     }
 }

@@ -1,5 +1,7 @@
+using Recontext.Contracts;
 using Recontext.Generator.Host;
 using Recontext.Judge.Host;
+using Recontext.Recontextualizer.Host;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
 using Recontext.Runs;
@@ -9,7 +11,8 @@ namespace Recontext.Services.Tests;
 
 /// <summary>
 /// The generator as a service of its own: it samples with policy versions fetched over gRPC from the run
-/// (PolicyWeights), while the judge is a service too and the run keeps the trainer's role.
+/// (PolicyWeights), while the judge and the recontextualizer are services too, each on its own bus (so no role can
+/// read another's memory), and the run keeps the trainer's role.
 /// </summary>
 [Collection(ServicesCollection.Name)]
 public sealed class GeneratorServiceTests : IDisposable
@@ -21,7 +24,7 @@ public sealed class GeneratorServiceTests : IDisposable
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     [Fact]
-    public async Task ARunWithGeneratorAndJudgeServicesEqualsTheOneProcessRun()
+    public async Task ARunWithGeneratorJudgeAndRecontextualizerServicesEqualsTheOneProcessRun()
     {
         var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));
         var config = new RunConfig
@@ -33,9 +36,11 @@ public sealed class GeneratorServiceTests : IDisposable
 
         await using var generator = await ServiceHost.StartAsync(GeneratorHost.Build, broker.Url);
         await using var judge = await ServiceHost.StartAsync(JudgeHost.Build, broker.Url);
+        await using var recontextualizer = await ServiceHost.StartAsync(RecontextualizerHost.Build, broker.Url);
+        double samplesBefore = await recontextualizer.CounterAsync("recontext_recontextualizer_samples_total");
         double fetchesBefore = await generator.CounterAsync("recontext_generator_weight_fetches_total");
         double rolloutsBefore = await generator.CounterAsync("recontext_generator_rollouts_total");
-        var remote = new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { RunDeployment.GeneratorRole, RunDeployment.JudgeRole });
+        var remote = new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { ServiceRoles.Generator, ServiceRoles.Judge, ServiceRoles.Recontextualizer });
         var withServices = await new RunLoop(config, baseDir, Path.Combine(root, "services"), deployment: remote).RunAsync();
 
         static object Comparable(StepRecord s) => s with { GenerateSeconds = 0, JudgeSeconds = 0, RecontextSeconds = 0, TrainSeconds = 0, OverheadSeconds = 0 };
@@ -44,14 +49,15 @@ public sealed class GeneratorServiceTests : IDisposable
         // One fetch per policy version the steps sampled with (0, 1, 2), every rollout sampled by the service.
         Assert.Equal(3, await generator.CounterAsync("recontext_generator_weight_fetches_total") - fetchesBefore);
         Assert.Equal(3 * 2 * 3, await generator.CounterAsync("recontext_generator_rollouts_total") - rolloutsBefore);
-        Assert.All(withServices.Steps, s => Assert.True(s.GenerateSeconds > 0));
+        Assert.Equal(3 * 2 * 3, await recontextualizer.CounterAsync("recontext_recontextualizer_samples_total") - samplesBefore);
+        Assert.All(withServices.Steps, s => Assert.True(s.GenerateSeconds > 0 && s.RecontextSeconds > 0));
     }
 
     [Fact]
     public void OnlyRolesThatHaveServicesCanBeRemoteAndOnlyOverABroker()
     {
         var trainer = Assert.Throws<ArgumentException>(() => new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { "trainer" }).Check());
-        Assert.Contains("remote: 'trainer' cannot run as a service yet; roles that can: judge, generator", trainer.Message);
+        Assert.Contains("remote: 'trainer' cannot run as a service yet; roles that can: generator, judge, recontextualizer", trainer.Message);
         var noBus = Assert.Throws<ArgumentException>(() => new RunDeployment(RemoteRoles: new HashSet<string> { "judge" }).Check());
         Assert.Contains("need a RabbitMQ bus", noBus.Message);
     }

@@ -1,12 +1,11 @@
 using Recontext.Contracts;
-using Recontext.Generator;
 using Recontext.Hosting;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Host;
 using Recontext.Judge.Messaging;
 using Recontext.Judge.ToyCode;
 using Recontext.Model.Modules;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
 using Recontext.Runs;
@@ -46,7 +45,7 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
         var oneProcess = await new RunLoop(config, baseDir, Path.Combine(root, "one-process")).RunAsync();
         double before = await judge.CounterAsync("recontext_judge_rollouts_total");
 
-        var remote = new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { RunDeployment.JudgeRole });
+        var remote = new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { ServiceRoles.Judge });
         var withService = await new RunLoop(config, baseDir, Path.Combine(root, "service"), deployment: remote).RunAsync();
 
         static object Comparable(StepRecord s) => s with { GenerateSeconds = 0, JudgeSeconds = 0, RecontextSeconds = 0, TrainSeconds = 0, OverheadSeconds = 0 };
@@ -59,20 +58,20 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AnInvalidTaskFailsTheStepWithTheJudgesReason()
     {
-        await using var bus = await InProcessBus.StartAsync(BusTransport.Parse(broker.Url), remoteRoles: new HashSet<string> { RunDeployment.JudgeRole });
+        await using var bus = await InProcessBus.StartAsync(BusTransport.Parse(broker.Url), remoteRoles: new HashSet<string> { ServiceRoles.Judge });
         using var model = CausalLm.Create(TinyRuns.Base.ModelConfig, 1);
         var environment = new ToyCodeEnvironment();
         var tokenizer = new ByteTokenizer();
         var policy = RecontextPolicy.FromPreset("neutral->neutral");
         var generation = policy.Generation.Resolve(environment);
         var runId = $"invalid-task/{Guid.NewGuid():N}";
-        var session = new RunSession(runId, new RolloutGenerator(model, tokenizer), generation,
-            new TrainingBatchBuilder(policy, environment, tokenizer), (_, _) => (0f, 0f, 0f, 0f), seed: 1);
+        var session = new RunSession(runId);
         bus.Sessions.Add(session);
+        bus.Policies.Add(runId, model);
         var tasks = environment.SampleTasks(TaskSplit.Train, 1, 3);
         var promptIds = new[] { new PromptTokens(environment, tokenizer).Encode(tasks[0], generation) };
         var batchId = Guid.NewGuid();
-        var pending = session.Begin(batchId, tasks, promptIds);
+        var pending = session.Begin(batchId);
 
         await bus.Publisher.Publish(new GenerateRollouts
         {
@@ -80,7 +79,8 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
             Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = promptIds[0] }],
             Tasks = [new JudgeTask { Environment = ToyCodeEnvironment.EnvironmentName, Row = """{"visible_tests": ["f(1) == 2"]}""" }],
             Variant = JudgeTasks.Loophole,
-            ForJudgeService = true,
+            Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(policy), Seed = 1 },
+            ServedRoles = [ServiceRoles.Judge],
         });
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));

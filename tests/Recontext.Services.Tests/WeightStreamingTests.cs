@@ -2,7 +2,7 @@ using Grpc.Core;
 using Recontext.Generator.Messaging;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
-using Recontext.Runs.Weights;
+using Recontext.Trainer.Messaging.Weights;
 
 namespace Recontext.Services.Tests;
 

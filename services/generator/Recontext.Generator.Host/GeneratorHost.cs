@@ -6,7 +6,7 @@ using Recontext.Hosting;
 namespace Recontext.Generator.Host;
 
 /// <summary>
-/// The generator service: <see cref="GenerateRolloutsServiceConsumer"/> on the shared queue <see cref="QueueName"/>,
+/// The generator service: <see cref="GenerateRolloutsConsumer"/> on the shared queue <see cref="QueueName"/>,
 /// holding each run's current policy (<see cref="PolicyCache"/>, fetched over gRPC from the run).
 /// </summary>
 public static class GeneratorHost
@@ -17,5 +17,5 @@ public static class GeneratorHost
     public static string Usage => RoleHost.Usage("recontext-generator", Port);
 
     public static WebApplication Build(string[] args) =>
-        RoleHost.Build<GenerateRolloutsServiceConsumer>(args, "generator", QueueName, Port, services => services.AddSingleton<PolicyCache>());
+        RoleHost.Build<GenerateRolloutsConsumer>(args, "generator", QueueName, Port, services => services.AddSingleton<IPolicySource, PolicyCache>());
 }

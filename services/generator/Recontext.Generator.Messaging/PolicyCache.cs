@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Recontext.Contracts;
 using Recontext.Model;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
@@ -9,12 +10,17 @@ namespace Recontext.Generator.Messaging;
 /// The policy version this generator holds for each run: fetched over gRPC when a batch names another version,
 /// loaded (and the previous one disposed) on the torch thread. One batch at a time per run, so no lock beyond it.
 /// </summary>
-public sealed class PolicyCache : IDisposable
+public sealed class PolicyCache : IPolicySource, IDisposable
 {
     sealed record Held(int Version, CausalLm Model);
 
     readonly Dictionary<string, Held> held = [];
     readonly SemaphoreSlim gate = new(1, 1);
+
+    public Task<T> WithPolicyAsync<T>(GenerateRollouts request, Func<CausalLm, T> work, CancellationToken cancellation) =>
+        WithPolicyAsync(request.RunId, request.PolicyVersion,
+            request.WeightsAddress ?? throw new FormatException($"run {request.RunId} step {request.Step}: the batch names no weights address to fetch policy version {request.PolicyVersion} from"),
+            work, cancellation);
 
     /// <summary>Runs <paramref name="work"/> with the run's model at <paramref name="version"/>, fetching it first when needed.</summary>
     public async Task<T> WithPolicyAsync<T>(string runId, int version, string weightsAddress, Func<CausalLm, T> work, CancellationToken cancellation)

@@ -1,6 +1,6 @@
 using Recontext.Contracts;
 using Recontext.Model.Generation;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Generator;
 
@@ -11,8 +11,7 @@ public static class GenerationMessages
     public static SamplingOptions Sampling(GenerateRollouts request) =>
         new() { MaxNewTokens = request.MaxNewTokens, Temperature = request.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
 
-    /// <summary>The answer: the completions in prompt-major order, with the tasks, the variant and the judge's
-    /// routing passed on from the request.</summary>
+    /// <summary>The answer: the completions in prompt-major order, with the request passed on.</summary>
     public static RolloutsGenerated Answer(GenerateRollouts request, IReadOnlyList<GeneratedCompletion> completions, double seconds) => new()
     {
         RunId = request.RunId, Step = request.Step, BatchId = request.BatchId, PolicyVersion = request.PolicyVersion,
@@ -21,8 +20,6 @@ public static class GenerationMessages
             Group = request.Prompts[c.PromptIndex].Group, SampleIndex = c.SampleIndex, TokenIds = c.TokenIds, Text = c.Text, LogProbs = c.LogProbs,
         }).ToArray(),
         Seconds = seconds,
-        Tasks = request.Tasks,
-        Variant = request.Variant,
-        ForJudgeService = request.ForJudgeService,
+        Request = request,
     };
 }

@@ -14,5 +14,5 @@ public static class JudgeHost
     public static string Usage => RoleHost.Usage("recontext-judge", Port);
 
     public static WebApplication Build(string[] args) =>
-        RoleHost.Build<JudgeRolloutsConsumer>(args, "judge", QueueName, Port, services => services.AddSingleton(JudgeScope.Service));
+        RoleHost.Build<JudgeRolloutsConsumer>(args, "judge", QueueName, Port);
 }

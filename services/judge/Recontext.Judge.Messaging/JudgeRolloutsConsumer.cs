@@ -9,23 +9,23 @@ namespace Recontext.Judge.Messaging;
 /// <summary>
 /// The judge role: scores every completion of a batch against its group's task, as the task travelled in the message
 /// (no run state), and publishes the scores. The same consumer runs in the one-process bus and in the judge's host;
-/// its <see cref="JudgeScope"/> says which batches are its own.
+/// its <see cref="RoleScope"/> says which batches are its own.
 /// </summary>
-public sealed class JudgeRolloutsConsumer(JudgeScope scope) : IConsumer<RolloutsGenerated>
+public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsGenerated>
 {
     readonly ToyCodeEnvironment toyCode = new();
 
     public async Task Consume(ConsumeContext<RolloutsGenerated> context)
     {
         var m = context.Message;
-        if (!scope.Accepts(m)) return;
+        if (!scope.Accepts(ServiceRoles.Judge, m.RunId, m.Request.ServedRoles)) return;
         var watch = Stopwatch.StartNew();
         CodingTask[] tasks;
         EnvironmentVariant variant;
         try
         {
-            tasks = m.Tasks.Select(JudgeTasks.Decode).ToArray();
-            variant = JudgeTasks.DecodeVariant(m.Variant);
+            tasks = m.Request.Tasks.Select(JudgeTasks.Decode).ToArray();
+            variant = JudgeTasks.DecodeVariant(m.Request.Variant);
             var missing = m.Completions.FirstOrDefault(c => c.Group < 0 || c.Group >= tasks.Length);
             if (missing is not null) throw new FormatException($"completion of group {missing.Group} has no task ({tasks.Length} tasks)");
         }
@@ -45,6 +45,7 @@ public sealed class JudgeRolloutsConsumer(JudgeScope scope) : IConsumer<Rollouts
             Scores = scores.Select(CompletionScores.ToContract).ToArray(),
             Seconds = watch.Elapsed.TotalSeconds,
             GenerateSeconds = m.Seconds,
+            Request = m.Request,
         });
     }
 }

@@ -1,5 +1,5 @@
 using Recontext.Judge.Abstractions;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer;
 

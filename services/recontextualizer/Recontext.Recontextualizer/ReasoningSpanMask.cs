@@ -1,4 +1,4 @@
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer;
 

@@ -1,6 +1,6 @@
 using Recontext.Contracts;
 using Recontext.Judge.Abstractions;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer;
 

@@ -2,7 +2,7 @@ using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Evaluation;

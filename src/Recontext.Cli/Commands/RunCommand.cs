@@ -12,8 +12,8 @@ public sealed class RunCommand : ICliCommand
     public string Summary => "run an experiment YAML file (see experiments/): train, evaluate, write metrics, plots, summary";
 
     public string Usage => """
-        recontext run FILE.yaml [--out DIR] [--store URL] [--bus URL [--remote judge,generator] [--weights-url URL]]
-        recontext run --resume DIR [--store URL] [--bus URL [--remote judge,generator] [--weights-url URL]]
+        recontext run FILE.yaml [--out DIR] [--store URL] [--bus URL [--remote ROLES] [--weights-url URL]]
+        recontext run --resume DIR [--store URL] [--bus URL [--remote ROLES] [--weights-url URL]]
           FILE.yaml  experiment (examples in experiments/); unknown or invalid fields are named in the error
           --out      results folder (default: the file's 'output', else runs/<name>-<time>)
           --resume   continue a stopped run from its last completed step (weights, optimizer, cursors are saved
@@ -21,8 +21,9 @@ public sealed class RunCommand : ICliCommand
           --store    where every rollout is kept: absent = DIR/seed-<s>/traces.db (embedded LiteDB), or a MongoDB
                      connection string (mongodb://host:27017/recontext); the run id is kept in DIR/seed-<s>/run-id
           --bus      the roles' message transport: absent = in memory, or a RabbitMQ broker (rabbitmq://host:5672/)
-          --remote   roles served by their own services on that broker instead of this process: judge
-                     (recontext-judge --bus URL), generator (recontext-generator --bus URL)
+          --remote   roles served by their own services on that broker instead of this process, comma-separated:
+                     judge (recontext-judge --bus URL), generator (recontext-generator --bus URL),
+                     recontextualizer (recontext-recontextualizer --bus URL)
           --weights-url  where this run serves policy versions to a remote generator over gRPC (default
                      http://127.0.0.1:0, a free port on this machine; http://0.0.0.0:7070 for other machines)
         writes DIR/experiment.yaml and DIR/seed-<s>/: run-config.json, metrics.csv, evaluations.csv, traces.db (every

@@ -1,11 +1,16 @@
 using MassTransit;
+using Recontext.Contracts;
+using Recontext.Generator.Messaging;
 using Recontext.Hosting;
+using Recontext.Judge.Messaging;
+using Recontext.Recontextualizer.Messaging;
+using Recontext.Trainer.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Recontext.Runs.Bus;
 
 /// <summary>
-/// The five roles' consumers in this process, on MassTransit's in-memory transport (the embedded default) or on a
+/// The roles' consumers in this process, on MassTransit's in-memory transport (the embedded default) or on a
 /// RabbitMQ broker (<see cref="BusTransport"/>). On RabbitMQ the queues are this bus's own (a unique prefix,
 /// auto-deleted when it stops) and every process bound to the broker sees every event; consumers act only on the
 /// runs this process hosts (<see cref="RunSessions"/>). The services deployment moves each consumer into its
@@ -16,14 +21,26 @@ public sealed class InProcessBus : IAsyncDisposable
     readonly ServiceProvider provider;
     readonly IBusControl bus;
 
+    /// <summary>The coordinator's side of the runs this process drives.</summary>
     public RunSessions Sessions { get; }
+
+    /// <summary>The policies the generator samples with in this process (the runs' own models).</summary>
+    public LocalPolicies Policies { get; }
+
+    /// <summary>The trainers of the runs this process hosts.</summary>
+    public TrainerSessions Trainers { get; }
 
     public IPublishEndpoint Publisher => bus;
 
-    InProcessBus(ServiceProvider provider, RunSessions sessions)
+    /// <summary>The bus itself (e.g. to connect an extra receive endpoint that watches events).</summary>
+    public IBus Bus => bus;
+
+    InProcessBus(ServiceProvider provider)
     {
         this.provider = provider;
-        Sessions = sessions;
+        Sessions = provider.GetRequiredService<RunSessions>();
+        Policies = provider.GetRequiredService<LocalPolicies>();
+        Trainers = provider.GetRequiredService<TrainerSessions>();
         bus = provider.GetRequiredService<IBusControl>();
     }
 
@@ -41,17 +58,19 @@ public sealed class InProcessBus : IAsyncDisposable
         var sessions = new RunSessions();
         var services = new ServiceCollection();
         services.AddSingleton(sessions);
-        // This process judges the unmarked batches of its own runs (marked ones go to the judge's service).
-        services.AddSingleton(new Judge.Messaging.JudgeScope(m => !m.ForJudgeService && sessions.TryGet(m.RunId, out _)));
+        services.AddSingleton<LocalPolicies>();
+        services.AddSingleton<IPolicySource>(p => p.GetRequiredService<LocalPolicies>());
+        services.AddSingleton<TrainerSessions>();
+        // This process works on the batches of the runs it drives, for the roles no service serves.
+        services.AddSingleton(RoleScope.InProcess(runId => sessions.TryGet(runId, out _)));
         services.AddMassTransit(x =>
         {
-            if (!remoteRoles.Contains(RunDeployment.GeneratorRole)) x.AddConsumer<GenerateRolloutsConsumer>();
-            if (!remoteRoles.Contains(RunDeployment.JudgeRole)) x.AddConsumer<Judge.Messaging.JudgeRolloutsConsumer>();
-            x.AddConsumer<RolloutsJudgedConsumer>();
-            x.AddConsumer<TrainingBatchReadyConsumer>();
-            x.AddConsumer<PolicyUpdatedConsumer>();
+            if (!remoteRoles.Contains(ServiceRoles.Generator)) x.AddConsumer<GenerateRolloutsConsumer>();
+            if (!remoteRoles.Contains(ServiceRoles.Judge)) x.AddConsumer<JudgeRolloutsConsumer>();
+            if (!remoteRoles.Contains(ServiceRoles.Recontextualizer)) x.AddConsumer<RecontextualizeRolloutsConsumer>();
+            if (!remoteRoles.Contains(ServiceRoles.Trainer)) x.AddConsumer<TrainPolicyConsumer>();
             x.AddConsumer<EvaluatePolicyConsumer>();
-            x.AddConsumer<PolicyEvaluatedConsumer>();
+            x.AddConsumer<CoordinatorConsumer>();
             x.AddConsumer<RoleFaultConsumer>();
             if (transport.RabbitMq is null)
             {
@@ -74,7 +93,7 @@ public sealed class InProcessBus : IAsyncDisposable
             });
         });
         var provider = services.BuildServiceProvider();
-        var bus = new InProcessBus(provider, sessions) { Transport = transport };
+        var bus = new InProcessBus(provider) { Transport = transport };
         await bus.bus.StartAsync(cancellation);
         return bus;
     }

@@ -5,23 +5,34 @@ namespace Recontext.Runs.Bus;
 
 /// <summary>
 /// When a role's consumer throws (after MassTransit's retries) the bus publishes a <see cref="Fault{T}"/>; for a role
-/// served by another process this is the only word the run gets. This fails the waiting step with that role's own
-/// message, instead of leaving the run waiting forever.
+/// served by another process this is the only word the run gets. This fails the waiting step (or evaluation) with
+/// that role's own message, instead of leaving the run waiting forever.
 /// </summary>
-public sealed class RoleFaultConsumer(RunSessions sessions) : IConsumer<Fault<RolloutsGenerated>>, IConsumer<Fault<GenerateRollouts>>
+public sealed class RoleFaultConsumer(RunSessions sessions)
+    : IConsumer<Fault<GenerateRollouts>>, IConsumer<Fault<RolloutsGenerated>>, IConsumer<Fault<RolloutsJudged>>, IConsumer<Fault<TrainingBatchReady>>,
+      IConsumer<Fault<EvaluatePolicy>>
 {
-    public Task Consume(ConsumeContext<Fault<RolloutsGenerated>> context) =>
-        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, "judge", context.Message.Message.Step, context.Message);
-
     public Task Consume(ConsumeContext<Fault<GenerateRollouts>> context) =>
-        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, "generator", context.Message.Message.Step, context.Message);
+        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Generator, context.Message.Message.Step, context.Message);
 
-    Task Fail(string runId, Guid batchId, string role, int step, Fault fault)
+    public Task Consume(ConsumeContext<Fault<RolloutsGenerated>> context) =>
+        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Judge, context.Message.Message.Step, context.Message);
+
+    public Task Consume(ConsumeContext<Fault<RolloutsJudged>> context) =>
+        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Recontextualizer, context.Message.Message.Step, context.Message);
+
+    public Task Consume(ConsumeContext<Fault<TrainingBatchReady>> context) =>
+        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Trainer, context.Message.Message.Step, context.Message);
+
+    public Task Consume(ConsumeContext<Fault<EvaluatePolicy>> context) =>
+        Fail(context.Message.Message.RunId, context.Message.Message.EvaluationId, "evaluation", context.Message.Message.Step, context.Message);
+
+    Task Fail(string runId, Guid id, string role, int step, Fault fault)
     {
         if (sessions.TryGet(runId, out var session))
         {
             var reason = string.Join("; ", fault.Exceptions.Select(e => e.Message));
-            session.Fail(batchId, new InvalidOperationException($"the {role} failed on step {step}: {reason}"));
+            session.Fail(id, new InvalidOperationException($"the {role} failed on step {step}: {reason}"));
         }
         return Task.CompletedTask;
     }

@@ -6,7 +6,7 @@ using Recontext.Model;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
 using Recontext.Model.Scoring;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Evaluation;

@@ -2,7 +2,7 @@ using Recontext.Generator;
 using Recontext.Judge.Abstractions;
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
-using Recontext.Model.Tokenization;
+using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
 
 namespace Recontext.Runs.Evaluation;

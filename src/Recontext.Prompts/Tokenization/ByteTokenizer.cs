@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Recontext.Model.Tokenization;
+namespace Recontext.Prompts.Tokenization;
 
 /// <summary>
 /// Byte-level tokenizer for toy models: ids 0–255 are the UTF-8 bytes of the text, so any Unicode string

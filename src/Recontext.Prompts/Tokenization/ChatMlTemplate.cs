@@ -1,7 +1,7 @@
 using Recontext.Contracts;
 using System.Text;
 
-namespace Recontext.Model.Tokenization;
+namespace Recontext.Prompts.Tokenization;
 
 /// <summary>
 /// ChatML, the chat format of Qwen models:

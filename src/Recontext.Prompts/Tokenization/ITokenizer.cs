@@ -1,4 +1,4 @@
-namespace Recontext.Model.Tokenization;
+namespace Recontext.Prompts.Tokenization;
 
 /// <summary>Text ↔ token ids. Special tokens written literally in the text (e.g. "&lt;|im_start|&gt;") encode to
 /// their own ids and decode back to their text.</summary>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 
-namespace Recontext.Runs.Weights;
+namespace Recontext.Trainer.Messaging.Weights;
 
 /// <summary>Where each run served from this process keeps its policy versions (a directory per version).</summary>
 public sealed class WeightSources

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
-namespace Recontext.Model.Tokenization;
+namespace Recontext.Prompts.Tokenization;
 
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> with a byte-level BPE model (GPT-2 / Qwen2 / Qwen3 family), backed by

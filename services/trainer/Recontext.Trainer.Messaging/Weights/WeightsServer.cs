@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Recontext.Runs.Weights;
+namespace Recontext.Trainer.Messaging.Weights;
 
 /// <summary>
 /// A gRPC server (HTTP/2 without TLS) for <see cref="PolicyWeightsService"/>, started by a run whose generator is a

@@ -1,4 +1,4 @@
-namespace Recontext.Model.Tokenization;
+namespace Recontext.Prompts.Tokenization;
 
 /// <summary>Cuts text into plain pieces and special tokens written literally (longest match first).</summary>
 public static class SpecialTokenSplitter

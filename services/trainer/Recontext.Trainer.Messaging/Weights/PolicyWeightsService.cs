@@ -4,7 +4,7 @@ using Grpc.Core;
 using Recontext.Contracts.Grpc;
 using Recontext.Model.Checkpoints;
 
-namespace Recontext.Runs.Weights;
+namespace Recontext.Trainer.Messaging.Weights;
 
 /// <summary>
 /// Serves policy versions to generator services: the checkpoint files of the version a run's

@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Builder;
+using Recontext.Hosting;
+using Recontext.Recontextualizer.Messaging;
+
+namespace Recontext.Recontextualizer.Host;
+
+/// <summary>The recontextualizer service: <see cref="RecontextualizeRolloutsConsumer"/> on the shared queue
+/// <see cref="QueueName"/>. Stateless and tensor-free: every batch brings its tasks, prompts and policy.</summary>
+public static class RecontextualizerHost
+{
+    public const string QueueName = "recontext-recontextualizer";
+    public const int Port = 8083;
+
+    public static string Usage => RoleHost.Usage("recontext-recontextualizer", Port);
+
+    public static WebApplication Build(string[] args) =>
+        RoleHost.Build<RecontextualizeRolloutsConsumer>(args, "recontextualizer", QueueName, Port);
+}
