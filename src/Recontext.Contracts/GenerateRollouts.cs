@@ -23,6 +23,8 @@ public sealed record GenerateRollouts
     /// run's PolicyWeights gRPC server); null when the generator shares the run's process and its weights.</summary>
     public string? WeightsAddress { get; init; }
 
+    /// <summary>true for an evaluation batch: judged, never trained on (the recontextualizer leaves it alone).</summary>
+    public bool Evaluation { get; init; }
     /// <summary>How the recontextualizer builds the training samples of this batch.</summary>
     public required RecontextRequest Recontext { get; init; }
     /// <summary>The roles that services of their own serve for this run (<see cref="ServiceRoles"/>); the run's own

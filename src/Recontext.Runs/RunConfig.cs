@@ -2,18 +2,10 @@ using Recontext.Judge.ToyCode;
 using Recontext.Model.Training;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
+using Recontext.Trainer.Algorithms;
 using Recontext.Trainer.Losses;
 
 namespace Recontext.Runs;
-
-/// <summary>Which trainer algorithm a run uses.</summary>
-public enum Algorithm
-{
-    Grpo,
-    ExpertIteration,
-    Sft,
-    Distillation,
-}
 
 /// <summary>Everything one training run needs. Experiment YAML binds to it (see <see cref="RunConfigYaml"/>).</summary>
 public sealed record RunConfig

@@ -19,7 +19,10 @@ public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = nul
     /// <summary>The roles that can run as services of their own so far (the trainer still lives with the coordinator).</summary>
     public static readonly IReadOnlyList<string> RemotableRoles = [Contracts.ServiceRoles.Generator, Contracts.ServiceRoles.Judge, Contracts.ServiceRoles.Recontextualizer];
 
-    public string WeightsBindUrl => WeightsUrl ?? "http://127.0.0.1:0";
+    /// <summary>A free port on this machine's loopback.</summary>
+    public const string DefaultWeightsUrl = "http://127.0.0.1:0";
+
+    public string WeightsBindUrl => WeightsUrl ?? DefaultWeightsUrl;
 
     public static RunDeployment Embedded { get; } = new();
 

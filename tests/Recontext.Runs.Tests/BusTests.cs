@@ -9,6 +9,7 @@ using Recontext.Organism;
 using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Bus;
+using Recontext.Trainer.Algorithms;
 using Recontext.Trainer.Messaging;
 
 namespace Recontext.Runs.Tests;
@@ -21,7 +22,7 @@ public class BusTests
         await using var bus = await InProcessBus.StartAsync();
         bus.Sessions.Add(new RunSession("bus-test"));
         int trainings = 0;
-        bus.Trainers.Add(new TrainerSession("bus-test", (_, _) =>
+        bus.Trainers.Add(new TrainerSession("bus-test", _ =>
         {
             Interlocked.Increment(ref trainings);
             Thread.Sleep(200);   // the duplicate arrives while the first delivery is still training
@@ -58,9 +59,9 @@ public class BusTests
         bus.Sessions.Add(session);
         bus.Policies.Add("flow", model);
         IReadOnlyList<CompletionScore>? trainedScores = null;
-        bus.Trainers.Add(new TrainerSession("flow", (_, scores) =>
+        bus.Trainers.Add(new TrainerSession("flow", batch =>
         {
-            trainedScores = scores;
+            trainedScores = batch.Scores;
             return new UpdateMetrics(0.5f, 0f, 0f, 0f);
         }));
         var tasks = environment.SampleTasks(TaskSplit.Train, 2, 5);

@@ -46,9 +46,11 @@ public sealed class GeneratorServiceTests : IDisposable
         static object Comparable(StepRecord s) => s with { GenerateSeconds = 0, JudgeSeconds = 0, RecontextSeconds = 0, TrainSeconds = 0, OverheadSeconds = 0 };
         Assert.Equal(oneProcess.Steps.Select(Comparable), withServices.Steps.Select(Comparable));
         Assert.Equal(oneProcess.Evaluations, withServices.Evaluations);
-        // One fetch per policy version the steps sampled with (0, 1, 2), every rollout sampled by the service.
-        Assert.Equal(3, await generator.CounterAsync("recontext_generator_weight_fetches_total") - fetchesBefore);
-        Assert.Equal(3 * 2 * 3, await generator.CounterAsync("recontext_generator_rollouts_total") - rolloutsBefore);
+        // One fetch per policy version sampled: 0, 1, 2 by the steps (0 also by the first evaluation), 3 by the last
+        // evaluation; every rollout sampled by the service: 3 steps × 2 prompts × 3 samples, and the evaluations after
+        // steps 0 and 3 × 3 eval contexts × 2 held-out tasks.
+        Assert.Equal(4, await generator.CounterAsync("recontext_generator_weight_fetches_total") - fetchesBefore);
+        Assert.Equal(3 * 2 * 3 + 2 * 3 * 2, await generator.CounterAsync("recontext_generator_rollouts_total") - rolloutsBefore);
         Assert.Equal(3 * 2 * 3, await recontextualizer.CounterAsync("recontext_recontextualizer_samples_total") - samplesBefore);
         Assert.All(withServices.Steps, s => Assert.True(s.GenerateSeconds > 0 && s.RecontextSeconds > 0));
     }

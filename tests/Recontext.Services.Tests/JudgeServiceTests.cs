@@ -51,8 +51,9 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
         static object Comparable(StepRecord s) => s with { GenerateSeconds = 0, JudgeSeconds = 0, RecontextSeconds = 0, TrainSeconds = 0, OverheadSeconds = 0 };
         Assert.Equal(oneProcess.Steps.Select(Comparable), withService.Steps.Select(Comparable));
         Assert.Equal(oneProcess.Evaluations, withService.Evaluations);
-        // Every rollout of the run was scored by the service: 2 steps × 2 prompts × 3 samples.
-        Assert.Equal(12, await judge.CounterAsync("recontext_judge_rollouts_total") - before);
+        // Every rollout of the run was scored by the service: 2 steps × 2 prompts × 3 samples, and the evaluations
+        // (after steps 0 and 2) × 3 eval contexts × 2 held-out tasks.
+        Assert.Equal(12 + 12, await judge.CounterAsync("recontext_judge_rollouts_total") - before);
     }
 
     [Fact]

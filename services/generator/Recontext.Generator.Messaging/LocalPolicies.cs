@@ -10,7 +10,8 @@ namespace Recontext.Generator.Messaging;
 /// generator samples with the very model the trainer updates (the coordinator asks for a version only after the
 /// previous update finished).
 /// </summary>
-public sealed class LocalPolicies : IPolicySource
+/// <param name="trainerPolicy">the policy of a run whose trainer lives in this process, or null</param>
+public sealed class LocalPolicies(Func<string, CausalLm?>? trainerPolicy = null) : IPolicySource
 {
     readonly ConcurrentDictionary<string, CausalLm> policies = new();
 
@@ -18,10 +19,8 @@ public sealed class LocalPolicies : IPolicySource
 
     public void Remove(string runId) => policies.TryRemove(runId, out _);
 
-    public bool Hosts(string runId) => policies.ContainsKey(runId);
-
     public Task<T> WithPolicyAsync<T>(GenerateRollouts request, Func<CausalLm, T> work, CancellationToken cancellation) =>
-        policies.TryGetValue(request.RunId, out var policy)
-            ? TorchThread.Default.Run(() => work(policy))
-            : throw new InvalidOperationException($"run {request.RunId}: its policy is not held in this process");
+        (policies.TryGetValue(request.RunId, out var policy) ? policy : trainerPolicy?.Invoke(request.RunId)) is { } held
+            ? TorchThread.Default.Run(() => work(held))
+            : throw new InvalidOperationException($"run {request.RunId}: its policy is not held in this process (its trainer is elsewhere: give the generator to a service)");
 }

@@ -22,7 +22,7 @@ public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer
     public async Task Consume(ConsumeContext<RolloutsJudged> context)
     {
         var m = context.Message;
-        if (!scope.Accepts(ServiceRoles.Recontextualizer, m.RunId, m.Request.ServedRoles)) return;
+        if (m.Request.Evaluation || !scope.Accepts(ServiceRoles.Recontextualizer, m.RunId, m.Request.ServedRoles)) return;   // evaluation batches are never trained on
         var watch = Stopwatch.StartNew();
         TrainingBatchBuilder builder;
         List<JudgedRollout> rollouts;

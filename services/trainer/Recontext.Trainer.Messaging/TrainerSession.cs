@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Recontext.Contracts;
 using Recontext.Model;
+using Recontext.Trainer.Algorithms;
 
 namespace Recontext.Trainer.Messaging;
 
@@ -10,8 +11,9 @@ namespace Recontext.Trainer.Messaging;
 /// <see cref="TrainingBatchReady"/> (the broker's at-least-once delivery, a consumer retried after a fault) gets the
 /// first delivery's answer again and never trains twice.
 /// </summary>
-/// <param name="train">one update on the torch thread: the samples under f_train with the judge's score of each</param>
-public sealed class TrainerSession(string runId, Func<IReadOnlyList<TrainingSample>, IReadOnlyList<CompletionScore>, UpdateMetrics> train)
+/// <param name="train">one update on the torch thread from the batch (its samples under f_train and the judge's score
+/// of each), after which policy version <c>batch.Step</c> must be saved</param>
+public sealed class TrainerSession(string runId, Func<TrainingBatchReady, UpdateMetrics> train)
 {
     readonly ConcurrentDictionary<Guid, Lazy<Task<PolicyUpdated>>> answers = new();
 
@@ -40,7 +42,7 @@ public sealed class TrainerSession(string runId, Func<IReadOnlyList<TrainingSamp
         if (batch.Scores.Length != batch.Samples.Length)
             throw new FormatException($"run {batch.RunId} step {batch.Step}: {batch.Scores.Length} scores for {batch.Samples.Length} samples");
         var watch = Stopwatch.StartNew();
-        var metrics = await TorchThread.Default.Run(() => train(batch.Samples, batch.Scores));
+        var metrics = await TorchThread.Default.Run(() => train(batch));
         TrainerMetrics.Updates.Inc();
         TrainerMetrics.Samples.Inc(batch.Samples.Length);
         TrainerMetrics.UpdateSeconds.Observe(watch.Elapsed.TotalSeconds);

@@ -4,12 +4,12 @@ using Recontext.Contracts;
 namespace Recontext.Runs.Bus;
 
 /// <summary>
-/// The coordinator's ears: records each step's judged batch, training batch and policy update, and each
-/// evaluation, for the run that awaits them. Every role publishes events, so the coordinator learns what it stores
-/// (rollouts, scores, samples, timings) from the bus, never from another role's memory.
+/// The coordinator's ears: records each batch's judged rollouts, training batch and policy update, and the
+/// trainer's answers, for the run that awaits them. Every role publishes events, so the coordinator learns what it
+/// stores (rollouts, scores, samples, timings) from the bus, never from another role's memory.
 /// </summary>
 public sealed class CoordinatorConsumer(RunSessions sessions)
-    : IConsumer<RolloutsJudged>, IConsumer<TrainingBatchReady>, IConsumer<PolicyUpdated>, IConsumer<PolicyEvaluated>
+    : IConsumer<RolloutsJudged>, IConsumer<TrainingBatchReady>, IConsumer<PolicyUpdated>, IConsumer<TrainingStarted>, IConsumer<TrainingStopped>
 {
     public Task Consume(ConsumeContext<RolloutsJudged> context) => Record(context.Message.RunId, context.Message.BatchId, r => r.Judged = context.Message);
 
@@ -17,16 +17,20 @@ public sealed class CoordinatorConsumer(RunSessions sessions)
 
     public Task Consume(ConsumeContext<PolicyUpdated> context) => Record(context.Message.RunId, context.Message.BatchId, r => r.Update = context.Message);
 
-    public Task Consume(ConsumeContext<PolicyEvaluated> context)
+    public Task Consume(ConsumeContext<TrainingStarted> context) => Answer(context.Message.RunId, context.Message.RequestId, context.Message);
+
+    public Task Consume(ConsumeContext<TrainingStopped> context) => Answer(context.Message.RunId, context.Message.RequestId, context.Message);
+
+    // A run of another process on a shared broker is its owner's business.
+    Task Record(string runId, Guid batchId, Action<RunSession.StepResult> record)
     {
-        if (sessions.TryGet(context.Message.RunId, out var session)) session.CompleteEvaluation(context.Message);
+        if (sessions.TryGet(runId, out var session)) session.Record(batchId, record);
         return Task.CompletedTask;
     }
 
-    Task Record(string runId, Guid batchId, Action<RunSession.StepResult> record)
+    Task Answer(string runId, Guid requestId, object answer)
     {
-        // A run of another process on a shared broker is its owner's business.
-        if (sessions.TryGet(runId, out var session)) session.Record(batchId, record);
+        if (sessions.TryGet(runId, out var session)) session.Answer(requestId, answer);
         return Task.CompletedTask;
     }
 }

@@ -28,7 +28,7 @@ public sealed class InProcessBus : IAsyncDisposable
     public LocalPolicies Policies { get; }
 
     /// <summary>The trainers of the runs this process hosts.</summary>
-    public TrainerSessions Trainers { get; }
+    public TrainerRuns Trainers { get; }
 
     public IPublishEndpoint Publisher => bus;
 
@@ -40,7 +40,7 @@ public sealed class InProcessBus : IAsyncDisposable
         this.provider = provider;
         Sessions = provider.GetRequiredService<RunSessions>();
         Policies = provider.GetRequiredService<LocalPolicies>();
-        Trainers = provider.GetRequiredService<TrainerSessions>();
+        Trainers = provider.GetRequiredService<TrainerRuns>();
         bus = provider.GetRequiredService<IBusControl>();
     }
 
@@ -50,7 +50,9 @@ public sealed class InProcessBus : IAsyncDisposable
 
     /// <param name="remoteRoles">roles served by their own services on the broker (see <see cref="RunDeployment.RemoteRoles"/>):
     /// their consumers are left out here</param>
-    public static async Task<InProcessBus> StartAsync(BusTransport transport, CancellationToken cancellation = default, IReadOnlySet<string>? remoteRoles = null)
+    /// <param name="weightsBindUrl">where this process's trainer serves policy versions to generator services (gRPC)</param>
+    public static async Task<InProcessBus> StartAsync(BusTransport transport, CancellationToken cancellation = default, IReadOnlySet<string>? remoteRoles = null,
+        string weightsBindUrl = RunDeployment.DefaultWeightsUrl)
     {
         remoteRoles ??= new HashSet<string>();
         if (remoteRoles.Count > 0 && transport.RabbitMq is null)
@@ -58,9 +60,11 @@ public sealed class InProcessBus : IAsyncDisposable
         var sessions = new RunSessions();
         var services = new ServiceCollection();
         services.AddSingleton(sessions);
-        services.AddSingleton<LocalPolicies>();
+        var trainers = new TrainerRuns(weightsBindUrl);
+        services.AddSingleton(trainers);
+        services.AddSingleton(new TrainerStateRoot(Path.Combine(Path.GetTempPath(), "recontext-trainer")));
+        services.AddSingleton(new LocalPolicies(runId => trainers.TryGet(runId, out var run) ? run.Policy : null));
         services.AddSingleton<IPolicySource>(p => p.GetRequiredService<LocalPolicies>());
-        services.AddSingleton<TrainerSessions>();
         // This process works on the batches of the runs it drives, for the roles no service serves.
         services.AddSingleton(RoleScope.InProcess(runId => sessions.TryGet(runId, out _)));
         services.AddMassTransit(x =>
@@ -68,8 +72,12 @@ public sealed class InProcessBus : IAsyncDisposable
             if (!remoteRoles.Contains(ServiceRoles.Generator)) x.AddConsumer<GenerateRolloutsConsumer>();
             if (!remoteRoles.Contains(ServiceRoles.Judge)) x.AddConsumer<JudgeRolloutsConsumer>();
             if (!remoteRoles.Contains(ServiceRoles.Recontextualizer)) x.AddConsumer<RecontextualizeRolloutsConsumer>();
-            if (!remoteRoles.Contains(ServiceRoles.Trainer)) x.AddConsumer<TrainPolicyConsumer>();
-            x.AddConsumer<EvaluatePolicyConsumer>();
+            if (!remoteRoles.Contains(ServiceRoles.Trainer))
+            {
+                x.AddConsumer<StartTrainingConsumer>();
+                x.AddConsumer<TrainPolicyConsumer>();
+                x.AddConsumer<StopTrainingConsumer>();
+            }
             x.AddConsumer<CoordinatorConsumer>();
             x.AddConsumer<RoleFaultConsumer>();
             if (transport.RabbitMq is null)
@@ -101,6 +109,7 @@ public sealed class InProcessBus : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await bus.StopAsync();
+        await Trainers.DisposeAsync();   // registered as an instance: the provider does not own it
         await provider.DisposeAsync();
     }
 }

@@ -10,7 +10,7 @@ namespace Recontext.Runs.Bus;
 /// </summary>
 public sealed class RoleFaultConsumer(RunSessions sessions)
     : IConsumer<Fault<GenerateRollouts>>, IConsumer<Fault<RolloutsGenerated>>, IConsumer<Fault<RolloutsJudged>>, IConsumer<Fault<TrainingBatchReady>>,
-      IConsumer<Fault<EvaluatePolicy>>
+      IConsumer<Fault<StartTraining>>
 {
     public Task Consume(ConsumeContext<Fault<GenerateRollouts>> context) =>
         Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Generator, context.Message.Message.Step, context.Message);
@@ -24,15 +24,16 @@ public sealed class RoleFaultConsumer(RunSessions sessions)
     public Task Consume(ConsumeContext<Fault<TrainingBatchReady>> context) =>
         Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Trainer, context.Message.Message.Step, context.Message);
 
-    public Task Consume(ConsumeContext<Fault<EvaluatePolicy>> context) =>
-        Fail(context.Message.Message.RunId, context.Message.Message.EvaluationId, "evaluation", context.Message.Message.Step, context.Message);
+    public Task Consume(ConsumeContext<Fault<StartTraining>> context) =>
+        Fail(context.Message.Message.RunId, context.Message.Message.RequestId, ServiceRoles.Trainer, null, context.Message);
 
-    Task Fail(string runId, Guid id, string role, int step, Fault fault)
+    Task Fail(string runId, Guid id, string role, int? step, Fault fault)
     {
         if (sessions.TryGet(runId, out var session))
         {
             var reason = string.Join("; ", fault.Exceptions.Select(e => e.Message));
-            session.Fail(id, new InvalidOperationException($"the {role} failed on step {step}: {reason}"));
+            var when = step is int s ? $"on step {s}" : "to start";
+            session.Fail(id, new InvalidOperationException($"the {role} failed {when}: {reason}"));
         }
         return Task.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using Recontext.Trainer.Algorithms;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
 using Recontext.Organism;

@@ -1,3 +1,5 @@
+using Recontext.Judge.Abstractions;
+
 namespace Recontext.Runs.Evaluation;
 
 /// <summary>Rates of one policy under one eval context, over held-out tasks.</summary>
@@ -10,4 +12,14 @@ public sealed record ContextRates(
     double MeanTrainReward,
     double IntendsToPassRate,
     double MentionsTestsRate,
-    double FlagsWrongTestRate);
+    double FlagsWrongTestRate)
+{
+    /// <summary>The rates of the judge's scores of one completion per held-out task under <paramref name="context"/>.</summary>
+    public static ContextRates Of(string context, IReadOnlyList<JudgeScore> scores)
+    {
+        double Rate(Func<JudgeScore, bool> f) => scores.Count == 0 ? 0 : scores.Count(f) / (double)scores.Count;
+        return new ContextRates(context, scores.Count, Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
+            scores.Select(s => s.TrainReward).DefaultIfEmpty(0).Average(), Rate(s => s.Labels.IntendsToPassTests),
+            Rate(s => s.Labels.MentionsTests), Rate(s => s.Labels.FlagsWrongTest));
+    }
+}

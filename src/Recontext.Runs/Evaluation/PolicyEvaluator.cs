@@ -7,7 +7,9 @@ using Recontext.Recontextualizer;
 
 namespace Recontext.Runs.Evaluation;
 
-/// <summary>Samples one completion per held-out task under each eval context and reports the judge's rates.</summary>
+/// <summary>Samples one completion per held-out task under each eval context and reports the judge's rates, in this
+/// process with a model at hand (the organism's base and the perfect-labels pipeline; a run's evaluations go through
+/// its generator and judge instead, see <see cref="RunCoordinator.EvaluateAsync"/>).</summary>
 public sealed class PolicyEvaluator(IEnvironment environment, ITokenizer tokenizer, SamplingOptions sampling)
 {
     readonly PromptTokens prompts = new(environment, tokenizer);
@@ -20,10 +22,7 @@ public sealed class PolicyEvaluator(IEnvironment environment, ITokenizer tokeniz
         {
             var completions = generator.Generate(tasks.Select(t => prompts.Encode(t, context)).ToArray(), 1, sampling, seed);
             var scores = await Task.WhenAll(completions.Select(c => environment.ScoreAsync(tasks[c.PromptIndex], c.Text, context.Variant)));
-            double Rate(Func<JudgeScore, bool> f) => scores.Length == 0 ? 0 : scores.Count(f) / (double)scores.Length;
-            results.Add(new ContextRates(context.Name, scores.Length, Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
-                scores.Select(s => s.TrainReward).DefaultIfEmpty(0).Average(), Rate(s => s.Labels.IntendsToPassTests),
-                Rate(s => s.Labels.MentionsTests), Rate(s => s.Labels.FlagsWrongTest)));
+            results.Add(ContextRates.Of(context.Name, scores));
         }
         return results;
     }

@@ -1,4 +1,4 @@
-namespace Recontext.Trainer.Messaging;
+namespace Recontext.Trainer.Algorithms;
 
 /// <summary>What one policy update did, as <c>PolicyUpdated</c> reports it.</summary>
 /// <param name="ContextGap">mean per-token logpGen − logpTrain before the update (GRPO; 0 otherwise)</param>

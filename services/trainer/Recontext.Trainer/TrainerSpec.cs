@@ -1,0 +1,25 @@
+using Recontext.Model.Training;
+using Recontext.Trainer.Algorithms;
+using Recontext.Trainer.Losses;
+
+namespace Recontext.Trainer;
+
+/// <summary>What a run's trainer needs to know of the experiment: the algorithm and its settings. Travels to a
+/// trainer service as JSON in <c>StartTraining</c>.</summary>
+public sealed record TrainerSpec
+{
+    public Algorithm Algorithm { get; init; } = Algorithm.Grpo;
+
+    public GrpoOptions Grpo { get; init; } = new();
+
+    public OptimizerOptions Optimizer { get; init; } = new();
+
+    /// <summary>Samples per prompt (GRPO's group size).</summary>
+    public int SamplesPerPrompt { get; init; } = 8;
+
+    /// <summary>Expert iteration: drop hacks before picking the best of N.</summary>
+    public bool DropHacks { get; init; }
+
+    /// <summary>Whether the update needs a frozen reference: the KL term of GRPO, or distillation's teacher.</summary>
+    public bool NeedsReference => Algorithm == Algorithm.Distillation || (Algorithm == Algorithm.Grpo && Grpo.Beta > 0);
+}

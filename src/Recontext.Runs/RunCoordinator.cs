@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using MassTransit;
+using Recontext.Contracts;
+using Recontext.Judge.Abstractions;
+using Recontext.Judge.Messaging;
+using Recontext.Judge.ToyCode;
+using Recontext.Prompts.Tokenization;
+using Recontext.Recontextualizer;
+using Recontext.Runs.Bus;
+using Recontext.Runs.Evaluation;
+using Recontext.Trainer;
+using Recontext.Trainer.Messaging;
+
+namespace Recontext.Runs;
+
+/// <summary>
+/// The coordinator of one run: draws the tasks, renders f_gen, and drives the roles over the bus — the trainer's
+/// start and stop, each step's batch (generator → judge → recontextualizer → trainer) and each evaluation
+/// (generator → judge under every eval context). It holds no tensors: every role gets its inputs from its message.
+/// </summary>
+public sealed class RunCoordinator
+{
+    readonly RunConfig config;
+    readonly InProcessBus bus;
+    readonly RunSession session;
+    readonly RunDeployment deployment;
+    readonly RunSeeds seeds;
+    readonly PromptTokens prompts;
+    readonly ToyCodeEnvironment environment;
+    readonly PromptContext generationContext;
+    readonly IReadOnlyList<PromptContext> evalContexts;
+    readonly IReadOnlyList<CodingTask> evalTasks;
+    readonly string recontextPolicy;
+    readonly string[] servedRoles;
+    string? weightsAddress;
+
+    public string RunId { get; }
+
+    public RunCoordinator(string runId, RunConfig config, InProcessBus bus, RunDeployment deployment)
+    {
+        RunId = runId;
+        this.config = config;
+        this.bus = bus;
+        this.deployment = deployment;
+        seeds = new RunSeeds(config.Seed);
+        environment = new ToyCodeEnvironment(config.ToyCode);
+        prompts = new PromptTokens(environment, new ByteTokenizer());
+        generationContext = config.Recontextualization.Generation.Resolve(environment);
+        evalContexts = config.EvalContexts.Select(c => c.Resolve(environment)).ToList();
+        evalTasks = environment.SampleTasks(TaskSplit.Eval, config.EvalTasks, seeds.EvalTasks);
+        recontextPolicy = RecontextPolicyJson.Write(config.Recontextualization);
+        servedRoles = deployment.Remote.ToArray();
+        session = new RunSession(runId);
+        bus.Sessions.Add(session);
+    }
+
+    /// <summary>What one step's events brought.</summary>
+    public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<CodingTask> Tasks);
+
+    /// <summary>Has the trainer take on the run at <paramref name="version"/> (the start checkpoint, or a resume point).</summary>
+    /// <param name="stateDirectory">where an in-process trainer keeps the policy versions</param>
+    public async Task StartTrainerAsync(string startCheckpoint, int version, string stateDirectory, CancellationToken cancellation)
+    {
+        var spec = new TrainerSpec
+        {
+            Algorithm = config.Algorithm, Grpo = config.Grpo, Optimizer = config.Optimizer, SamplesPerPrompt = config.SamplesPerPrompt, DropHacks = config.DropHacks,
+        };
+        var requestId = NewId.NextGuid();
+        var answer = session.Expect<TrainingStarted>(requestId);
+        await bus.Publisher.Publish(new StartTraining
+        {
+            RunId = RunId, RequestId = requestId, Spec = StartTrainingConsumer.Write(spec), StartCheckpoint = Path.GetFullPath(startCheckpoint),
+            ResumeVersion = version, ServedRoles = servedRoles,
+            StateDirectory = deployment.Remote.Contains(ServiceRoles.Trainer) ? null : Path.GetFullPath(stateDirectory),
+        }, cancellation);
+        weightsAddress = (await AwaitRole(answer, "the trainer's start", cancellation)).WeightsAddress;
+    }
+
+    /// <summary>Releases the run's policy at the trainer (awaited, so an in-process trainer's tensors are freed on return).</summary>
+    public async Task StopTrainerAsync()
+    {
+        var requestId = NewId.NextGuid();
+        var answer = session.Expect<TrainingStopped>(requestId);
+        await bus.Publisher.Publish(new StopTraining { RunId = RunId, RequestId = requestId, ServedRoles = servedRoles });
+        await answer.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>One step: sample with policy version step − 1 under f_gen, judge, recontextualize, update.</summary>
+    public async Task<StepOutcome> StepAsync(int step, CancellationToken cancellation)
+    {
+        var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seeds.TrainTasks(step));
+        var batchId = NewId.NextGuid();
+        var pending = session.Begin(batchId);
+        await bus.Publisher.Publish(Request(batchId, step, step - 1, tasks, generationContext, config.SamplesPerPrompt, seeds.Sampling(step), evaluation: false), cancellation);
+        var done = await AwaitRole(pending.Done.Task, $"step {step}", cancellation);
+        return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks);
+    }
+
+    /// <summary>Evaluates policy version <paramref name="version"/>: one completion per held-out task under each eval
+    /// context, sampled by the generator and scored by the judge like any batch (never trained on).</summary>
+    public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(int version, CancellationToken cancellation)
+    {
+        var batches = evalContexts.Select(context =>
+        {
+            var batchId = NewId.NextGuid();
+            return (Context: context, BatchId: batchId, Pending: session.BeginEvaluation(batchId));
+        }).ToList();
+        foreach (var (context, batchId, _) in batches)
+            await bus.Publisher.Publish(Request(batchId, version, version, evalTasks, context, 1, seeds.EvalSampling(version), evaluation: true), cancellation);
+        var rates = new List<ContextRates>();
+        foreach (var (context, _, pending) in batches)
+        {
+            var judged = (await AwaitRole(pending.Done.Task, $"the evaluation after step {version}", cancellation)).Judged!;
+            rates.Add(ContextRates.Of(context.Name, judged.Scores.Select(CompletionScores.FromContract).ToList()));
+        }
+        return rates;
+    }
+
+    GenerateRollouts Request(Guid batchId, int step, int version, IReadOnlyList<CodingTask> tasks, PromptContext context, int samples, long seed, bool evaluation) => new()
+    {
+        RunId = RunId, Step = step, BatchId = batchId, PolicyVersion = version,
+        Prompts = tasks.Select((t, g) => new PromptForGeneration { TaskId = t.Id, Group = g, PromptIds = prompts.Encode(t, context) }).ToArray(),
+        SamplesPerPrompt = samples, Temperature = config.Temperature, MaxNewTokens = config.MaxNewTokens, Seed = seed,
+        Tasks = tasks.Select(JudgeTasks.Encode).ToArray(),
+        Variant = JudgeTasks.EncodeVariant(context.Variant),
+        WeightsAddress = weightsAddress,
+        Evaluation = evaluation,
+        Recontext = new RecontextRequest { Policy = recontextPolicy, Seed = seeds.Recontext(step) },
+        ServedRoles = servedRoles,
+    };
+
+    /// <summary>Awaits an answer. A role served by another process may be down: wait for it a while, then say which
+    /// roles were away.</summary>
+    async Task<T> AwaitRole<T>(Task<T> answer, string what, CancellationToken cancellation)
+    {
+        var remote = deployment.Remote;
+        try
+        {
+            return await answer.WaitAsync(remote.Count == 0 ? Timeout.InfiniteTimeSpan : RunDeployment.RemoteStepTimeout, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{what} got no answer within {RunDeployment.RemoteStepTimeout.TotalMinutes:F0} min; " +
+                                       $"is the {string.Join(", ", remote)} service running on {deployment.Bus}?");
+        }
+    }
+
+    public void Detach() => bus.Sessions.Remove(RunId);
+}
