@@ -10,42 +10,47 @@ using Recontext.Contracts;
 namespace Recontext.Hosting;
 
 /// <summary>
-/// The shape every role's service shares: one MassTransit consumer on a durable shared queue of the RabbitMQ broker
-/// given by <c>--bus</c> (or RECONTEXT_BUS_URL), so replicas compete for messages and messages wait while none is
-/// up; Prometheus metrics on <c>/metrics</c>; the bus's health on <c>/health</c>.
+/// The shape every role's service shares: the role's MassTransit consumers on one durable shared queue of the
+/// RabbitMQ broker given by <c>--bus</c> (or RECONTEXT_BUS_URL), so replicas compete for messages and messages wait
+/// while none is up; Prometheus metrics on <c>/metrics</c>; the bus's health on <c>/health</c>.
 /// </summary>
 public static class RoleHost
 {
     public static string Usage(string service, int port) => $"""
-        usage: {service} --bus rabbitmq://user:password@host:5672/ [--urls http://0.0.0.0:{port}]
+        usage: {service} --bus rabbitmq://user:password@host:5672/ [--urls http://127.0.0.1:{port}]
           --bus   the RabbitMQ broker the runs publish to (or RECONTEXT_BUS_URL)
-          --urls  where /metrics and /health are served (ASP.NET Core's own option; default http://0.0.0.0:{port})
+          --urls  where /metrics and /health are served (ASP.NET Core's own option; default http://127.0.0.1:{port},
+                  loopback only: give http://0.0.0.0:{port} to serve other machines)
         """;
 
     /// <param name="queue">the role's shared queue</param>
-    /// <param name="services">the consumer's own dependencies</param>
+    /// <param name="services">the consumers' own dependencies (from the host's configuration)</param>
     /// <exception cref="ArgumentException">no or a bad --bus (the message names it)</exception>
-    public static WebApplication Build<TConsumer>(string[] args, string service, string queue, int port, Action<IServiceCollection>? services = null)
-        where TConsumer : class, IConsumer
+    public static WebApplication Build<TConsumer>(string[] args, string service, string queue, int port, Action<IServiceCollection, IConfiguration>? services = null)
+        where TConsumer : class, IConsumer =>
+        Build(args, service, queue, port, [typeof(TConsumer)], services);
+
+    /// <param name="consumers">the role's consumer types, all on <paramref name="queue"/></param>
+    public static WebApplication Build(string[] args, string service, string queue, int port, Type[] consumers, Action<IServiceCollection, IConfiguration>? services = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var busUrl = builder.Configuration["bus"] ?? Environment.GetEnvironmentVariable("RECONTEXT_BUS_URL")
                      ?? throw new ArgumentException("bus: give the RabbitMQ broker with --bus rabbitmq://host:5672/ (or RECONTEXT_BUS_URL)");
         var transport = BusTransport.Parse(busUrl);
         if (transport.RabbitMq is null) throw new ArgumentException($"bus: the {service} service needs a RabbitMQ broker");
-        if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+        if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 
         // A service takes the batches that name its role as served by a service (see RoleScope).
         builder.Services.AddSingleton(RoleScope.Service);
-        services?.Invoke(builder.Services);
+        services?.Invoke(builder.Services, builder.Configuration);
         builder.Services.AddHealthChecks();
         builder.Services.AddMassTransit(x =>
         {
-            x.AddConsumer<TConsumer>();
+            foreach (var consumer in consumers) x.AddConsumer(consumer);
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.ConnectTo(transport);
-                cfg.ReceiveEndpoint(queue, e => e.ConfigureConsumer<TConsumer>(context));
+                cfg.ReceiveEndpoint(queue, e => e.ConfigureConsumers(context));
             });
         });
 

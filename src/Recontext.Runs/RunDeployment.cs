@@ -16,8 +16,9 @@ namespace Recontext.Runs;
 /// http://0.0.0.0:7070, or the default http://127.0.0.1:0 (a free port on this machine)</param>
 public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null, IReadOnlySet<string>? RemoteRoles = null, string? WeightsUrl = null)
 {
-    /// <summary>The roles that can run as services of their own so far (the trainer still lives with the coordinator).</summary>
-    public static readonly IReadOnlyList<string> RemotableRoles = [Contracts.ServiceRoles.Generator, Contracts.ServiceRoles.Judge, Contracts.ServiceRoles.Recontextualizer];
+    /// <summary>The roles that can run as services of their own.</summary>
+    public static readonly IReadOnlyList<string> RemotableRoles =
+        [Contracts.ServiceRoles.Generator, Contracts.ServiceRoles.Judge, Contracts.ServiceRoles.Recontextualizer, Contracts.ServiceRoles.Trainer];
 
     /// <summary>A free port on this machine's loopback.</summary>
     public const string DefaultWeightsUrl = "http://127.0.0.1:0";
@@ -43,6 +44,9 @@ public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = nul
             if (!RemotableRoles.Contains(role))
                 throw new ArgumentException($"remote: '{role}' cannot run as a service yet; roles that can: {string.Join(", ", RemotableRoles)}");
         if (Remote.Count > 0 && BusUrl is null) throw new ArgumentException("remote: roles served elsewhere need a RabbitMQ bus (--bus)");
+        // In one process the generator samples with the trainer's own model; a trainer elsewhere serves versions over gRPC.
+        if (Remote.Contains(Contracts.ServiceRoles.Trainer) && !Remote.Contains(Contracts.ServiceRoles.Generator))
+            throw new ArgumentException("remote: a remote trainer needs a remote generator too (the policy lives with the trainer): add 'generator'");
         RunStores.Check(StoreUrl);
         Bus.Check();
     }

@@ -58,8 +58,10 @@ public sealed class GeneratorServiceTests : IDisposable
     [Fact]
     public void OnlyRolesThatHaveServicesCanBeRemoteAndOnlyOverABroker()
     {
+        var coordinator = Assert.Throws<ArgumentException>(() => new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { "coordinator" }).Check());
+        Assert.Contains("remote: 'coordinator' cannot run as a service yet; roles that can: generator, judge, recontextualizer, trainer", coordinator.Message);
         var trainer = Assert.Throws<ArgumentException>(() => new RunDeployment(BusUrl: broker.Url, RemoteRoles: new HashSet<string> { "trainer" }).Check());
-        Assert.Contains("remote: 'trainer' cannot run as a service yet; roles that can: generator, judge, recontextualizer", trainer.Message);
+        Assert.Contains("a remote trainer needs a remote generator too", trainer.Message);
         var noBus = Assert.Throws<ArgumentException>(() => new RunDeployment(RemoteRoles: new HashSet<string> { "judge" }).Check());
         Assert.Contains("need a RabbitMQ bus", noBus.Message);
     }

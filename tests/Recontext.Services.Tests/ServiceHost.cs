@@ -14,9 +14,10 @@ sealed class ServiceHost : IAsyncDisposable
 
     ServiceHost(WebApplication app, HttpClient http) => (this.app, Http) = (app, http);
 
-    public static async Task<ServiceHost> StartAsync(Func<string[], WebApplication> build, string busUrl)
+    /// <param name="args">the host's own options beyond --bus and --urls</param>
+    public static async Task<ServiceHost> StartAsync(Func<string[], WebApplication> build, string busUrl, params string[] args)
     {
-        var app = build(["--bus", busUrl, "--urls", "http://127.0.0.1:0"]);
+        var app = build(["--bus", busUrl, "--urls", "http://127.0.0.1:0", .. args]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address) };

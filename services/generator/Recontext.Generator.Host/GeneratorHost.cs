@@ -17,5 +17,5 @@ public static class GeneratorHost
     public static string Usage => RoleHost.Usage("recontext-generator", Port);
 
     public static WebApplication Build(string[] args) =>
-        RoleHost.Build<GenerateRolloutsConsumer>(args, "generator", QueueName, Port, services => services.AddSingleton<IPolicySource, PolicyCache>());
+        RoleHost.Build<GenerateRolloutsConsumer>(args, "generator", QueueName, Port, (services, _) => services.AddSingleton<IPolicySource, PolicyCache>());
 }

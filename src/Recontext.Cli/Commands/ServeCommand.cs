@@ -1,32 +1,36 @@
 using Recontext.Generator.Host;
 using Recontext.Judge.Host;
 using Recontext.Recontextualizer.Host;
+using Recontext.Trainer.Host;
 
 namespace Recontext.Cli.Commands;
 
-/// <summary>`recontext serve judge|generator|recontextualizer`: a role as a service of its own (the same hosts as
-/// recontext-judge, recontext-generator and recontext-recontextualizer).</summary>
+/// <summary>`recontext serve judge|generator|recontextualizer|trainer`: a role as a service of its own (the same hosts
+/// as recontext-judge, recontext-generator, recontext-recontextualizer and recontext-trainer).</summary>
 public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
 
-    public string Summary => "run a role as a service of its own on RabbitMQ: judge, generator or recontextualizer (/metrics, /health)";
+    public string Summary => "run a role as a service of its own on RabbitMQ: judge, generator, recontextualizer or trainer (/metrics, /health)";
 
     public string Usage => $"""
-        recontext serve judge --bus rabbitmq://host:5672/ [--urls http://0.0.0.0:{JudgeHost.Port}]
-        recontext serve generator --bus rabbitmq://host:5672/ [--urls http://0.0.0.0:{GeneratorHost.Port}]
-        recontext serve recontextualizer --bus rabbitmq://host:5672/ [--urls http://0.0.0.0:{RecontextualizerHost.Port}]
+        recontext serve judge --bus rabbitmq://host:5672/ [--urls http://127.0.0.1:{JudgeHost.Port}]
+        recontext serve generator --bus rabbitmq://host:5672/ [--urls http://127.0.0.1:{GeneratorHost.Port}]
+        recontext serve recontextualizer --bus rabbitmq://host:5672/ [--urls http://127.0.0.1:{RecontextualizerHost.Port}]
+        recontext serve trainer --bus rabbitmq://host:5672/ [--urls http://127.0.0.1:{TrainerHost.Port}] [--state DIR] [--weights-url URL]
           --bus   the broker the runs publish to (or RECONTEXT_BUS_URL)
           --urls  where /metrics and /health are served
-        Runs hand roles over with `recontext run FILE --bus URL --remote judge,generator,recontextualizer`; the generator fetches each
+          --state, --weights-url  the trainer's policy versions: where they are kept (default ./trainer-state) and
+                  served to generator services over gRPC (default http://127.0.0.1:{TrainerHost.WeightsPort})
+        Runs hand roles over with `recontext run FILE --bus URL --remote generator,judge,recontextualizer,trainer`; the generator fetches each
         policy version from the run over gRPC. Stop with Ctrl+C.
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
-        if (args.Count == 0) throw new CliUsageException("name the role to serve: judge, generator or recontextualizer");
+        if (args.Count == 0) throw new CliUsageException("name the role to serve: judge, generator, recontextualizer or trainer");
         var rest = args.Skip(1).ToArray();
-        var parsed = CliArguments.Parse(rest, [], ["--bus", "--urls"]);
+        var parsed = CliArguments.Parse(rest, [], ["--bus", "--urls", "--state", "--weights-url"]);
         if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
         try
         {
@@ -35,7 +39,8 @@ public sealed class ServeCommand : ICliCommand
                 "judge" => JudgeHost.Build(rest),
                 "generator" => GeneratorHost.Build(rest),
                 "recontextualizer" => RecontextualizerHost.Build(rest),
-                _ => throw new CliUsageException($"no role '{args[0]}' runs as a service; roles: judge, generator, recontextualizer"),
+                "trainer" => TrainerHost.Build(rest),
+                _ => throw new CliUsageException($"no role '{args[0]}' runs as a service; roles: judge, generator, recontextualizer, trainer"),
             };
             app.Run();
             return 0;
