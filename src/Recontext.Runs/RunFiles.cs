@@ -22,8 +22,11 @@ public sealed class RunFiles : IDisposable
     /// <summary>The resolved config as written (what the trace store keeps with the run).</summary>
     public string ConfigJson { get; }
 
-    RunFiles(string directory, RunConfig config, int? completed)
+    readonly IRunListener? listener;
+
+    RunFiles(string directory, RunConfig config, int? completed, IRunListener? listener)
     {
+        this.listener = listener;
         ConfigJson = JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true });
         File.WriteAllText(Path.Combine(directory, ConfigFile), ConfigJson);
         var metricsPath = Path.Combine(directory, MetricsFile);
@@ -35,13 +38,15 @@ public sealed class RunFiles : IDisposable
     }
 
     /// <param name="completed">the last completed step when resuming, else null (a fresh start)</param>
-    public static RunFiles Open(string directory, RunConfig config, int? completed) => new(directory, config, completed);
+    /// <param name="listener">hears every record appended from now on</param>
+    public static RunFiles Open(string directory, RunConfig config, int? completed, IRunListener? listener = null) => new(directory, config, completed, listener);
 
     public void Append(StepRecord record)
     {
         Steps.Add(record);
         metrics.WriteLine(record.ToCsv());
         metrics.Flush();
+        listener?.OnStep(record);
     }
 
     public void Append(int step, IEnumerable<Evaluation.ContextRates> rates)
@@ -51,6 +56,7 @@ public sealed class RunFiles : IDisposable
             var record = new EvaluationRecord(step, r);
             Evaluations.Add(record);
             evaluations.WriteLine(record.ToCsv());
+            listener?.OnEvaluation(record);
         }
         evaluations.Flush();
     }

@@ -16,8 +16,9 @@ namespace Recontext.Runs;
 /// <param name="initialEvaluation">the step-0 evaluation when it is already known (the demo evaluates the base once
 /// per seed: every variant of that seed starts from the same weights, eval tasks and eval seed)</param>
 /// <param name="deployment">where traces and messages go (default: traces.db in the results folder, in-memory bus)</param>
+/// <param name="listener">hears each step's and evaluation's record as it is written</param>
 public sealed class RunLoop(RunConfig config, string baseDirectory, string outputDirectory, InProcessBus? externalBus = null,
-    IReadOnlyList<ContextRates>? initialEvaluation = null, RunDeployment? deployment = null)
+    IReadOnlyList<ContextRates>? initialEvaluation = null, RunDeployment? deployment = null, IRunListener? listener = null)
 {
     public sealed record Progress(int Step, int Steps, string Phase, StepRecord? Last);
 
@@ -51,7 +52,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         Directory.CreateDirectory(outputDirectory);
         int? completed = resume ? RunState.CompletedStep(outputDirectory) : null;
         if (resume && completed is null) throw new InvalidOperationException($"{outputDirectory} holds no saved state to resume from");
-        using var files = RunFiles.Open(outputDirectory, config, completed);
+        using var files = RunFiles.Open(outputDirectory, config, completed, listener);
         using var store = RunStores.Open(deployment?.StoreUrl, outputDirectory);
         var runDocument = store.FindRun(RunId) ?? new RunDocument { Id = RunId, Name = config.Name };
         runDocument.ConfigJson = files.ConfigJson;

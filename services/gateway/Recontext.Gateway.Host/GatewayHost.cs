@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
+using Recontext.Gateway.Apis;
+
+namespace Recontext.Gateway.Host;
+
+/// <summary>
+/// The gateway: the runs' coordinator and their API (<see cref="RunsApi"/>). Roles that the deployment leaves to
+/// services (<c>--bus rabbitmq://... --remote generator,judge,recontextualizer,trainer</c>) work on the broker; the
+/// others run inside this process.
+/// </summary>
+public static class GatewayHost
+{
+    public const int Port = 8080;
+
+    public static string Usage => $"""
+        usage: recontext-gateway --api-keys KEY[,KEY] [--runs DIR] [--cache DIR] [--store URL] [--bus URL [--remote ROLES]] [--urls URL]
+          --api-keys  keys for calls that change runs (Authorization: Bearer KEY; or RECONTEXT_API_KEYS); 16+ characters
+          --runs      where each run's results folder goes (default runs/gateway); runs left running resume at start
+          --cache     the organism's base-model cache (default .cache/organism)
+          --store     traces in MongoDB (mongodb://...; or RECONTEXT_STORE_URL) instead of each run's traces.db
+          --bus       the roles' broker (rabbitmq://...; or RECONTEXT_BUS_URL); absent: in memory, every role in this process
+          --remote    roles that services serve on that broker: generator, judge, recontextualizer, trainer
+          --urls      where the API, /metrics and /health are served (default http://127.0.0.1:{Port}: loopback only)
+        """;
+
+    /// <exception cref="ArgumentException">a setting is missing or unusable (the message names it)</exception>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = GatewayOptions.From(key => builder.Configuration[key]);
+        if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
+        builder.Services.AddSingleton<RunManager>();
+        builder.Services.AddHostedService(p => p.GetRequiredService<RunManager>());
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        app.UseHttpMetrics();
+        app.MapMetrics("/metrics");
+        app.MapHealthChecks("/health");
+        app.MapGet("/alive", () => Results.Text("alive\n"));
+        app.MapRunsApi();
+        return app;
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Recontext.Runs.Config;
+
+namespace Recontext.Gateway.Apis;
+
+/// <summary>
+/// The gateway's REST/JSON API under <c>/api/runs</c>: submit an experiment (its YAML as the request body), list,
+/// get, stop, stream a run's events (newline-delimited JSON), and browse its rollouts with filters and paging.
+/// Reads are open; submit and stop need <c>Authorization: Bearer KEY</c>.
+/// </summary>
+public static class RunsApi
+{
+    /// <summary>The largest experiment file accepted (a real one is a few hundred bytes).</summary>
+    public const int MaxExperimentBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/runs");
+        api.MapPost("/", SubmitAsync);
+        api.MapGet("/", (RunManager runs) => Results.Ok(runs.List()));
+        api.MapGet("/{id}", (string id, RunManager runs) => runs.Get(id) is { } run ? Results.Ok(run) : NotFound(id));
+        api.MapPost("/{id}/stop", (string id, HttpRequest request, RunManager runs, ApiKeyCheck keys) =>
+            !keys.Allows(request.Headers.Authorization) ? Unauthorized()
+            : runs.Stop(id) ? Results.Accepted($"/api/runs/{id}", runs.Get(id)) : NotFound(id));
+        api.MapGet("/{id}/events", WatchAsync);
+        api.MapGet("/{id}/rollouts", (string id, HttpRequest request, RunManager runs) =>
+        {
+            RolloutQuery query;
+            try
+            {
+                query = RolloutQuery.Parse(request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+            }
+            catch (FormatException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "bad filter");
+            }
+            return runs.Rollouts(id, query) is { } found
+                ? Results.Ok(new { total = found.Total, page = query.Page, pageSize = query.PageSize, rollouts = found.Page })
+                : NotFound(id);
+        });
+        return routes;
+    }
+
+    static async Task<IResult> SubmitAsync(HttpRequest request, RunManager runs, ApiKeyCheck keys)
+    {
+        if (!keys.Allows(request.Headers.Authorization)) return Unauthorized();
+        if (request.ContentLength > MaxExperimentBytes) return TooLarge();
+        var buffer = new char[MaxExperimentBytes + 1];
+        using var reader = new StreamReader(request.Body);
+        int read = await reader.ReadBlockAsync(buffer, request.HttpContext.RequestAborted);
+        if (read > MaxExperimentBytes) return TooLarge();
+        try
+        {
+            var run = runs.Submit(new string(buffer, 0, read));
+            return Results.Created($"/api/runs/{run.Id}", run);
+        }
+        catch (Exception e) when (e is ExperimentException or ArgumentException)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "invalid experiment");
+        }
+    }
+
+    static async Task WatchAsync(string id, HttpContext context, RunManager runs)
+    {
+        var events = runs.Watch(id, context.RequestAborted);
+        if (events is null)
+        {
+            await NotFound(id).ExecuteAsync(context);
+            return;
+        }
+        context.Response.ContentType = "application/x-ndjson";
+        try
+        {
+            await foreach (var e in events)
+            {
+                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e, System.Text.Json.JsonSerializerOptions.Web) + "\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // the watcher went away
+        }
+    }
+
+    static IResult NotFound(string id) => Results.Problem($"no run '{id}' on this gateway", statusCode: StatusCodes.Status404NotFound, title: "unknown run");
+
+    static IResult Unauthorized() => Results.Problem("this call changes runs: give an API key as 'Authorization: Bearer KEY'",
+        statusCode: StatusCodes.Status401Unauthorized, title: "API key required");
+
+    static IResult TooLarge() => Results.Problem($"the experiment is larger than {MaxExperimentBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "too large");
+}

@@ -1,0 +1,42 @@
+using Recontext.Runs;
+
+namespace Recontext.Gateway;
+
+/// <summary>
+/// The gateway's settings, from its configuration (command line <c>--runs DIR</c>, environment
+/// <c>RECONTEXT_API_KEYS</c>, ...), checked at start-up with errors that name the setting.
+/// </summary>
+public sealed record GatewayOptions
+{
+    /// <summary>Where each submitted experiment gets its results folder (a folder per run id).</summary>
+    public required string RunsDirectory { get; init; }
+
+    /// <summary>Where the organism's base models are cached.</summary>
+    public required string CacheDirectory { get; init; }
+
+    /// <summary>The keys that mutating calls must present as <c>Authorization: Bearer KEY</c>.</summary>
+    public required IReadOnlyList<string> ApiKeys { get; init; }
+
+    /// <summary>Where the runs' traces and messages go, and which roles services serve.</summary>
+    public RunDeployment Deployment { get; init; } = RunDeployment.Embedded;
+
+    /// <exception cref="ArgumentException">a setting is missing or unusable (the message names it)</exception>
+    public static GatewayOptions From(Func<string, string?> setting)
+    {
+        var keys = (setting("api-keys") ?? Environment.GetEnvironmentVariable("RECONTEXT_API_KEYS") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (keys.Length == 0) throw new ArgumentException("api-keys: give at least one API key for mutating calls (--api-keys KEY[,KEY] or RECONTEXT_API_KEYS)");
+        if (keys.Any(k => k.Length < 16)) throw new ArgumentException("api-keys: every key must have at least 16 characters");
+        var remote = setting("remote")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        var deployment = new RunDeployment(setting("store") ?? Environment.GetEnvironmentVariable("RECONTEXT_STORE_URL"),
+            setting("bus") ?? Environment.GetEnvironmentVariable("RECONTEXT_BUS_URL"), remote, setting("weights-url"));
+        deployment.Check();
+        return new GatewayOptions
+        {
+            RunsDirectory = Path.GetFullPath(setting("runs") ?? Path.Combine("runs", "gateway")),
+            CacheDirectory = Path.GetFullPath(setting("cache") ?? Path.Combine(".cache", "organism")),
+            ApiKeys = keys,
+            Deployment = deployment,
+        };
+    }
+}

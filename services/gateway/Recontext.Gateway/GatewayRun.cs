@@ -1,0 +1,21 @@
+namespace Recontext.Gateway;
+
+/// <summary>A run submitted to the gateway: an experiment (one or more seeds) with its status. Kept as
+/// <see cref="FileName"/> in the run's results folder, so a restarted gateway finds its runs and resumes them.</summary>
+public sealed record GatewayRun
+{
+    public const string FileName = "gateway-run.json";
+
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>queued | running | completed | failed | stopped</summary>
+    public required string Status { get; init; }
+    public required IReadOnlyList<long> Seeds { get; init; }
+    public required int Steps { get; init; }
+    public required DateTime SubmittedUtc { get; init; }
+    public DateTime? StartedUtc { get; init; }
+    public DateTime? FinishedUtc { get; init; }
+    public string? Error { get; init; }
+
+    public bool Active => Status is "queued" or "running";
+}

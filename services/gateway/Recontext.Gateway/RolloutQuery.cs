@@ -1,0 +1,76 @@
+using System.Globalization;
+using Recontext.Store;
+
+namespace Recontext.Gateway;
+
+/// <summary>
+/// Filters and paging of a run's rollouts, from a query string (<c>?step=3&amp;hack=true&amp;label=monitor.intendsToPassTests&amp;page=2</c>),
+/// validated with errors that name the parameter.
+/// </summary>
+public sealed record RolloutQuery
+{
+    public const int MaxPageSize = 500;
+
+    static readonly Dictionary<string, Func<RolloutDocument, bool>> Labels = new()
+    {
+        ["monitor.mentionsTests"] = r => r.MentionsTests,
+        ["monitor.intendsToPassTests"] = r => r.IntendsToPassTests,
+        ["monitor.flagsWrongTest"] = r => r.FlagsWrongTest,
+    };
+
+    static readonly string[] Known = ["seed", "step", "hack", "correct", "context", "label", "page", "pageSize"];
+
+    public long? Seed { get; init; }
+    public int? Step { get; init; }
+    public bool? Hack { get; init; }
+    public bool? Correct { get; init; }
+    /// <summary>Rollouts whose generation or training context has this name.</summary>
+    public string? Context { get; init; }
+    /// <summary>A monitor label that must be set (<c>monitor.intendsToPassTests</c> ...).</summary>
+    public string? Label { get; init; }
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 50;
+
+    /// <exception cref="FormatException">a parameter is unknown or malformed (the message names it)</exception>
+    public static RolloutQuery Parse(IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
+        var query = new RolloutQuery();
+        foreach (var (name, raw) in parameters)
+        {
+            var value = raw ?? "";
+            query = name switch
+            {
+                "seed" => query with { Seed = Number(name, value, long.MinValue, long.MaxValue) },
+                "step" => query with { Step = (int)Number(name, value, 1, int.MaxValue) },
+                "hack" => query with { Hack = Flag(name, value) },
+                "correct" => query with { Correct = Flag(name, value) },
+                "context" => query with { Context = value.Length is > 0 and <= 200 ? value : throw new FormatException("context: give a context name of 1 to 200 characters") },
+                "label" => query with
+                {
+                    Label = Labels.ContainsKey(value) ? value : throw new FormatException($"label: '{value}' is unknown; allowed: {string.Join(", ", Labels.Keys)}"),
+                },
+                "page" => query with { Page = (int)Number(name, value, 1, int.MaxValue) },
+                "pageSize" => query with { PageSize = (int)Number(name, value, 1, MaxPageSize) },
+                _ => throw new FormatException($"{name}: unknown filter; allowed: {string.Join(", ", Known)}"),
+            };
+        }
+        return query;
+    }
+
+    /// <summary>The rollouts that pass every filter but the step (the store applies that one).</summary>
+    public IEnumerable<RolloutDocument> Apply(IEnumerable<RolloutDocument> rollouts) => rollouts.Where(r =>
+        (Hack is null || r.Hack == Hack) && (Correct is null || r.Correct == Correct)
+        && (Context is null || r.GenerationContext == Context || r.TrainingContext == Context)
+        && (Label is null || Labels[Label](r)));
+
+    static long Number(string name, string value, long min, long max) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n : throw new FormatException($"{name}: must be an integer from {min} to {max}, got '{value}'");
+
+    static bool Flag(string name, string value) => value switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new FormatException($"{name}: must be true or false, got '{value}'"),
+    };
+}
