@@ -1,0 +1,177 @@
+using System.Net.Sockets;
+
+namespace Recontext.Cli.Cluster;
+
+/// <summary>
+/// The whole system on one machine without Docker: a RabbitMQ broker (Debian's rabbitmq-server, unless one already
+/// answers), the MongoDB store (a real one given by URL, else the MongoDB-wire test server, in memory only), Prometheus
+/// when installed, and the five services as processes on loopback ports, each with its log file. Everything it
+/// starts is recorded in <see cref="ClusterState"/> so that <see cref="Down"/> stops exactly that.
+/// </summary>
+/// <param name="directory">the cluster's folder: its state, logs, runs and the trainer's versions</param>
+/// <param name="cacheRoot">the repository's .cache folder (the test server from scripts/fetch-test-assets.sh, the organism's bases)</param>
+/// <param name="recontext">how to start the `recontext` command line (program and leading arguments)</param>
+public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyList<string> recontext, Action<string> say)
+{
+    public const int GatewayPort = 8080, JudgePort = 8081, GeneratorPort = 8082, RecontextualizerPort = 8083, TrainerPort = 8084, WeightsPort = 8094, PrometheusPort = 9090;
+
+    /// <summary>Port of the i-th replica (0-based) of a role whose first replica listens on <paramref name="first"/>.</summary>
+    public static int ReplicaPort(int first, int replica) => first + 100 * replica;
+
+    public sealed record Options(int Generators = 1, int Judges = 1, string? StoreUrl = null, string? ApiKey = null);
+
+    /// <exception cref="ClusterException">something could not start (the message names it and its log); whatever
+    /// had started is stopped again</exception>
+    public ClusterState Up(Options options)
+    {
+        if (ClusterState.Load(directory) is { } running && running.Processes.Any(p => ProcessGroups.Alive(p.Pid)))
+            throw new ClusterException($"a cluster is already up (see {Path.Combine(directory, ClusterState.FileName)}); `recontext down` stops it");
+        Directory.CreateDirectory(Path.Combine(directory, "logs"));
+        var started = new List<ClusterProcess>();
+        try
+        {
+            var bus = StartBroker(started);
+            var store = options.StoreUrl ?? StartTestStore(started);
+            var apiKey = options.ApiKey ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+            string[] busArgs = ["--bus", bus];
+            for (int i = 0; i < options.Judges; i++) Service(started, $"judge-{i + 1}", ReplicaPort(JudgePort, i), ["serve", "judge", .. busArgs]);
+            for (int i = 0; i < options.Generators; i++) Service(started, $"generator-{i + 1}", ReplicaPort(GeneratorPort, i), ["serve", "generator", .. busArgs]);
+            Service(started, "recontextualizer", RecontextualizerPort, ["serve", "recontextualizer", .. busArgs]);
+            Service(started, "trainer", TrainerPort, ["serve", "trainer", .. busArgs, "--state", Path.Combine(directory, "trainer-state"),
+                "--weights-url", $"http://127.0.0.1:{WeightsPort}"]);
+            Service(started, "gateway", GatewayPort, ["serve", "gateway", .. busArgs, "--store", store, "--remote", "generator,judge,recontextualizer,trainer",
+                "--runs", Path.Combine(directory, "runs"), "--cache", Path.Combine(cacheRoot, "organism"), "--api-keys", apiKey]);
+            StartPrometheus(started);
+            foreach (var p in started.Where(p => p.Health is not null)) AwaitHealthy(p);
+            var state = new ClusterState(bus, store, $"http://127.0.0.1:{GatewayPort}", apiKey, started);
+            state.Save(directory);
+            return state;
+        }
+        catch
+        {
+            foreach (var p in Enumerable.Reverse(started)) ProcessGroups.Stop(p.Pid, TimeSpan.FromSeconds(10));
+            throw;
+        }
+    }
+
+    /// <summary>Stops what <see cref="Up"/> recorded, services first, the broker last.</summary>
+    /// <returns>the names of the processes that were still running</returns>
+    public IReadOnlyList<string> Down()
+    {
+        var state = ClusterState.Load(directory) ?? throw new ClusterException($"no cluster is recorded in {directory} (was `recontext up` run here?)");
+        var stopped = Enumerable.Reverse(state.Processes).Where(p => ProcessGroups.Stop(p.Pid, TimeSpan.FromSeconds(15))).Select(p => p.Name).ToList();
+        File.Delete(Path.Combine(directory, ClusterState.FileName));
+        return stopped;
+    }
+
+    string StartBroker(List<ClusterProcess> started)
+    {
+        const string url = "rabbitmq://127.0.0.1:5672/";
+        if (Answers(5672))
+        {
+            say("rabbitmq: a broker already answers on 127.0.0.1:5672; using it (`down` leaves it running)");
+            return url;
+        }
+        if (!File.Exists("/usr/sbin/rabbitmq-server")) throw new ClusterException("rabbitmq: no broker answers on 127.0.0.1:5672 and rabbitmq-server is not installed (apt-get install rabbitmq-server)");
+        var log = LogOf("rabbitmq");
+        int pid = ProcessGroups.Start("/usr/sbin/rabbitmq-server", [], log);
+        started.Add(new ClusterProcess("rabbitmq", pid, log, url, null));
+        Await(() => Answers(5672), TimeSpan.FromSeconds(120), $"rabbitmq did not accept connections on 127.0.0.1:5672 within 120 s; see {log}");
+        say($"rabbitmq: started (pid {pid}), {url}");
+        return url;
+    }
+
+    string StartTestStore(List<ClusterProcess> started)
+    {
+        var binary = Path.Combine(cacheRoot, "test-assets", "jongodb", "jongodb");
+        if (!File.Exists(binary)) throw new ClusterException($"store: give a MongoDB with --store mongodb://..., or run scripts/fetch-test-assets.sh for the test server ({binary})");
+        var log = LogOf("mongodb");
+        int port = FreePort();
+        int pid = ProcessGroups.Start(binary, ["--host=127.0.0.1", $"--port={port}"], log);
+        var url = $"mongodb://127.0.0.1:{port}/recontext";
+        started.Add(new ClusterProcess("mongodb (test server)", pid, log, url, null));
+        Await(() => Answers(port), TimeSpan.FromSeconds(30), $"the MongoDB test server did not answer on port {port} within 30 s; see {log}");
+        say($"mongodb: WARNING: no --store given, so the MongoDB-wire test server keeps the traces in memory only (pid {pid}), {url}");
+        return url;
+    }
+
+    void StartPrometheus(List<ClusterProcess> started)
+    {
+        if (!File.Exists("/usr/bin/prometheus"))
+        {
+            say("prometheus: not installed (apt-get install prometheus); the services' /metrics are there to scrape");
+            return;
+        }
+        var config = Path.Combine(directory, "prometheus.yml");
+        File.WriteAllText(config, PrometheusConfig.ForLocalCluster(started.Where(p => p.Health is not null).Select(p => (p.Name, new Uri(p.Url!).Port))));
+        var log = LogOf("prometheus");
+        int pid = ProcessGroups.Start("/usr/bin/prometheus", [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "prometheus-data")}",
+            $"--web.listen-address=127.0.0.1:{PrometheusPort}"], log);
+        started.Add(new ClusterProcess("prometheus", pid, log, $"http://127.0.0.1:{PrometheusPort}", $"http://127.0.0.1:{PrometheusPort}/-/ready"));
+    }
+
+    void Service(List<ClusterProcess> started, string name, int port, string[] arguments)
+    {
+        if (Answers(port)) throw new ClusterException($"{name}: port {port} is in use (another cluster? `recontext down` stops the recorded one)");
+        var log = LogOf(name);
+        var url = $"http://127.0.0.1:{port}";
+        int pid = ProcessGroups.Start(recontext[0], [.. recontext.Skip(1), .. arguments, "--urls", url], log);
+        started.Add(new ClusterProcess(name, pid, log, url, $"{url}/health"));
+    }
+
+    static void AwaitHealthy(ClusterProcess p)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        Await(() =>
+        {
+            if (!ProcessGroups.Alive(p.Pid)) throw new ClusterException($"{p.Name} exited during start-up; see {p.Log}:\n{Tail(p.Log)}");
+            try
+            {
+                return http.GetAsync(p.Health).GetAwaiter().GetResult().IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), $"{p.Name} did not report healthy at {p.Health} within 90 s; see {p.Log}");
+    }
+
+    static string Tail(string log) => File.Exists(log) ? string.Join("\n", File.ReadLines(log).TakeLast(5)) : "";
+
+    static void Await(Func<bool> ready, TimeSpan limit, string failure)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!ready())
+        {
+            if (DateTime.UtcNow > deadline) throw new ClusterException(failure);
+            Thread.Sleep(250);
+        }
+    }
+
+    string LogOf(string name) => Path.Combine(directory, "logs", $"{name.Split(' ')[0]}.log");
+
+    static bool Answers(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            return client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromMilliseconds(500));
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
+    }
+
+    static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+/// <summary>Why the local cluster could not start or stop (one line for the user).</summary>
+public sealed class ClusterException(string message) : Exception(message);

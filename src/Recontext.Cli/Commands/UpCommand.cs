@@ -1,0 +1,61 @@
+using Recontext.Cli.Cluster;
+using Spectre.Console;
+
+namespace Recontext.Cli.Commands;
+
+/// <summary>`recontext up`: the whole system on this machine (broker, store, Prometheus when installed, the five
+/// services as processes), recorded so that `recontext down` stops exactly it.</summary>
+public sealed class UpCommand : ICliCommand
+{
+    public string Name => "up";
+
+    public string Summary => "start the whole system on this machine: RabbitMQ, the store, Prometheus, the five services";
+
+    public string Usage => $"""
+        recontext up [--generators N] [--judges N] [--store mongodb://...] [--api-key KEY] [--dir DIR]
+          --generators, --judges  replicas (default 1 each); they compete on their role's queue
+          --store    a real MongoDB for the traces; default: the MongoDB-wire test server (keeps them in memory only)
+          --api-key  the gateway's key for submit and stop (default: a random one, printed)
+          --dir      the cluster's folder: state, logs, runs (default .cache/cluster)
+        Ports (loopback): gateway {LocalCluster.GatewayPort}, judge {LocalCluster.JudgePort}, generator {LocalCluster.GeneratorPort}, recontextualizer {LocalCluster.RecontextualizerPort},
+        trainer {LocalCluster.TrainerPort} (weights gRPC {LocalCluster.WeightsPort}), Prometheus {LocalCluster.PrometheusPort}; replica i of a role adds 100 × i.
+        """;
+
+    public int Run(IReadOnlyList<string> args)
+    {
+        var parsed = CliArguments.Parse(args, [], ["--generators", "--judges", "--store", "--api-key", "--dir"]);
+        int Count(string option) => parsed.Get(option) is not { } v ? 1
+            : int.TryParse(v, out int n) && n is >= 1 and <= 8 ? n : throw new CliUsageException($"{option} must be an integer from 1 to 8, got '{v}'");
+        var options = new LocalCluster.Options(Count("--generators"), Count("--judges"), parsed.Get("--store"), parsed.Get("--api-key"));
+        if (options.StoreUrl is { } store)
+        {
+            try
+            {
+                Store.RunStores.Check(store);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException($"--{e.Message}");
+            }
+        }
+        var directory = Path.GetFullPath(parsed.Get("--dir") ?? RepositoryPaths.Cache("cluster"));
+        var cluster = new LocalCluster(directory, Path.GetDirectoryName(RepositoryPaths.Cache("cluster"))!, [Environment.ProcessPath!], m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
+        ClusterState state;
+        try
+        {
+            state = cluster.Up(options);
+        }
+        catch (ClusterException e)
+        {
+            Console.Error.WriteLine($"recontext up: {e.Message}");
+            return 2;
+        }
+        var table = new Table().AddColumns("process", "pid", "url", "log");
+        foreach (var p in state.Processes) table.AddRow(Markup.Escape(p.Name), p.Pid.ToString(), Markup.Escape(p.Url ?? ""), Markup.Escape(p.Log));
+        AnsiConsole.Write(table);
+        Console.WriteLine($"gateway: {state.GatewayUrl}   API key: {state.ApiKey}");
+        Console.WriteLine($"try: recontext submit experiments/quick-smoke.yaml --gateway {state.GatewayUrl} --api-key {state.ApiKey}");
+        Console.WriteLine("stop everything with: recontext down");
+        return 0;
+    }
+}

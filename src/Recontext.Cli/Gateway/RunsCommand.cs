@@ -1,0 +1,22 @@
+using Spectre.Console;
+
+namespace Recontext.Cli.Gateway;
+
+/// <summary>`recontext runs`: the gateway's runs as a table.</summary>
+public sealed class RunsCommand : GatewayCommand
+{
+    public override string Name => "runs";
+    public override string Summary => "list a gateway's runs";
+    public override string Usage => "recontext runs [--gateway URL]\n" + ConnectionUsage;
+
+    protected override async Task<int> RunAsync(CliArguments parsed, GatewayClient gateway)
+    {
+        var runs = await gateway.GetAsync("/api/runs");
+        var table = new Table().AddColumns("run", "name", "status", "seeds", "steps", "submitted (UTC)", "error");
+        foreach (var r in runs.EnumerateArray())
+            table.AddRow(Markup.Escape(Text(r, "id")), Markup.Escape(Text(r, "name")), Text(r, "status"),
+                string.Join(",", r.GetProperty("seeds").EnumerateArray()), Text(r, "steps"), Text(r, "submittedUtc"), Markup.Escape(Text(r, "error")));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Recontext.Cli.Cluster;
+using Recontext.Organism;
+using Recontext.Runs;
+using Recontext.Runs.Config;
+
+namespace Recontext.Cluster.Tests;
+
+/// <summary>
+/// The whole system as OS processes on this machine (`recontext up`: the broker, the MongoDB-wire test server, the
+/// five services from the built `recontext` command line), a run submitted to its gateway, one generator replica
+/// killed with SIGKILL mid-run, and `recontext down`.
+/// </summary>
+public sealed class LocalClusterTests : IDisposable
+{
+    const string Key = "cluster-test-key-0123456789";
+    readonly string root = Directory.CreateTempSubdirectory("recontext-cluster-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public async Task ARunOnTheClusterSurvivesAKilledGeneratorAndEqualsTheOneProcessRun()
+    {
+        var repository = RepositoryRoot();
+        var cli = Path.Combine(repository, "src", "Recontext.Cli", "bin", Configuration(), "net10.0", "recontext.dll");
+        Assert.True(File.Exists(cli), $"the command line is not built at {cli}");
+        var cluster = new LocalCluster(Path.Combine(root, "cluster"), Path.Combine(repository, ".cache"), ["dotnet", cli], _ => { });
+        var state = cluster.Up(new LocalCluster.Options(Generators: 2, ApiKey: Key));
+        try
+        {
+            var baseDir = ToyBaseModel.TrainOrLoad(new BaseModelOptions { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 }, Path.Combine(root, "base"));
+            var yaml = $$"""
+                name: cluster-test
+                environment: toy-code
+                seed: 4
+                model: { checkpoint: {{baseDir}} }
+                contexts: { generation: neutral, training: bad }
+                steps: 6
+                promptsPerStep: 2
+                samplesPerPrompt: 3
+                sampling: { maxNewTokens: 24 }
+                eval: { every: 3, tasks: 2 }
+                """;
+            using var http = new HttpClient { BaseAddress = new Uri(state.GatewayUrl), Timeout = TimeSpan.FromMinutes(5) };
+            using var submit = new HttpRequestMessage(HttpMethod.Post, "/api/runs") { Content = new StringContent(yaml) };
+            submit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+            var response = await http.SendAsync(submit);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+            // Kill a generator replica once the run is under way; its unacknowledged batch goes back to the queue.
+            var killed = state.Processes.Single(p => p.Name == "generator-1");
+            string? status = null;
+            using (var events = new StreamReader(await http.GetStreamAsync($"/api/runs/{id}/events")))
+            {
+                while (await events.ReadLineAsync() is { } line)
+                {
+                    var e = JsonDocument.Parse(line).RootElement;
+                    if (e.GetProperty("kind").GetString() == "step" && e.GetProperty("step").GetInt32() == 1) ProcessGroups.Kill(killed.Pid);
+                    if (e.GetProperty("kind").GetString() == "status") status = e.GetProperty("status").GetString();
+                }
+            }
+            Assert.Equal("completed", status);
+            Assert.False(ProcessGroups.Alive(killed.Pid) && !IsZombie(killed.Pid));
+
+            var experiment = ExperimentFile.Parse(yaml);
+            var oneProcess = await new RunLoop(experiment.Config with { Seed = 4 }, baseDir, Path.Combine(root, "one-process")).RunAsync();
+            var clusterDir = Path.Combine(root, "cluster", "runs", id, "seed-4");
+            static IEnumerable<string> Metrics(string dir) => File.ReadLines(Path.Combine(dir, "metrics.csv")).Select(l => string.Join(",", l.Split(',')[..10]));
+            Assert.Equal(Metrics(oneProcess.OutputDirectory), Metrics(clusterDir));
+            Assert.Equal(File.ReadLines(Path.Combine(oneProcess.OutputDirectory, "evaluations.csv")), File.ReadLines(Path.Combine(clusterDir, "evaluations.csv")));
+            // The store holds every rollout exactly once: 6 steps × 2 prompts × 3 samples.
+            var rollouts = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?pageSize=500");
+            Assert.Equal(36, rollouts.GetProperty("total").GetInt32());
+            Assert.Equal(36, rollouts.GetProperty("rollouts").EnumerateArray().Select(r => r.GetProperty("id").GetString()).Distinct().Count());
+        }
+        finally
+        {
+            cluster.Down();
+        }
+        Assert.All(state.Processes, p => Assert.False(ProcessGroups.Alive(p.Pid) && !IsZombie(p.Pid), $"{p.Name} (pid {p.Pid}) is still running"));
+        Assert.False(File.Exists(Path.Combine(root, "cluster", ClusterState.FileName)));
+    }
+
+    static bool IsZombie(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        return !File.Exists(stat) || File.ReadAllText(stat).Split(") ")[1].StartsWith('Z');
+    }
+
+    static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Recontext.slnx"))) return dir.FullName;
+        throw new InvalidOperationException($"no Recontext.slnx above {AppContext.BaseDirectory}");
+    }
+}
