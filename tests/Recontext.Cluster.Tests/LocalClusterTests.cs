@@ -75,6 +75,11 @@ public sealed class LocalClusterTests : IDisposable
             var rollouts = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?pageSize=500");
             Assert.Equal(36, rollouts.GetProperty("total").GetInt32());
             Assert.Equal(36, rollouts.GetProperty("rollouts").EnumerateArray().Select(r => r.GetProperty("id").GetString()).Distinct().Count());
+
+            // Every metric the Grafana dashboard plots is exported by some service of the live cluster.
+            var scraped = string.Concat(await Task.WhenAll(state.Processes.Where(p => p.Health is not null && p.Pid != killed.Pid)
+                .Select(p => http.GetStringAsync($"{p.Url}/metrics"))));
+            Assert.All(DeploymentFilesTests.DashboardMetrics(), metric => Assert.True(scraped.Contains($"\n{metric}"), $"no service exports {metric}"));
         }
         finally
         {

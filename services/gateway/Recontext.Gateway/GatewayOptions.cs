@@ -27,14 +27,14 @@ public sealed record GatewayOptions
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (keys.Length == 0) throw new ArgumentException("api-keys: give at least one API key for mutating calls (--api-keys KEY[,KEY] or RECONTEXT_API_KEYS)");
         if (keys.Any(k => k.Length < 16)) throw new ArgumentException("api-keys: every key must have at least 16 characters");
-        var remote = setting("remote")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        var remote = (setting("remote") ?? Environment.GetEnvironmentVariable("RECONTEXT_REMOTE_ROLES"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         var deployment = new RunDeployment(setting("store") ?? Environment.GetEnvironmentVariable("RECONTEXT_STORE_URL"),
-            setting("bus") ?? Environment.GetEnvironmentVariable("RECONTEXT_BUS_URL"), remote, setting("weights-url"));
+            setting("bus") ?? Environment.GetEnvironmentVariable("RECONTEXT_BUS_URL"), remote, setting("weights-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_WEIGHTS_URL"));
         deployment.Check();
         return new GatewayOptions
         {
-            RunsDirectory = Path.GetFullPath(setting("runs") ?? Path.Combine("runs", "gateway")),
-            CacheDirectory = Path.GetFullPath(setting("cache") ?? Path.Combine(".cache", "organism")),
+            RunsDirectory = Path.GetFullPath(setting("runs") ?? Environment.GetEnvironmentVariable("RECONTEXT_RUNS_DIR") ?? Path.Combine("runs", "gateway")),
+            CacheDirectory = Path.GetFullPath(setting("cache") ?? Environment.GetEnvironmentVariable("RECONTEXT_CACHE_DIR") ?? Path.Combine(".cache", "organism")),
             ApiKeys = keys,
             Deployment = deployment,
         };

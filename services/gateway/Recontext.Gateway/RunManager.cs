@@ -45,6 +45,7 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
         var directory = Directory.CreateDirectory(DirectoryOf(id)).FullName;
         File.WriteAllText(Path.Combine(directory, ExperimentFileName), yaml);
         Save(run);
+        GatewayMetrics.Submitted.Inc();
         var entry = runs[id] = new Entry(run);
         entry.Events.Publish(new RunEvent { Kind = "status", RunId = id, Status = run.Status });
         queue.Writer.TryWrite(id);
@@ -132,7 +133,7 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
             var directory = Path.Combine(DirectoryOf(id), $"seed-{seed}");
             int? completed = RunState.CompletedStep(directory);
             if (RunLoop.TryLoadFinished(config, directory) is not null) continue;
-            var listener = new EventListener(entry.Events, id, seed);
+            var listener = new EventListener(entry.Events, id, seed, config.PromptsPerStep * config.SamplesPerPrompt);
             var progress = new Progress<RunLoop.Progress>(p => entry.Events.Publish(new RunEvent
             {
                 Kind = "progress", RunId = id, Seed = seed, Step = p.Step, Steps = p.Steps, Phase = p.Phase,
@@ -143,12 +144,20 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
         }
     }
 
-    sealed class EventListener(RunEvents events, string runId, long seed) : IRunListener
+    /// <summary>Turns a run's records into its events and its Prometheus numbers.</summary>
+    sealed class EventListener(RunEvents events, string runId, long seed, int rolloutsPerStep) : IRunListener
     {
-        public void OnStep(StepRecord step) => events.Publish(new RunEvent { Kind = "step", RunId = runId, Seed = seed, Step = step.Step, Metrics = step });
+        public void OnStep(StepRecord step)
+        {
+            GatewayMetrics.Step(runId, seed, step, rolloutsPerStep);
+            events.Publish(new RunEvent { Kind = "step", RunId = runId, Seed = seed, Step = step.Step, Metrics = step });
+        }
 
-        public void OnEvaluation(EvaluationRecord evaluation) =>
+        public void OnEvaluation(EvaluationRecord evaluation)
+        {
+            GatewayMetrics.Evaluation(runId, seed, evaluation);
             events.Publish(new RunEvent { Kind = "evaluation", RunId = runId, Seed = seed, Step = evaluation.Step, Evaluation = evaluation });
+        }
     }
 
     void ResumeLeftRuns()
@@ -177,6 +186,7 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
     void Finish(Entry entry, string status, string? error)
     {
         Update(entry, entry.Run with { Status = status, FinishedUtc = DateTime.UtcNow, Error = error });
+        GatewayMetrics.Finished.WithLabels(status).Inc();
         entry.Events.Publish(new RunEvent { Kind = "status", RunId = entry.Run.Id, Status = status, Error = error }, final: true);
     }
 

@@ -18,14 +18,14 @@ public static class TrainerHost
 
     public static string Usage => RoleHost.Usage("recontext-trainer", Port) + $"""
 
-          --state        where runs keep their policy versions (a folder per run; default ./trainer-state)
-          --weights-url  where generator services fetch the versions over gRPC (default http://127.0.0.1:{WeightsPort})
+          --state        where runs keep their policy versions (a folder per run; or RECONTEXT_TRAINER_STATE; default ./trainer-state)
+          --weights-url  where generator services fetch the versions over gRPC (or RECONTEXT_WEIGHTS_URL; default http://127.0.0.1:{WeightsPort})
         """;
 
     public static WebApplication Build(string[] args) =>
         RoleHost.Build(args, "trainer", QueueName, Port, [typeof(StartTrainingConsumer), typeof(TrainPolicyConsumer), typeof(StopTrainingConsumer)], (services, configuration) =>
         {
-            services.AddSingleton(new TrainerRuns(configuration["weights-url"] ?? $"http://127.0.0.1:{WeightsPort}"));
-            services.AddSingleton(new TrainerStateRoot(Path.GetFullPath(configuration["state"] ?? "trainer-state")));
+            services.AddSingleton(new TrainerRuns(configuration["weights-url"] ?? Environment.GetEnvironmentVariable("RECONTEXT_WEIGHTS_URL") ?? $"http://127.0.0.1:{WeightsPort}"));
+            services.AddSingleton(new TrainerStateRoot(Path.GetFullPath(configuration["state"] ?? Environment.GetEnvironmentVariable("RECONTEXT_TRAINER_STATE") ?? "trainer-state")));
         });
 }
