@@ -48,8 +48,9 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
 
     public async Task<RunResult> RunAsync(IProgress<Progress>? progress = null, CancellationToken cancellation = default, bool resume = false)
     {
-        config.Validate();
+        RunLimits.Check(config.Validate(), baseDirectory);
         Directory.CreateDirectory(outputDirectory);
+        using var folderLock = RunFolderLock.Take(outputDirectory);
         int? completed = resume ? RunState.CompletedStep(outputDirectory) : null;
         if (resume && completed is null) throw new InvalidOperationException($"{outputDirectory} holds no saved state to resume from");
         using var files = RunFiles.Open(outputDirectory, config, completed, listener);

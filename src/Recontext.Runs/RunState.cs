@@ -26,10 +26,20 @@ public static class RunState
     }
 
     /// <returns>the last completed step, or null when the folder holds no saved state</returns>
+    /// <exception cref="InvalidDataException">the cursor is damaged (the message names the file and the way out)</exception>
     public static int? CompletedStep(string runDirectory)
     {
         var cursor = Path.Combine(runDirectory, Folder, CursorFile);
-        return File.Exists(cursor) ? JsonSerializer.Deserialize<Cursor>(File.ReadAllText(cursor))!.CompletedStep : null;
+        if (!File.Exists(cursor)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<Cursor>(File.ReadAllText(cursor)) is { CompletedStep: >= 0 } c
+                ? c.CompletedStep : throw new JsonException("no completed step");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{cursor} is damaged ({e.Message}); remove {Path.Combine(runDirectory, Folder)} to start the run over", e);
+        }
     }
 
     /// <summary>Where the run's trainer keeps its policy versions when it shares the run's process.</summary>

@@ -7,12 +7,25 @@ public static class RunStores
     public const string EmbeddedFile = "traces.db";
 
     /// <param name="url">null for the embedded store (<c>DIR/traces.db</c>), or a <c>mongodb://</c> connection string</param>
+    /// <exception cref="InvalidDataException">the embedded store's file is damaged (the message names it)</exception>
     public static IRunStore Open(string? url, string runDirectory) => url switch
     {
-        null => new LiteDbRunStore(Path.Combine(runDirectory, EmbeddedFile)),
+        null => OpenEmbedded(Path.Combine(runDirectory, EmbeddedFile)),
         _ when url.StartsWith("mongodb://", StringComparison.Ordinal) || url.StartsWith("mongodb+srv://", StringComparison.Ordinal) => new MongoRunStore(url),
         _ => throw new ArgumentException($"store must be a mongodb:// or mongodb+srv:// connection string (or absent for the embedded store), got '{url}'"),
     };
+
+    static LiteDbRunStore OpenEmbedded(string path)
+    {
+        try
+        {
+            return new LiteDbRunStore(path);
+        }
+        catch (Exception e) when (e is LiteDB.LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new InvalidDataException($"{path} is damaged ({e.Message.Split('\n')[0]}); move it away to keep what can be read, and rerun", e);
+        }
+    }
 
     /// <summary>Opens the store once and throws an <see cref="ArgumentException"/> that names it when it cannot be used
     /// (a malformed URL, no server answering), so a command fails before its work instead of after it.</summary>

@@ -36,7 +36,7 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
     public GatewayRun Submit(string yaml)
     {
         var experiment = ExperimentFile.Parse(yaml);
-        foreach (var seed in experiment.Seeds) (experiment.Config with { Seed = seed }).Validate();
+        foreach (var seed in experiment.Seeds) RunLimits.Check((experiment.Config with { Seed = seed }).Validate());
         var id = $"{Slug(experiment.Config.Name)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var run = new GatewayRun
         {

@@ -43,14 +43,37 @@ public sealed class RunCommand : ICliCommand
         try
         {
             experiment = ExperimentFile.Load(file);
+            // Every bound is checked before any work: nothing is trained, written or allocated for a run that breaks one.
+            foreach (var seed in experiment.Seeds) RunLimits.Check((experiment.Config with { Seed = seed }).Validate());
         }
-        catch (ExperimentException e)
+        catch (Exception e) when (e is ExperimentException or ArgumentException)
         {
             Console.Error.WriteLine($"recontext run: {file}: {e.Message}");
             return 2;
         }
-        var console = AnsiConsole.Console;
         var output = resume ?? parsed.Get("--out") ?? experiment.Output ?? Path.Combine("runs", $"{experiment.Config.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        bool created = !Directory.Exists(output);
+        try
+        {
+            return RunSeeds(experiment, file, output, resume, deployment);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException
+                                       or Model.Checkpoints.CheckpointMismatchException)
+        {
+            // A failed start leaves no half-made results folder behind; a run that completed steps keeps them to resume.
+            if (created && Directory.Exists(output) && !Directory.EnumerateDirectories(output).Any(d => RunState.CompletedStep(d) is not null))
+                Directory.Delete(output, recursive: true);
+            var log = Path.Combine(RepositoryPaths.Cache("logs"), "last-error.log");
+            Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+            File.WriteAllText(log, e.ToString());
+            Console.Error.WriteLine($"recontext run: {e.Message} (details: {log})");
+            return 2;
+        }
+    }
+
+    static int RunSeeds(ExperimentFile experiment, string file, string output, string? resume, RunDeployment deployment)
+    {
+        var console = AnsiConsole.Console;
         var baseDirectory = experiment.Config.Checkpoint ?? PretrainToyCommand.Train(experiment.Config.Base, RepositoryPaths.Cache("organism"), console);
         Directory.CreateDirectory(output);
         if (resume is null) File.Copy(file, Path.Combine(output, "experiment.yaml"), overwrite: true);

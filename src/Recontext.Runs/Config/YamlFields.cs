@@ -49,7 +49,10 @@ public sealed class YamlFields
     {
         var text = String(key);
         if (text is null) return null;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)) throw new ExperimentException($"{Name(key)} must be an integer, got '{text}'");
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            throw new ExperimentException(System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big)
+                ? $"{Name(key)} is {text}: too {(big > 0 ? "large" : "small")} (at most {int.MaxValue})"
+                : $"{Name(key)} must be an integer, got '{text}'");
         if (value < min) throw new ExperimentException($"{Name(key)} must be >= {min}, got {value}");
         return value;
     }

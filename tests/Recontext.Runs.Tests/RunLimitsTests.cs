@@ -1,0 +1,90 @@
+using Recontext.Runs.Config;
+
+namespace Recontext.Runs.Tests;
+
+/// <summary>What a run may ask for is bounded before any work, with errors naming the field and the limit; a results
+/// folder holds one run at a time; a damaged resume point is named, never a stack trace.</summary>
+public class RunLimitsTests
+{
+    const string Base = """
+        name: limits
+        environment: toy-code
+        steps: 2
+        promptsPerStep: 2
+        samplesPerPrompt: 2
+        eval: { every: 2, tasks: 2 }
+        """;
+
+    static string Check(string yaml)
+    {
+        try
+        {
+            var experiment = ExperimentFile.Parse(yaml);
+            RunLimits.Check(experiment.Config.Validate());
+            return "accepted";
+        }
+        catch (Exception e) when (e is ExperimentException or ArgumentException)
+        {
+            return e.Message;
+        }
+    }
+
+    [Fact]
+    public void EveryBoundIsNamedWithItsLimit()
+    {
+        Assert.Equal("accepted", Check(Base));
+        Assert.Equal("sampling.maxNewTokens is 10000000, but the longest prompt takes 144 tokens of the model's context of 512: at most 368 new tokens fit",
+            Check(Base + "\nsampling: { maxNewTokens: 10000000 }"));
+        Assert.Equal("accepted", Check(Base + "\nsampling: { maxNewTokens: 368 }"));
+        Assert.Equal("samplesPerPrompt is 100000; at most 256", Check(Base.Replace("samplesPerPrompt: 2", "samplesPerPrompt: 100000")));
+        Assert.Equal("promptsPerStep × samplesPerPrompt is 1048576; at most 16384 rollouts a step",
+            Check(Base.Replace("promptsPerStep: 2", "promptsPerStep: 4096").Replace("samplesPerPrompt: 2", "samplesPerPrompt: 256")));
+        Assert.Equal("eval.tasks is 100000000; at most 10000", Check(Base.Replace("tasks: 2", "tasks: 100000000")));
+        Assert.Equal("steps is 1000000000000: too large (at most 2147483647)", Check(Base.Replace("steps: 2", "steps: 1000000000000")));
+        Assert.Equal("steps is 1000000; at most 100000", Check(Base.Replace("steps: 2", "steps: 1000000")));
+        Assert.Equal("contexts.generation.text has 1000000 characters; at most 2000",
+            Check(Base + $"\ncontexts:\n  generation:\n    text: \"{new string('x', 1_000_000)}\"\n"));
+        Assert.Equal("model.checkpoint: /nonexistent-recontext holds no config.json", Check(Base + "\nmodel: { checkpoint: /nonexistent-recontext }"));
+    }
+
+    [Fact]
+    public async Task ASecondRunIntoTheSameFolderIsRefused()
+    {
+        var dir = Directory.CreateTempSubdirectory("recontext-lock-").FullName;
+        try
+        {
+            using (RunFolderLock.Take(dir))
+            {
+                var error = Assert.Throws<IOException>(() => RunFolderLock.Take(dir));
+                Assert.Contains($"{dir} is in use by another run", error.Message);
+                var config = new RunConfig { Base = TinyRuns.Base, Steps = 1, PromptsPerStep = 1, SamplesPerPrompt = 2, MaxNewTokens = 8, EvalTasks = 1 };
+                await Assert.ThrowsAsync<IOException>(() => new RunLoop(config, dir, dir).RunAsync());
+                Assert.False(File.Exists(Path.Combine(dir, "metrics.csv")));
+            }
+            RunFolderLock.Take(dir).Dispose();   // free again once the holder is done
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ADamagedCursorIsNamed()
+    {
+        var dir = Directory.CreateTempSubdirectory("recontext-cursor-").FullName;
+        try
+        {
+            RunState.Commit(dir, 3);
+            Assert.Equal(3, RunState.CompletedStep(dir));
+            File.WriteAllText(Path.Combine(dir, "state", "cursor.json"), "{\"Comple");
+            var error = Assert.Throws<InvalidDataException>(() => RunState.CompletedStep(dir));
+            Assert.Contains("cursor.json is damaged", error.Message);
+            Assert.Contains("to start the run over", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
