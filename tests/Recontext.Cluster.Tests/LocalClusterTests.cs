@@ -80,6 +80,19 @@ public sealed class LocalClusterTests : IDisposable
             var scraped = string.Concat(await Task.WhenAll(state.Processes.Where(p => p.Health is not null && p.Pid != killed.Pid)
                 .Select(p => http.GetStringAsync($"{p.Url}/metrics"))));
             Assert.All(DeploymentFilesTests.DashboardMetrics(), metric => Assert.True(scraped.Contains($"\n{metric}"), $"no service exports {metric}"));
+
+            // A real Prometheus scrapes the cluster: PromQL gives the run's rollout count.
+            var prometheus = state.Processes.SingleOrDefault(p => p.Name == "prometheus")
+                             ?? throw new InvalidOperationException("Prometheus did not start with the cluster: install Debian's prometheus (.ci/run does)");
+            double counted = 0;
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); counted != 36 && DateTime.UtcNow < deadline; await Task.Delay(1000))
+            {
+                var answer = await http.GetFromJsonAsync<JsonElement>(
+                    $"{prometheus.Url}/api/v1/query?query={Uri.EscapeDataString($"sum(recontext_run_rollouts_total{{run=\"{id}\"}})")}");
+                var result = answer.GetProperty("data").GetProperty("result");
+                counted = result.GetArrayLength() == 0 ? 0 : double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            Assert.Equal(36, counted);
         }
         finally
         {
