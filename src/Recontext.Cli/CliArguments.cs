@@ -50,7 +50,8 @@ public sealed class CliArguments
     public Recontext.Runs.RunDeployment Deployment()
     {
         var remote = Get("--remote")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-        var deployment = new Recontext.Runs.RunDeployment(Get("--store"), Get("--bus"), remote, Get("--weights-url"));
+        var deployment = new Recontext.Runs.RunDeployment(Get("--store"), Get("--bus"), remote, Get("--weights-url"),
+            Get("--wait-limit") is { } limit ? TimeSpan.FromSeconds(PositiveInt(limit, "--wait-limit")) : null);
         try
         {
             deployment.Check();

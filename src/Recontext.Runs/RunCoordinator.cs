@@ -54,8 +54,8 @@ public sealed class RunCoordinator
         bus.Sessions.Add(session);
     }
 
-    /// <summary>What one step's events brought.</summary>
-    public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<CodingTask> Tasks);
+    /// <summary>What one step's events brought, and how long the step waited for roles served elsewhere.</summary>
+    public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<CodingTask> Tasks, TimeSpan Waited);
 
     /// <summary>Has the trainer take on the run at <paramref name="version"/> (the start checkpoint, or a resume point).</summary>
     /// <param name="stateDirectory">where an in-process trainer keeps the policy versions</param>
@@ -73,7 +73,8 @@ public sealed class RunCoordinator
             ResumeVersion = version, ServedRoles = servedRoles,
             StateDirectory = deployment.Remote.Contains(ServiceRoles.Trainer) ? null : Path.GetFullPath(stateDirectory),
         }, cancellation);
-        weightsAddress = (await AwaitRole(answer, "the trainer's start", cancellation)).WeightsAddress;
+        var sent = DateTime.UtcNow;
+        weightsAddress = (await AwaitRole(answer, "the trainer's start", () => (ServiceRoles.Trainer, sent), waiting: null, cancellation)).WeightsAddress;
     }
 
     /// <summary>Releases the run's policy at the trainer (awaited, so an in-process trainer's tensors are freed on return).</summary>
@@ -86,19 +87,20 @@ public sealed class RunCoordinator
     }
 
     /// <summary>One step: sample with policy version step − 1 under f_gen, judge, recontextualize, update.</summary>
-    public async Task<StepOutcome> StepAsync(int step, CancellationToken cancellation)
+    /// <param name="waiting">hears "waiting for the judge since 12:01:03" while a role served elsewhere is silent</param>
+    public async Task<StepOutcome> StepAsync(int step, Action<string>? waiting, CancellationToken cancellation)
     {
         var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seeds.TrainTasks(step));
         var batchId = NewId.NextGuid();
         var pending = session.Begin(batchId);
         await bus.Publisher.Publish(Request(batchId, step, step - 1, tasks, generationContext, config.SamplesPerPrompt, seeds.Sampling(step), evaluation: false), cancellation);
-        var done = await AwaitRole(pending.Done.Task, $"step {step}", cancellation);
-        return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks);
+        var done = await AwaitBatch(pending, $"step {step}", waiting, cancellation);
+        return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks, done.Waited);
     }
 
     /// <summary>Evaluates policy version <paramref name="version"/>: one completion per held-out task under each eval
     /// context, sampled by the generator and scored by the judge like any batch (never trained on).</summary>
-    public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(int version, CancellationToken cancellation)
+    public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(int version, Action<string>? waiting, CancellationToken cancellation)
     {
         var batches = evalContexts.Select(context =>
         {
@@ -110,7 +112,7 @@ public sealed class RunCoordinator
         var rates = new List<ContextRates>();
         foreach (var (context, _, pending) in batches)
         {
-            var judged = (await AwaitRole(pending.Done.Task, $"the evaluation after step {version}", cancellation)).Judged!;
+            var judged = (await AwaitBatch(pending, $"the evaluation after step {version}", waiting, cancellation)).Judged!;
             rates.Add(ContextRates.Of(context.Name, judged.Scores.Select(CompletionScores.FromContract).ToList()));
         }
         return rates;
@@ -129,21 +131,35 @@ public sealed class RunCoordinator
         ServedRoles = servedRoles,
     };
 
-    /// <summary>Awaits an answer. A role served by another process may be down: wait for it a while, then say which
-    /// roles were away.</summary>
-    async Task<T> AwaitRole<T>(Task<T> answer, string what, CancellationToken cancellation)
+    /// <summary>How long a role served elsewhere may stay silent before the run says it is waiting for it (half the
+    /// wait limit when that is shorter).</summary>
+    public static readonly TimeSpan WaitNotice = TimeSpan.FromSeconds(10);
+
+    /// <summary>Awaits an answer. A role served by another process may be away: after <see cref="WaitNotice"/> of
+    /// silence the run says which role it waits for and since when (<paramref name="waiting"/>), and after the
+    /// deployment's wait limit it fails naming that role.</summary>
+    /// <param name="pending">the role the answer waits on now, and since when nothing has arrived</param>
+    async Task<T> AwaitRole<T>(Task<T> answer, string what, Func<(string Role, DateTime SinceUtc)> pending, Action<string>? waiting, CancellationToken cancellation)
     {
-        var remote = deployment.Remote;
-        try
+        while (true)
         {
-            return await answer.WaitAsync(remote.Count == 0 ? Timeout.InfiniteTimeSpan : RunDeployment.RemoteStepTimeout, cancellation);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{what} got no answer within {RunDeployment.RemoteStepTimeout.TotalMinutes:F0} min; " +
-                                       $"is the {string.Join(", ", remote)} service running on {deployment.Bus}?");
+            var tick = Task.Delay(Min(WaitNotice, deployment.RoleWaitLimit) / 8, cancellation);
+            if (await Task.WhenAny(answer, tick) == answer) return await answer;
+            await tick;   // throws when cancelled
+            var (role, since) = pending();
+            if (!deployment.Remote.Contains(role)) continue;   // a role of this process is working, not away
+            var silent = DateTime.UtcNow - since;
+            if (silent >= deployment.RoleWaitLimit)
+                throw new TimeoutException($"{what}: no answer from the {role} since {since.ToLocalTime():HH:mm:ss} ({deployment.RoleWaitLimit.TotalSeconds:F0} s, " +
+                                           $"the wait limit); is the {role} service running on {deployment.Bus}?");
+            if (silent >= Min(WaitNotice, deployment.RoleWaitLimit / 2)) waiting?.Invoke($"waiting for the {role} since {since.ToLocalTime():HH:mm:ss}");
         }
     }
+
+    static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    Task<RunSession.StepResult> AwaitBatch(RunSession.StepResult pending, string what, Action<string>? waiting, CancellationToken cancellation) =>
+        AwaitRole(pending.Done.Task, what, () => (pending.PendingRole, pending.LastEventUtc), waiting, cancellation);
 
     public void Detach() => bus.Sessions.Remove(RunId);
 }

@@ -14,7 +14,10 @@ namespace Recontext.Runs;
 /// (<see cref="RemotableRoles"/>)</param>
 /// <param name="WeightsUrl">where this run serves its policy versions to a remote generator (gRPC): a bind URL such as
 /// http://0.0.0.0:7070, or the default http://127.0.0.1:0 (a free port on this machine)</param>
-public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null, IReadOnlySet<string>? RemoteRoles = null, string? WeightsUrl = null)
+/// <param name="WaitLimit">how long a batch may wait for a role served elsewhere before the run fails naming it
+/// (default 5 minutes)</param>
+public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = null, IReadOnlySet<string>? RemoteRoles = null, string? WeightsUrl = null,
+    TimeSpan? WaitLimit = null)
 {
     /// <summary>The roles that can run as services of their own.</summary>
     public static readonly IReadOnlyList<string> RemotableRoles =
@@ -27,8 +30,10 @@ public sealed record RunDeployment(string? StoreUrl = null, string? BusUrl = nul
 
     public static RunDeployment Embedded { get; } = new();
 
-    /// <summary>How long a step waits when a role is served elsewhere, before it reports the service as away.</summary>
-    public static readonly TimeSpan RemoteStepTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>The default of <see cref="WaitLimit"/>.</summary>
+    public static readonly TimeSpan DefaultWaitLimit = TimeSpan.FromMinutes(5);
+
+    public TimeSpan RoleWaitLimit => WaitLimit ?? DefaultWaitLimit;
 
     public IReadOnlySet<string> Remote => RemoteRoles ?? NoRoles;
 

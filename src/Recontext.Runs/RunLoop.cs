@@ -89,10 +89,13 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
     async Task RunStepsAsync(RunCoordinator coordinator, RunFiles files, IRunStore store, RunDocument runDocument, int firstStep,
         IProgress<Progress>? progress, CancellationToken cancellation)
     {
+        Action<string>? Waiting(int step, string phase) => progress is null ? null
+            : note => progress.Report(new Progress(step, config.Steps, $"{phase}, {note}", files.Steps.LastOrDefault()));
+
         async Task Evaluate(int step)
         {
             progress?.Report(new Progress(step, config.Steps, "evaluating", files.Steps.LastOrDefault()));
-            files.Append(step, await coordinator.EvaluateAsync(step, cancellation));
+            files.Append(step, await coordinator.EvaluateAsync(step, Waiting(step, "evaluating"), cancellation));
         }
 
         if (firstStep == 1 && initialEvaluation is not null) files.Append(0, initialEvaluation);
@@ -104,14 +107,14 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             cancellation.ThrowIfCancellationRequested();
             // generator → judge → recontextualizer → trainer, over the bus; the step ends with PolicyUpdated, after the
             // trainer saved policy version `step`.
-            var (judged, training, update, tasks) = await coordinator.StepAsync(step, cancellation);
+            var (judged, training, update, tasks, waited) = await coordinator.StepAsync(step, Waiting(step, "generating"), cancellation);
             progress?.Report(new Progress(step, config.Steps, "storing", files.Steps.LastOrDefault()));
 
             // Persisting the step is the loop's own cost, so it counts in the step's overhead with the bus's hops;
-            // evaluation, when due, runs after it and is timed apart.
+            // evaluation, when due, runs after it and is timed apart, and so is time spent waiting for an absent role.
             var samples = training.Samples;
             store.SaveRollouts(judged.Completions.Select((c, i) => RolloutDocuments.Of(RunId, step, i, tasks[c.Group].Id, c, judged.Scores[i], samples[i])).ToList());
-            double stepSeconds = total.Elapsed.TotalSeconds;
+            double stepSeconds = total.Elapsed.TotalSeconds - waited.TotalSeconds;
             if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
 
             var scores = judged.Scores;

@@ -11,7 +11,7 @@ namespace Recontext.Cluster.Tests;
 /// <summary>
 /// The whole system as OS processes on this machine (`recontext up`: the broker, the MongoDB-wire test server, the
 /// five services from the built `recontext` command line), a run submitted to its gateway, one generator replica
-/// killed with SIGKILL mid-run, and `recontext down`.
+/// killed with SIGKILL mid-run, the store paused for 10 s, and `recontext down`.
 /// </summary>
 public sealed class LocalClusterTests : IDisposable
 {
@@ -21,13 +21,16 @@ public sealed class LocalClusterTests : IDisposable
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     [Fact]
-    public async Task ARunOnTheClusterSurvivesAKilledGeneratorAndEqualsTheOneProcessRun()
+    public async Task ARunOnTheClusterSurvivesAKilledGeneratorAndAPausedStoreAndEqualsTheOneProcessRun()
     {
         var repository = RepositoryRoot();
         var cli = Path.Combine(repository, "src", "Recontext.Cli", "bin", Configuration(), "net10.0", "recontext.dll");
         Assert.True(File.Exists(cli), $"the command line is not built at {cli}");
         var cluster = new LocalCluster(Path.Combine(root, "cluster"), Path.Combine(repository, ".cache"), ["dotnet", cli], _ => { });
-        var state = cluster.Up(new LocalCluster.Options(Generators: 2, ApiKey: Key));
+        // A virtual host of its own, so that the services tests' hosts on the same broker never take this cluster's
+        // batches (nor its services theirs).
+        using var vhost = BrokerVirtualHost.Create();
+        var state = cluster.Up(new LocalCluster.Options(Generators: 2, ApiKey: Key, BusUrl: vhost.Url));
         try
         {
             var baseDir = ToyBaseModel.TrainOrLoad(new BaseModelOptions { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 }, Path.Combine(root, "base"));
@@ -50,8 +53,11 @@ public sealed class LocalClusterTests : IDisposable
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
-            // Kill a generator replica once the run is under way; its unacknowledged batch goes back to the queue.
+            // Kill a generator replica once the run is under way (its unacknowledged batch goes back to the queue), and
+            // make the store unreachable for 10 s (paused, so its connections hang rather than close).
             var killed = state.Processes.Single(p => p.Name == "generator-1");
+            var store = state.Processes.Single(p => p.Name.StartsWith("mongodb", StringComparison.Ordinal));
+            Task? storeOutage = null;
             string? status = null;
             using (var events = new StreamReader(await http.GetStreamAsync($"/api/runs/{id}/events")))
             {
@@ -59,10 +65,17 @@ public sealed class LocalClusterTests : IDisposable
                 {
                     var e = JsonDocument.Parse(line).RootElement;
                     if (e.GetProperty("kind").GetString() == "step" && e.GetProperty("step").GetInt32() == 1) ProcessGroups.Kill(killed.Pid);
+                    if (e.GetProperty("kind").GetString() == "step" && e.GetProperty("step").GetInt32() == 2)
+                    {
+                        ProcessGroups.Pause(store.Pid);
+                        storeOutage = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ => ProcessGroups.Resume(store.Pid));
+                    }
                     if (e.GetProperty("kind").GetString() == "status") status = e.GetProperty("status").GetString();
                 }
             }
             Assert.Equal("completed", status);
+            Assert.NotNull(storeOutage);
+            await storeOutage;
             Assert.False(ProcessGroups.Alive(killed.Pid) && !IsZombie(killed.Pid));
 
             var experiment = ExperimentFile.Parse(yaml);

@@ -29,7 +29,10 @@ public sealed record GatewayOptions
         if (keys.Any(k => k.Length < 16)) throw new ArgumentException("api-keys: every key must have at least 16 characters");
         var remote = (setting("remote") ?? Environment.GetEnvironmentVariable("RECONTEXT_REMOTE_ROLES"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         var deployment = new RunDeployment(setting("store") ?? Environment.GetEnvironmentVariable("RECONTEXT_STORE_URL"),
-            setting("bus") ?? Environment.GetEnvironmentVariable("RECONTEXT_BUS_URL"), remote, setting("weights-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_WEIGHTS_URL"));
+            setting("bus") ?? Environment.GetEnvironmentVariable("RECONTEXT_BUS_URL"), remote, setting("weights-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_WEIGHTS_URL"),
+            setting("wait-limit") is { } limit
+                ? int.TryParse(limit, out int seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException($"wait-limit: give a positive number of seconds, got '{limit}'")
+                : null);
         deployment.Check();
         return new GatewayOptions
         {

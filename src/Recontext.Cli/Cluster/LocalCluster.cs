@@ -18,7 +18,8 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
     /// <summary>Port of the i-th replica (0-based) of a role whose first replica listens on <paramref name="first"/>.</summary>
     public static int ReplicaPort(int first, int replica) => first + 100 * replica;
 
-    public sealed record Options(int Generators = 1, int Judges = 1, string? StoreUrl = null, string? ApiKey = null);
+    /// <param name="BusUrl">a broker to use instead of the local one on 5672 (started when none answers)</param>
+    public sealed record Options(int Generators = 1, int Judges = 1, string? StoreUrl = null, string? ApiKey = null, string? BusUrl = null);
 
     /// <exception cref="ClusterException">something could not start (the message names it and its log); whatever
     /// had started is stopped again</exception>
@@ -30,7 +31,7 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         var started = new List<ClusterProcess>();
         try
         {
-            var bus = StartBroker(started);
+            var bus = options.BusUrl ?? StartBroker(started);
             var store = options.StoreUrl ?? StartTestStore(started);
             var apiKey = options.ApiKey ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
             string[] busArgs = ["--bus", bus];

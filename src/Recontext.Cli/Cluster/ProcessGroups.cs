@@ -11,6 +11,8 @@ public static partial class ProcessGroups
 {
     const int SigTerm = 15;
     const int SigKill = 9;
+    const int SigStop = 19;
+    const int SigCont = 18;
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
@@ -50,8 +52,13 @@ public static partial class ProcessGroups
         return true;
     }
 
-    /// <summary>SIGKILL to one process alone (the fault tests' way of killing a service mid-step).</summary>
+    /// <summary>SIGKILL to the process group (the fault tests' way of killing a service mid-step).</summary>
     public static void Kill(int pid) => kill(-pid, SigKill);
+
+    /// <summary>SIGSTOP / SIGCONT to the process group: a server that stops answering without closing its connections.</summary>
+    public static void Pause(int pid) => kill(-pid, SigStop);
+
+    public static void Resume(int pid) => kill(-pid, SigCont);
 
     // A process this one started stays a zombie (and "alive" to kill(pid, 0)) until it is waited for.
     static void Reap(int pid)

@@ -24,6 +24,7 @@ public sealed class RunCommand : ICliCommand
           --remote   roles served by their own services on that broker instead of this process, comma-separated:
                      judge (recontext-judge --bus URL), generator (recontext-generator --bus URL),
                      recontextualizer (recontext-recontextualizer --bus URL)
+          --wait-limit   seconds a step may wait for a role served elsewhere before the run fails naming it (default 300)
           --weights-url  where this run serves policy versions to a remote generator over gRPC (default
                      http://127.0.0.1:0, a free port on this machine; http://0.0.0.0:7070 for other machines)
         writes DIR/experiment.yaml and DIR/seed-<s>/: run-config.json, metrics.csv, evaluations.csv, traces.db (every
@@ -32,7 +33,7 @@ public sealed class RunCommand : ICliCommand
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, [], ["--out", "--resume", "--store", "--bus", "--remote", "--weights-url"]);
+        var parsed = CliArguments.Parse(args, [], ["--out", "--resume", "--store", "--bus", "--remote", "--weights-url", "--wait-limit"]);
         var deployment = parsed.Deployment();
         var resume = parsed.Get("--resume");
         if (resume is not null && parsed.Positionals.Count > 0) throw new CliUsageException("give either an experiment file or --resume DIR, not both");

@@ -9,22 +9,29 @@ namespace Recontext.Runs.Bus;
 /// stores (rollouts, scores, samples, timings) from the bus, never from another role's memory.
 /// </summary>
 public sealed class CoordinatorConsumer(RunSessions sessions)
-    : IConsumer<RolloutsJudged>, IConsumer<TrainingBatchReady>, IConsumer<PolicyUpdated>, IConsumer<TrainingStarted>, IConsumer<TrainingStopped>
+    : IConsumer<RolloutsGenerated>, IConsumer<RolloutsJudged>, IConsumer<TrainingBatchReady>, IConsumer<PolicyUpdated>, IConsumer<TrainingStarted>,
+      IConsumer<TrainingStopped>
 {
-    public Task Consume(ConsumeContext<RolloutsJudged> context) => Record(context.Message.RunId, context.Message.BatchId, r => r.Judged = context.Message);
+    public Task Consume(ConsumeContext<RolloutsGenerated> context) =>
+        Record(context.Message.RunId, context.Message.BatchId, context.Message.Seconds, r => r.Generated = true);
 
-    public Task Consume(ConsumeContext<TrainingBatchReady> context) => Record(context.Message.RunId, context.Message.BatchId, r => r.Training = context.Message);
+    public Task Consume(ConsumeContext<RolloutsJudged> context) =>
+        Record(context.Message.RunId, context.Message.BatchId, context.Message.Seconds, r => r.Judged = context.Message);
 
-    public Task Consume(ConsumeContext<PolicyUpdated> context) => Record(context.Message.RunId, context.Message.BatchId, r => r.Update = context.Message);
+    public Task Consume(ConsumeContext<TrainingBatchReady> context) =>
+        Record(context.Message.RunId, context.Message.BatchId, context.Message.Seconds, r => r.Training = context.Message);
+
+    public Task Consume(ConsumeContext<PolicyUpdated> context) =>
+        Record(context.Message.RunId, context.Message.BatchId, context.Message.Seconds, r => r.Update = context.Message);
 
     public Task Consume(ConsumeContext<TrainingStarted> context) => Answer(context.Message.RunId, context.Message.RequestId, context.Message);
 
     public Task Consume(ConsumeContext<TrainingStopped> context) => Answer(context.Message.RunId, context.Message.RequestId, context.Message);
 
     // A run of another process on a shared broker is its owner's business.
-    Task Record(string runId, Guid batchId, Action<RunSession.StepResult> record)
+    Task Record(string runId, Guid batchId, double roleSeconds, Action<RunSession.StepResult> record)
     {
-        if (sessions.TryGet(runId, out var session)) session.Record(batchId, record);
+        if (sessions.TryGet(runId, out var session)) session.Record(batchId, roleSeconds, record);
         return Task.CompletedTask;
     }
 

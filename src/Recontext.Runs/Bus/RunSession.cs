@@ -16,10 +16,25 @@ public sealed class RunSession(string runId)
     /// evaluation batch when it is judged.</summary>
     public sealed class StepResult(bool trains)
     {
+        /// <summary>A gap between two of the batch's events that its role did not spend working, from this long on,
+        /// is waiting (the role's service away or busy elsewhere), not the loop's overhead.</summary>
+        public static readonly TimeSpan WaitThreshold = TimeSpan.FromSeconds(1);
+
+        public bool Generated { get; set; }
         public RolloutsJudged? Judged { get; set; }
         public TrainingBatchReady? Training { get; set; }
         public PolicyUpdated? Update { get; set; }
         public TaskCompletionSource<StepResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When the batch's last event arrived (or the batch was sent).</summary>
+        public DateTime LastEventUtc { get; internal set; } = DateTime.UtcNow;
+
+        /// <summary>Time the batch waited for its roles (see <see cref="WaitThreshold"/>).</summary>
+        public TimeSpan Waited { get; internal set; }
+
+        /// <summary>The role whose answer the batch awaits now.</summary>
+        public string PendingRole => !Generated ? ServiceRoles.Generator : Judged is null ? ServiceRoles.Judge
+            : Training is null ? ServiceRoles.Recontextualizer : ServiceRoles.Trainer;
 
         internal bool Complete => Judged is not null && (!trains || (Training is not null && Update is not null));
     }
@@ -35,11 +50,16 @@ public sealed class RunSession(string runId)
 
     /// <summary>Records one of a batch's events; the last one needed completes it. Events of batches this session
     /// no longer awaits (a redelivery after the step ended) are ignored.</summary>
-    public void Record(Guid batchId, Action<StepResult> record)
+    /// <param name="roleSeconds">how long the role that sent the event worked on the batch</param>
+    public void Record(Guid batchId, double roleSeconds, Action<StepResult> record)
     {
         if (!batches.TryGetValue(batchId, out var result)) return;
         lock (result)
         {
+            var now = DateTime.UtcNow;
+            var idle = now - result.LastEventUtc - TimeSpan.FromSeconds(roleSeconds);
+            if (idle >= StepResult.WaitThreshold) result.Waited += idle;
+            result.LastEventUtc = now;
             record(result);
             if (!result.Complete) return;
         }
