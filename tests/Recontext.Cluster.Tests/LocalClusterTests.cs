@@ -11,7 +11,8 @@ namespace Recontext.Cluster.Tests;
 /// <summary>
 /// The whole system as OS processes on this machine (`recontext up`: the broker, the MongoDB-wire test server, the
 /// five services from the built `recontext` command line), a run submitted to its gateway, one generator replica
-/// killed with SIGKILL mid-run, the store paused for 10 s, and `recontext down`.
+/// killed with SIGKILL mid-run, the store paused for 10 s, the trainer and the only judge killed and started again,
+/// and `recontext down`.
 /// </summary>
 public sealed class LocalClusterTests : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class LocalClusterTests : IDisposable
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     [Fact]
-    public async Task ARunOnTheClusterSurvivesAKilledGeneratorAndAPausedStoreAndEqualsTheOneProcessRun()
+    public async Task ARunOnTheClusterSurvivesKilledServicesAndAPausedStoreAndEqualsTheOneProcessRun()
     {
         var repository = RepositoryRoot();
         var cli = Path.Combine(repository, "src", "Recontext.Cli", "bin", Configuration(), "net10.0", "recontext.dll");
@@ -53,8 +54,9 @@ public sealed class LocalClusterTests : IDisposable
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
-            // Kill a generator replica once the run is under way (its unacknowledged batch goes back to the queue), and
-            // make the store unreachable for 10 s (paused, so its connections hang rather than close).
+            // Kill a generator replica once the run is under way (its unacknowledged batch goes back to the queue), make
+            // the store unreachable for 10 s (paused, so its connections hang rather than close), kill the trainer and
+            // start it again (it takes the run up from its saved versions), and the same with the only judge.
             var killed = state.Processes.Single(p => p.Name == "generator-1");
             var store = state.Processes.Single(p => p.Name.StartsWith("mongodb", StringComparison.Ordinal));
             Task? storeOutage = null;
@@ -69,6 +71,12 @@ public sealed class LocalClusterTests : IDisposable
                     {
                         ProcessGroups.Pause(store.Pid);
                         storeOutage = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ => ProcessGroups.Resume(store.Pid));
+                    }
+                    if (e.GetProperty("kind").GetString() == "step" && e.GetProperty("step").GetInt32() is var step and (3 or 4))
+                    {
+                        var name = step == 3 ? "trainer" : "judge-1";
+                        ProcessGroups.Kill(state.Processes.Single(p => p.Name == name).Pid);
+                        state = cluster.Restart(name);
                     }
                     if (e.GetProperty("kind").GetString() == "status") status = e.GetProperty("status").GetString();
                 }
@@ -88,6 +96,10 @@ public sealed class LocalClusterTests : IDisposable
             var rollouts = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?pageSize=500");
             Assert.Equal(36, rollouts.GetProperty("total").GetInt32());
             Assert.Equal(36, rollouts.GetProperty("rollouts").EnumerateArray().Select(r => r.GetProperty("id").GetString()).Distinct().Count());
+
+            // The restarted trainer took the run up from its saved version 3 and made the last three updates.
+            var trainerMetrics = await http.GetStringAsync($"{state.Processes.Single(p => p.Name == "trainer").Url}/metrics");
+            Assert.Contains("\nrecontext_trainer_updates_total 3\n", trainerMetrics);
 
             // Every metric the Grafana dashboard plots is exported by some service of the live cluster.
             var scraped = string.Concat(await Task.WhenAll(state.Processes.Where(p => p.Health is not null && p.Pid != killed.Pid)

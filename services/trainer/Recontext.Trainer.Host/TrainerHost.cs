@@ -25,7 +25,7 @@ public static class TrainerHost
     public static WebApplication Build(string[] args) =>
         RoleHost.Build(args, "trainer", QueueName, Port, [typeof(StartTrainingConsumer), typeof(TrainPolicyConsumer), typeof(StopTrainingConsumer)], (services, configuration) =>
         {
-            services.AddSingleton(new TrainerRuns(configuration["weights-url"] ?? Environment.GetEnvironmentVariable("RECONTEXT_WEIGHTS_URL") ?? $"http://127.0.0.1:{WeightsPort}"));
-            services.AddSingleton(new TrainerStateRoot(Path.GetFullPath(configuration["state"] ?? Environment.GetEnvironmentVariable("RECONTEXT_TRAINER_STATE") ?? "trainer-state")));
+            services.AddSingleton(new TrainerRuns(configuration["weights-url"] ?? Environment.GetEnvironmentVariable("RECONTEXT_WEIGHTS_URL") ?? $"http://127.0.0.1:{WeightsPort}",
+                new TrainerStateRoot(Path.GetFullPath(configuration["state"] ?? Environment.GetEnvironmentVariable("RECONTEXT_TRAINER_STATE") ?? "trainer-state"))));
         });
 }

@@ -14,8 +14,9 @@ public sealed class TrainPolicyConsumer(TrainerRuns trainers, RoleScope scope) :
     {
         var m = context.Message;
         if (!scope.Accepts(ServiceRoles.Trainer, m.RunId, m.ServedRoles)) return;
-        if (!trainers.TryGetSession(m.RunId, out var session))
-            throw new InvalidOperationException($"run {m.RunId}: this trainer holds no policy for it (was StartTraining sent, or did the trainer restart?)");
+        // A trainer restarted after a crash takes the run up again from the version this batch was sampled with.
+        var session = trainers.TryGetSession(m.RunId, out var held) ? held : await trainers.RecoverAsync(m.RunId, m.Step - 1, context.CancellationToken)
+            ?? throw new InvalidOperationException($"run {m.RunId}: this trainer holds no policy for it and never started it (was StartTraining sent?)");
         await context.Publish(await session.TrainOnceAsync(m));
     }
 }

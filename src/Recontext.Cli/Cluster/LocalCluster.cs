@@ -55,6 +55,20 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         }
     }
 
+    /// <summary>Starts a process of the cluster again with its own command (after it crashed, or was killed by a
+    /// fault test), waits until it is healthy and records its new process id.</summary>
+    public ClusterState Restart(string name)
+    {
+        var state = ClusterState.Load(directory) ?? throw new ClusterException($"no cluster is recorded in {directory}");
+        var old = state.Processes.SingleOrDefault(p => p.Name == name) ?? throw new ClusterException($"the cluster has no process '{name}'");
+        ProcessGroups.Stop(old.Pid, TimeSpan.FromSeconds(10));
+        var restarted = old with { Pid = ProcessGroups.Start(old.Command[0], old.Command.Skip(1), old.Log) };
+        if (restarted.Health is not null) AwaitHealthy(restarted);
+        var updated = state with { Processes = state.Processes.Select(p => p.Name == name ? restarted : p).ToList() };
+        updated.Save(directory);
+        return updated;
+    }
+
     /// <summary>Stops what <see cref="Up"/> recorded, services first, the broker last.</summary>
     /// <returns>the names of the processes that were still running</returns>
     public IReadOnlyList<string> Down()
@@ -76,7 +90,7 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         if (!File.Exists("/usr/sbin/rabbitmq-server")) throw new ClusterException("rabbitmq: no broker answers on 127.0.0.1:5672 and rabbitmq-server is not installed (apt-get install rabbitmq-server)");
         var log = LogOf("rabbitmq");
         int pid = ProcessGroups.Start("/usr/sbin/rabbitmq-server", [], log);
-        started.Add(new ClusterProcess("rabbitmq", pid, log, url, null));
+        started.Add(new ClusterProcess("rabbitmq", pid, log, url, null, ["/usr/sbin/rabbitmq-server"]));
         Await(() => Answers(5672), TimeSpan.FromSeconds(120), $"rabbitmq did not accept connections on 127.0.0.1:5672 within 120 s; see {log}");
         say($"rabbitmq: started (pid {pid}), {url}");
         return url;
@@ -88,9 +102,10 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         if (!File.Exists(binary)) throw new ClusterException($"store: give a MongoDB with --store mongodb://..., or run scripts/fetch-test-assets.sh for the test server ({binary})");
         var log = LogOf("mongodb");
         int port = FreePort();
-        int pid = ProcessGroups.Start(binary, ["--host=127.0.0.1", $"--port={port}"], log);
+        string[] command = [binary, "--host=127.0.0.1", $"--port={port}"];
+        int pid = ProcessGroups.Start(command[0], command[1..], log);
         var url = $"mongodb://127.0.0.1:{port}/recontext";
-        started.Add(new ClusterProcess("mongodb (test server)", pid, log, url, null));
+        started.Add(new ClusterProcess("mongodb (test server)", pid, log, url, null, command));
         Await(() => Answers(port), TimeSpan.FromSeconds(30), $"the MongoDB test server did not answer on port {port} within 30 s; see {log}");
         say($"mongodb: WARNING: no --store given, so the MongoDB-wire test server keeps the traces in memory only (pid {pid}), {url}");
         return url;
@@ -106,9 +121,10 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         var config = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(config, PrometheusConfig.ForLocalCluster(started.Where(p => p.Health is not null).Select(p => (p.Name, new Uri(p.Url!).Port))));
         var log = LogOf("prometheus");
-        int pid = ProcessGroups.Start("/usr/bin/prometheus", [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "prometheus-data")}",
-            $"--web.listen-address=127.0.0.1:{PrometheusPort}"], log);
-        started.Add(new ClusterProcess("prometheus", pid, log, $"http://127.0.0.1:{PrometheusPort}", $"http://127.0.0.1:{PrometheusPort}/-/ready"));
+        string[] command = ["/usr/bin/prometheus", $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "prometheus-data")}",
+            $"--web.listen-address=127.0.0.1:{PrometheusPort}"];
+        int pid = ProcessGroups.Start(command[0], command[1..], log);
+        started.Add(new ClusterProcess("prometheus", pid, log, $"http://127.0.0.1:{PrometheusPort}", $"http://127.0.0.1:{PrometheusPort}/-/ready", command));
     }
 
     void Service(List<ClusterProcess> started, string name, int port, string[] arguments)
@@ -116,8 +132,9 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         if (Answers(port)) throw new ClusterException($"{name}: port {port} is in use (another cluster? `recontext down` stops the recorded one)");
         var log = LogOf(name);
         var url = $"http://127.0.0.1:{port}";
-        int pid = ProcessGroups.Start(recontext[0], [.. recontext.Skip(1), .. arguments, "--urls", url], log);
-        started.Add(new ClusterProcess(name, pid, log, url, $"{url}/health"));
+        string[] command = [.. recontext, .. arguments, "--urls", url];
+        int pid = ProcessGroups.Start(command[0], command[1..], log);
+        started.Add(new ClusterProcess(name, pid, log, url, $"{url}/health", command));
     }
 
     static void AwaitHealthy(ClusterProcess p)

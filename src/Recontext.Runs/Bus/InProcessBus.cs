@@ -60,9 +60,9 @@ public sealed class InProcessBus : IAsyncDisposable
         var sessions = new RunSessions();
         var services = new ServiceCollection();
         services.AddSingleton(sessions);
-        var trainers = new TrainerRuns(weightsBindUrl);
+        // The coordinator always names the state folder of a trainer in its own process, so the root is a fallback.
+        var trainers = new TrainerRuns(weightsBindUrl, new TrainerStateRoot(Path.Combine(Path.GetTempPath(), "recontext-trainer")));
         services.AddSingleton(trainers);
-        services.AddSingleton(new TrainerStateRoot(Path.Combine(Path.GetTempPath(), "recontext-trainer")));
         services.AddSingleton(new LocalPolicies(runId => trainers.TryGet(runId, out var run) ? run.Policy : null));
         services.AddSingleton<IPolicySource>(p => p.GetRequiredService<LocalPolicies>());
         // This process works on the batches of the runs it drives, for the roles no service serves.
