@@ -77,13 +77,22 @@ public sealed class RunCoordinator
         weightsAddress = (await AwaitRole(answer, "the trainer's start", () => (ServiceRoles.Trainer, sent), waiting: null, cancellation)).WeightsAddress;
     }
 
-    /// <summary>Releases the run's policy at the trainer (awaited, so an in-process trainer's tensors are freed on return).</summary>
+    /// <summary>Releases the run's policy at the trainer (awaited, so an in-process trainer's tensors are freed on
+    /// return). Best effort: a trainer that does not answer within 30 s (a service that is down) is left to itself,
+    /// and whatever ended the run stays the error it reports.</summary>
     public async Task StopTrainerAsync()
     {
         var requestId = NewId.NextGuid();
         var answer = session.Expect<TrainingStopped>(requestId);
-        await bus.Publisher.Publish(new StopTraining { RunId = RunId, RequestId = requestId, ServedRoles = servedRoles });
-        await answer.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            await bus.Publisher.Publish(new StopTraining { RunId = RunId, RequestId = requestId, ServedRoles = servedRoles });
+            await answer.WaitAsync(TimeSpan.FromSeconds(deployment.Remote.Contains(ServiceRoles.Trainer) ? 30 : 300));
+        }
+        catch (TimeoutException)
+        {
+            // the trainer's service is away: it releases the run's policy when it stops
+        }
     }
 
     /// <summary>One step: sample with policy version step − 1 under f_gen, judge, recontextualize, update.</summary>

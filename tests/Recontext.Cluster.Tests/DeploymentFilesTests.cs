@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Recontext.Cli.Cluster;
+using Recontext.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace Recontext.Cluster.Tests;
@@ -12,7 +13,7 @@ namespace Recontext.Cluster.Tests;
 /// </summary>
 public sealed partial class DeploymentFilesTests
 {
-    static readonly string Root = RepositoryRoot();
+    static readonly string Root = RepositoryRoot.Path;
 
     static YamlMappingNode Yaml(string path)
     {
@@ -110,10 +111,4 @@ public sealed partial class DeploymentFilesTests
     [GeneratedRegex(@"recontext_[a-z_]+")]
     private static partial Regex MetricName();
 
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Recontext.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"no Recontext.slnx above {AppContext.BaseDirectory}");
-    }
 }

@@ -5,6 +5,7 @@ using Recontext.Cli.Cluster;
 using Recontext.Organism;
 using Recontext.Runs;
 using Recontext.Runs.Config;
+using Recontext.TestSupport;
 
 namespace Recontext.Cluster.Tests;
 
@@ -24,7 +25,7 @@ public sealed class LocalClusterTests : IDisposable
     [Fact]
     public async Task ARunOnTheClusterSurvivesKilledServicesAndAPausedStoreAndEqualsTheOneProcessRun()
     {
-        var repository = RepositoryRoot();
+        var repository = RepositoryRoot.Path;
         var cli = Path.Combine(repository, "src", "Recontext.Cli", "bin", Configuration(), "net10.0", "recontext.dll");
         Assert.True(File.Exists(cli), $"the command line is not built at {cli}");
         var cluster = new LocalCluster(Path.Combine(root, "cluster"), Path.Combine(repository, ".cache"), ["dotnet", cli], _ => { });
@@ -135,10 +136,4 @@ public sealed class LocalClusterTests : IDisposable
 
     static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Recontext.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"no Recontext.slnx above {AppContext.BaseDirectory}");
-    }
 }

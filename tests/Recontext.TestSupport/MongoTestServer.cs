@@ -27,7 +27,7 @@ public sealed class MongoTestServer : IDisposable
             Description = $"MongoDB at {external}";
             return;
         }
-        var binary = Path.Combine(RepositoryRoot(), ".cache", "test-assets", "jongodb", "jongodb");
+        var binary = Path.Combine(RepositoryRoot.Path, ".cache", "test-assets", "jongodb", "jongodb");
         if (!File.Exists(binary))
             throw new InvalidOperationException($"no MongoDB for the store tests: set {UrlVariable} to a server, or run scripts/fetch-test-assets.sh " +
                                                 $"(it fetches the jongodb test server into {binary})");
@@ -53,13 +53,6 @@ public sealed class MongoTestServer : IDisposable
     {
         var builder = new MongoUrlBuilder(BaseUrl) { DatabaseName = $"{prefix}-{Guid.NewGuid():N}"[..40] };
         return builder.ToString();
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Recontext.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"no Recontext.slnx above {AppContext.BaseDirectory}");
     }
 
     public void Dispose()

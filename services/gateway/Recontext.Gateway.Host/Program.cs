@@ -1,14 +1,5 @@
+using Recontext.Hosting;
 using Recontext.Gateway.Host;
 
-// The gateway: submits, runs, streams and stops experiments over its REST API.
-try
-{
-    GatewayHost.Build(args).Run();
-    return 0;
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"recontext-gateway: {e.Message}");
-    Console.Error.WriteLine(GatewayHost.Usage);
-    return 2;
-}
+// The gateway as a service of its own: submits, runs, streams and stops experiments over its REST API.
+return HostProgram.Run(args, "recontext-gateway", GatewayHost.Build, GatewayHost.Usage);

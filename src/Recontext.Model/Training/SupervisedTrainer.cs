@@ -43,7 +43,7 @@ public sealed class SupervisedTrainer : IDisposable
         var loss = NegativeLogLikelihood.Compute(tokenLogProbs, batch.CompletionMask);
         loss.backward();
         if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
-        optimizer.step();
+        OptimizerStep.Run(optimizer);
         return loss.item<float>();
     }
 

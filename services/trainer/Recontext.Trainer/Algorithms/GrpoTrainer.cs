@@ -65,7 +65,7 @@ public sealed class GrpoTrainer : IDisposable
             last = GrpoLoss.Compute(logp, oldLogp, refLogp, advantage, mask, options);
             last.Loss.backward();
             if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(policy.parameters(), optimizerOptions.MaxGradNorm);
-            optimizer.step();
+            OptimizerStep.Run(optimizer);
         }
         float total = Math.Max(1f, mask.sum().item<float>());
         float contextGap = ((generationLogp - trainingLogp!) * mask).sum().item<float>() / total;

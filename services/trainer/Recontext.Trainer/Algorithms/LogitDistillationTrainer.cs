@@ -29,7 +29,7 @@ public sealed class LogitDistillationTrainer(CausalLm policy, CausalLm teacher, 
         var loss = LogitDistillationLoss.Compute(teacherLogProbs, studentLogProbs, studentBatch.CompletionMask);
         loss.backward();
         if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(policy.parameters(), optimizerOptions.MaxGradNorm);
-        optimizer.step();
+        OptimizerStep.Run(optimizer);
         return loss.item<float>();
     }
 
