@@ -89,14 +89,34 @@ public sealed class GatewayApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AQueuedRunStopsAtOnceAndNeverStarts()
+    {
+        var running = await gateway.SubmitOkAsync(GatewayFixture.Experiment(root, steps: 50, name: "long"));
+        var queued = await gateway.SubmitOkAsync(GatewayFixture.Experiment(root, steps: 1, name: "queued"));
+        Assert.Equal(HttpStatusCode.Accepted, (await StopAsync(queued)).StatusCode);
+        Assert.Equal("stopped", (await gateway.Http.GetFromJsonAsync<JsonElement>($"/api/runs/{queued}")).GetProperty("status").GetString());
+        var events = await gateway.EventsAsync(queued);
+        Assert.Equal(["queued", "stopped"], events.Select(e => e.GetProperty("status").GetString()));
+        Assert.False(Directory.Exists(Path.Combine(gateway.RunsDirectory, queued, "seed-3")));
+
+        await StopAsync(running);
+        Assert.Equal("stopped", (await gateway.EventsAsync(running)).Last().GetProperty("status").GetString());
+    }
+
+    async Task<HttpResponseMessage> StopAsync(string id)
+    {
+        using var stop = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{id}/stop");
+        stop.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayFixture.Key);
+        return await gateway.Http.SendAsync(stop);
+    }
+
+    [Fact]
     public async Task AStoppedRunStopsAndStoppingNeedsTheKey()
     {
         var id = await gateway.SubmitOkAsync(GatewayFixture.Experiment(root, steps: 50));
         await gateway.EventsAsync(id, e => e.GetProperty("kind").GetString() == "step");
         Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.Http.PostAsync($"/api/runs/{id}/stop", null)).StatusCode);
-        using var stop = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{id}/stop");
-        stop.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayFixture.Key);
-        Assert.Equal(HttpStatusCode.Accepted, (await gateway.Http.SendAsync(stop)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await StopAsync(id)).StatusCode);
 
         var events = await gateway.EventsAsync(id);
         Assert.Equal("stopped", events.Last().GetProperty("status").GetString());

@@ -60,7 +60,11 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
     public bool Stop(string id)
     {
         if (!runs.TryGetValue(id, out var entry)) return false;
-        if (entry.Run.Active) entry.Stop.Cancel();
+        if (!entry.Run.Active) return true;
+        entry.Stop.Cancel();
+        // A queued run is stopped at once; a running one when its loop sees the cancellation.
+        lock (entry)
+            if (entry.Run.Status == "queued") Finish(entry, "stopped", null);
         return true;
     }
 
@@ -92,10 +96,10 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
         await foreach (var id in queue.Reader.ReadAllAsync(stopping))
         {
             var entry = runs[id];
-            if (entry.Stop.IsCancellationRequested)
+            lock (entry)
             {
-                Finish(entry, "stopped", null);
-                continue;
+                if (!entry.Run.Active) continue;   // stopped while it waited in the queue
+                Update(entry, entry.Run with { Status = "running", StartedUtc = entry.Run.StartedUtc ?? DateTime.UtcNow });
             }
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, entry.Stop.Token);
             try
@@ -123,7 +127,6 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
     {
         var id = entry.Run.Id;
         var experiment = ExperimentFile.Load(Path.Combine(DirectoryOf(id), ExperimentFileName));
-        Update(entry, entry.Run with { Status = "running", StartedUtc = entry.Run.StartedUtc ?? DateTime.UtcNow });
         // The base is pre-trained (or read from the cache) here, off the request path: it takes minutes the first time.
         var baseDirectory = experiment.Config.Checkpoint
                             ?? await Task.Run(() => ToyBaseModel.TrainOrLoad(experiment.Config.Base, options.CacheDirectory), cancellation);
