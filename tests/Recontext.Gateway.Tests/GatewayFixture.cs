@@ -22,6 +22,9 @@ sealed class GatewayFixture : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The gRPC run API's address.</summary>
+    public string GrpcAddress => app.Services.GetRequiredService<Grpc.GatewayGrpcServer>().Address!;
+
     public string RunsDirectory { get; }
 
     GatewayFixture(WebApplication app, HttpClient http, string runs) => (this.app, Http, RunsDirectory) = (app, http, runs);
@@ -29,7 +32,7 @@ sealed class GatewayFixture : IAsyncDisposable
     public static async Task<GatewayFixture> StartAsync(string root)
     {
         var runs = Path.Combine(root, "runs");
-        var app = GatewayHost.Build(["--api-keys", Key, "--runs", runs, "--cache", Path.Combine(root, "cache"), "--urls", "http://127.0.0.1:0"]);
+        var app = GatewayHost.Build(["--api-keys", Key, "--runs", runs, "--cache", Path.Combine(root, "cache"), "--urls", "http://127.0.0.1:0", "--grpc-url", "http://127.0.0.1:0"]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayFixture(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) }, runs);

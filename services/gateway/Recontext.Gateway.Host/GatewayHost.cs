@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 using Recontext.Gateway.Apis;
+using Recontext.Gateway.Grpc;
 
 namespace Recontext.Gateway.Host;
 
@@ -17,14 +18,15 @@ public static class GatewayHost
     public const int Port = 8080;
 
     public static string Usage => $"""
-        usage: recontext-gateway --api-keys KEY[,KEY] [--runs DIR] [--cache DIR] [--store URL] [--bus URL [--remote ROLES]] [--urls URL]
+        usage: recontext-gateway --api-keys KEY[,KEY] [--runs DIR] [--cache DIR] [--store URL] [--bus URL [--remote ROLES]] [--urls URL] [--grpc-url URL]
           --api-keys  keys for calls that change runs (Authorization: Bearer KEY; or RECONTEXT_API_KEYS); 16+ characters
           --runs      where each run's results folder goes (default runs/gateway); runs left running resume at start
           --cache     the organism's base-model cache (default .cache/organism)
           --store     traces in MongoDB (mongodb://...; or RECONTEXT_STORE_URL) instead of each run's traces.db
           --bus       the roles' broker (rabbitmq://...; or RECONTEXT_BUS_URL); absent: in memory, every role in this process
           --remote    roles that services serve on that broker: generator, judge, recontextualizer, trainer
-          --urls      where the API, /metrics and /health are served (default http://127.0.0.1:{Port}: loopback only)
+          --urls      where the REST API, /metrics and /health are served (default http://127.0.0.1:{Port}: loopback only)
+          --grpc-url  where the gRPC run API (proto/runs.proto) is served, HTTP/2 (default http://127.0.0.1:8090)
         """;
 
     /// <exception cref="ArgumentException">a setting is missing or unusable (the message names it)</exception>
@@ -37,6 +39,8 @@ public static class GatewayHost
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddSingleton<RunManager>();
         builder.Services.AddHostedService(p => p.GetRequiredService<RunManager>());
+        builder.Services.AddSingleton(p => new GatewayGrpcServer(options.GrpcUrl, p.GetRequiredService<RunManager>(), p.GetRequiredService<ApiKeyCheck>()));
+        builder.Services.AddHostedService(p => p.GetRequiredService<GatewayGrpcServer>());
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();

@@ -17,6 +17,9 @@ public sealed record GatewayOptions
     /// <summary>The keys that mutating calls must present as <c>Authorization: Bearer KEY</c>.</summary>
     public required IReadOnlyList<string> ApiKeys { get; init; }
 
+    /// <summary>Where the gRPC run API listens (HTTP/2).</summary>
+    public string GrpcUrl { get; init; } = "http://127.0.0.1:8090";
+
     /// <summary>Where the runs' traces and messages go, and which roles services serve.</summary>
     public RunDeployment Deployment { get; init; } = RunDeployment.Embedded;
 
@@ -39,6 +42,7 @@ public sealed record GatewayOptions
             RunsDirectory = Path.GetFullPath(setting("runs") ?? Environment.GetEnvironmentVariable("RECONTEXT_RUNS_DIR") ?? Path.Combine("runs", "gateway")),
             CacheDirectory = Path.GetFullPath(setting("cache") ?? Environment.GetEnvironmentVariable("RECONTEXT_CACHE_DIR") ?? Path.Combine(".cache", "organism")),
             ApiKeys = keys,
+            GrpcUrl = setting("grpc-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_GRPC_URL") ?? "http://127.0.0.1:8090",
             Deployment = deployment,
         };
     }

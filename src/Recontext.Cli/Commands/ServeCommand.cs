@@ -33,7 +33,7 @@ public sealed class ServeCommand : ICliCommand
     {
         if (args.Count == 0) throw new CliUsageException("name the role to serve: gateway, judge, generator, recontextualizer or trainer");
         var rest = args.Skip(1).ToArray();
-        var parsed = CliArguments.Parse(rest, [], ["--bus", "--urls", "--state", "--weights-url", "--api-keys", "--runs", "--cache", "--store", "--remote", "--wait-limit"]);
+        var parsed = CliArguments.Parse(rest, [], ["--bus", "--urls", "--state", "--weights-url", "--api-keys", "--runs", "--cache", "--store", "--remote", "--wait-limit", "--grpc-url"]);
         if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
         try
         {
