@@ -73,6 +73,7 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
         var promptIds = new[] { new PromptTokens(environment, tokenizer).Encode(tasks[0], generation) };
         var batchId = Guid.NewGuid();
         var pending = session.Begin(batchId);
+        int poisonedBefore = RabbitMqTestBroker.QueueDepth($"{JudgeHost.QueueName}_error");
 
         await bus.Publisher.Publish(new GenerateRollouts
         {
@@ -87,5 +88,11 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("the judge failed on step 1", error.Message);
         Assert.Contains("tasks[0]: field 'problem' must be a non-empty string", error.Message);
+        // The poison message rests in the judge's error queue, and the service keeps serving (no crash loop).
+        int poisoned = poisonedBefore;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); poisoned == poisonedBefore && DateTime.UtcNow < deadline; await Task.Delay(250))
+            poisoned = RabbitMqTestBroker.QueueDepth($"{JudgeHost.QueueName}_error");
+        Assert.Equal(poisonedBefore + 1, poisoned);
+        Assert.Equal("Healthy", await judge.Http.GetStringAsync("/health"));
     }
 }

@@ -31,4 +31,18 @@ public sealed class RabbitMqTestBroker
             throw new InvalidOperationException($"no RabbitMQ at {Url} for the bus tests: run scripts/start-rabbitmq.sh (needs Debian's rabbitmq-server; " +
                                                 $".ci/run installs and starts it) or set {UrlVariable}");
     }
+
+    /// <summary>Messages waiting in a queue of the local broker's default virtual host (0 when the queue does not
+    /// exist), read with rabbitmqctl.</summary>
+    public static int QueueDepth(string queue)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("rabbitmqctl", ["-q", "list_queues", "name", "messages"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("rabbitmqctl did not start (install rabbitmq-server)");
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"rabbitmqctl list_queues failed with exit code {process.ExitCode}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(f => f.Length == 2 && f[0] == queue)
+            .Select(f => int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+    }
 }

@@ -1,4 +1,3 @@
-using System.Runtime;
 using static TorchSharp.torch;
 
 namespace Recontext.Model.Training;
@@ -33,8 +32,20 @@ public static class OptimizerStep
         }
         finally
         {
-            // A collection that ran anyway (the budget spent, or an explicit GC.Collect elsewhere) ended the region.
-            if (noGc && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            if (noGc) EndRegion();
+        }
+    }
+
+    static void EndRegion()
+    {
+        try
+        {
+            GC.EndNoGCRegion();
+        }
+        catch (InvalidOperationException)
+        {
+            // A collection ran anyway (the budget spent, or a GC.Collect on another thread) and ended the region
+            // already; checking the latency mode first would race with that collection.
         }
     }
 }
