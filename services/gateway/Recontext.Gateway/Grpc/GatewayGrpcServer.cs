@@ -1,11 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Recontext.Hosting;
 
 namespace Recontext.Gateway.Grpc;
 
@@ -22,17 +18,13 @@ public sealed class GatewayGrpcServer(string bindUrl, RunManager runs, ApiKeyChe
 
     public async Task StartAsync(CancellationToken cancellation)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(bindUrl);
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.Services.AddSingleton(runs);
-        builder.Services.AddSingleton(keys);
-        builder.Services.AddGrpc();
-        app = builder.Build();
-        app.MapGrpcService<RunsGrpcService>();
-        await app.StartAsync(cancellation);
-        Address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        (app, var bound) = await GrpcServer.StartAsync(bindUrl, services =>
+        {
+            services.AddSingleton(runs);
+            services.AddSingleton(keys);
+            services.AddGrpc();
+        }, app => app.MapGrpcService<RunsGrpcService>(), cancellation);
+        Address = bound.ToString().TrimEnd('/');
     }
 
     public async Task StopAsync(CancellationToken cancellation)

@@ -1,15 +1,11 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Recontext.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Recontext.Trainer.Messaging.Weights;
 
 /// <summary>
-/// A gRPC server (HTTP/2 without TLS) for <see cref="PolicyWeightsService"/>, started by a run whose generator is a
+/// A gRPC server (<see cref="GrpcServer"/>) for <see cref="PolicyWeightsService"/>, started by a run whose generator is a
 /// service of its own. <see cref="Address"/> is what GenerateRollouts tells the generator to fetch from.
 /// </summary>
 public sealed class WeightsServer : IAsyncDisposable
@@ -26,17 +22,12 @@ public sealed class WeightsServer : IAsyncDisposable
     /// <param name="advertisedHost">the host name generators should use when the server listens on all interfaces</param>
     public static async Task<WeightsServer> StartAsync(string bindUrl, string? advertisedHost = null, CancellationToken cancellation = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(bindUrl);
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
         var sources = new WeightSources();
-        builder.Services.AddSingleton(sources);
-        builder.Services.AddGrpc(o => o.MaxSendMessageSize = 4 * PolicyWeightsService.ChunkBytes);
-        var app = builder.Build();
-        app.MapGrpcService<PolicyWeightsService>();
-        await app.StartAsync(cancellation);
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var (app, bound) = await GrpcServer.StartAsync(bindUrl, services =>
+        {
+            services.AddSingleton(sources);
+            services.AddGrpc(o => o.MaxSendMessageSize = 4 * PolicyWeightsService.ChunkBytes);
+        }, app => app.MapGrpcService<PolicyWeightsService>(), cancellation);
         var host = advertisedHost ?? (bound.Host is "0.0.0.0" or "[::]" ? System.Net.Dns.GetHostName() : bound.Host);
         return new WeightsServer(app, sources, $"http://{host}:{bound.Port}");
     }
