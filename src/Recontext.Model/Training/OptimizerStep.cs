@@ -13,7 +13,7 @@ namespace Recontext.Model.Training;
 public static class OptimizerStep
 {
     /// <summary>Managed bytes the process may allocate during a step before a GC may run again.</summary>
-    const long NoGcBudget = 32L << 20;
+    const long NoGcBudget = 64L << 20;
 
     public static void Run(optim.Optimizer optimizer)
     {
@@ -22,9 +22,10 @@ public static class OptimizerStep
         {
             noGc = GC.TryStartNoGCRegion(NoGcBudget);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
         {
-            // already in a no-GC region (cannot happen on the one torch thread; tolerated all the same)
+            // already in a no-GC region (cannot happen on the one torch thread), or a budget this runtime cannot
+            // reserve: the step runs all the same
         }
         try
         {
