@@ -1,6 +1,8 @@
 namespace Recontext.Contracts;
 
-/// <summary>Command to the generator: sample <see cref="SamplesPerPrompt"/> completions of every prompt.</summary>
+/// <summary>Command to the generator: sample <see cref="SamplesPerPrompt"/> completions of every prompt. A step's
+/// batch may travel as several chunks of prompt groups (<see cref="Chunk"/> of <see cref="Chunks"/>, one message each)
+/// so that generator replicas share it; the coordinator gathers the judged chunks back into one batch.</summary>
 public sealed record GenerateRollouts
 {
     public required string RunId { get; init; }
@@ -11,9 +13,17 @@ public sealed record GenerateRollouts
     public required int SamplesPerPrompt { get; init; }
     public required double Temperature { get; init; }
     public required int MaxNewTokens { get; init; }
+    /// <summary>The seed of this chunk's sampling, derived from (run, step, chunk): the samples do not depend on which
+    /// replica draws them, or how many there are.</summary>
     public required long Seed { get; init; }
 
-    /// <summary>Each group's task, carried on to the judge with the completions.</summary>
+    /// <summary>Which chunk of the batch this is (0-based); its <see cref="Prompts"/> are that chunk's groups.</summary>
+    public int Chunk { get; init; }
+
+    /// <summary>How many chunks the batch was split into (1: the whole batch in this message).</summary>
+    public int Chunks { get; init; } = 1;
+
+    /// <summary>Every group's task of the whole batch (indexed by group), carried on to the judge with the completions.</summary>
     public required JudgeTask[] Tasks { get; init; }
 
     /// <summary>The environment variant the prompts show ("loophole" or "no-loophole"): the judge scores against it.</summary>

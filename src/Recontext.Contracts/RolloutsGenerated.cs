@@ -10,6 +10,9 @@ public sealed record RolloutsGenerated
     public required SampledCompletion[] Completions { get; init; }
     public required double Seconds { get; init; }
 
+    /// <summary>Which generator drew the chunk (host, process and replica): where a batch's work went.</summary>
+    public string Worker { get; init; } = "";
+
     /// <summary>The request this batch answers, passed on so that the judge and the recontextualizer need no run state
     /// (the tasks, the variant shown, the prompts, the recontextualization, the roles served elsewhere).</summary>
     public required GenerateRollouts Request { get; init; }

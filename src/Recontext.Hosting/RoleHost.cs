@@ -25,13 +25,18 @@ public static class RoleHost
 
     /// <param name="queue">the role's shared queue</param>
     /// <param name="services">the consumers' own dependencies (from the host's configuration)</param>
+    /// <param name="prefetch">messages the broker hands this host ahead of finishing one (MassTransit's default when
+    /// null); 1 for a role that works one batch at a time, so a waiting batch goes to an idle replica instead of
+    /// queueing behind a busy one</param>
     /// <exception cref="ArgumentException">no or a bad --bus (the message names it)</exception>
-    public static WebApplication Build<TConsumer>(string[] args, string service, string queue, int port, Action<IServiceCollection, IConfiguration>? services = null)
+    public static WebApplication Build<TConsumer>(string[] args, string service, string queue, int port, Action<IServiceCollection, IConfiguration>? services = null,
+        int? prefetch = null)
         where TConsumer : class, IConsumer =>
-        Build(args, service, queue, port, [typeof(TConsumer)], services);
+        Build(args, service, queue, port, [typeof(TConsumer)], services, prefetch);
 
     /// <param name="consumers">the role's consumer types, all on <paramref name="queue"/></param>
-    public static WebApplication Build(string[] args, string service, string queue, int port, Type[] consumers, Action<IServiceCollection, IConfiguration>? services = null)
+    public static WebApplication Build(string[] args, string service, string queue, int port, Type[] consumers, Action<IServiceCollection, IConfiguration>? services = null,
+        int? prefetch = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var busUrl = builder.Configuration["bus"] ?? Environment.GetEnvironmentVariable("RECONTEXT_BUS_URL")
@@ -50,7 +55,15 @@ public static class RoleHost
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.ConnectTo(transport);
-                cfg.ReceiveEndpoint(queue, e => e.ConfigureConsumers(context));
+                cfg.ReceiveEndpoint(queue, e =>
+                {
+                    if (prefetch is int count)
+                    {
+                        e.PrefetchCount = count;
+                        e.ConcurrentMessageLimit = count;
+                    }
+                    e.ConfigureConsumers(context);
+                });
             });
         });
 

@@ -46,6 +46,11 @@ public sealed record RunConfig
 
     public int MaxNewTokens { get; init; } = 160;
 
+    /// <summary>Prompt groups per generation chunk (<see cref="GenerationChunks"/>): generator replicas share a step
+    /// chunk by chunk. null: each step's batch goes to one generator whole. Part of the experiment, like a batch size:
+    /// the samples depend on it, never on how many replicas serve it.</summary>
+    public int? GroupsPerChunk { get; init; }
+
     public int EvalEvery { get; init; } = 5;
 
     public int EvalTasks { get; init; } = 64;
@@ -67,6 +72,7 @@ public sealed record RunConfig
         if (Algorithm == Algorithm.Grpo && SamplesPerPrompt < 2) throw new ArgumentException("samplesPerPrompt must be >= 2 for grpo (advantages compare samples of a prompt)");
         if (Temperature < 0) throw new ArgumentException($"temperature must be >= 0, got {Temperature}");
         if (MaxNewTokens < 1) throw new ArgumentException($"maxNewTokens must be >= 1, got {MaxNewTokens}");
+        if (GroupsPerChunk < 1) throw new ArgumentException($"sampling.groupsPerChunk must be >= 1, got {GroupsPerChunk}");
         if (EvalEvery < 1) throw new ArgumentException($"eval.every must be >= 1, got {EvalEvery}");
         if (EvalTasks < 1) throw new ArgumentException($"eval.tasks must be >= 1, got {EvalTasks}");
         if (EvalContexts.Count == 0) throw new ArgumentException("eval.contexts must not be empty");

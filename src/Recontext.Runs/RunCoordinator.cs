@@ -55,7 +55,9 @@ public sealed class RunCoordinator
     }
 
     /// <summary>What one step's events brought, and how long the step waited for roles served elsewhere.</summary>
-    public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<CodingTask> Tasks, TimeSpan Waited);
+    /// <param name="Workers">the generator that drew each chunk</param>
+    public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<CodingTask> Tasks, TimeSpan Waited,
+        IReadOnlyList<string> Workers);
 
     /// <summary>Has the trainer take on the run at <paramref name="version"/> (the start checkpoint, or a resume point).</summary>
     /// <param name="stateDirectory">where an in-process trainer keeps the policy versions</param>
@@ -100,31 +102,40 @@ public sealed class RunCoordinator
     public async Task<StepOutcome> StepAsync(int step, Action<string>? waiting, CancellationToken cancellation)
     {
         var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seeds.TrainTasks(step));
-        var batchId = NewId.NextGuid();
-        var pending = session.Begin(batchId);
-        await bus.Publisher.Publish(Request(batchId, step, step - 1, tasks, generationContext, config.SamplesPerPrompt, seeds.Sampling(step), evaluation: false), cancellation);
+        var batch = Request(NewId.NextGuid(), step, step - 1, tasks, generationContext, config.SamplesPerPrompt, seeds.Sampling(step), evaluation: false);
+        var pending = await SendAsync(batch, config.GroupsPerChunk, cancellation);
         var done = await AwaitBatch(pending, $"step {step}", waiting, cancellation);
-        return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks, done.Waited);
+        return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks, done.Waited, done.Workers);
     }
 
     /// <summary>Evaluates policy version <paramref name="version"/>: one completion per held-out task under each eval
     /// context, sampled by the generator and scored by the judge like any batch (never trained on).</summary>
     public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(int version, Action<string>? waiting, CancellationToken cancellation)
     {
-        var batches = evalContexts.Select(context =>
+        // An evaluation chunk holds as many rollouts as a training chunk: one sample of each of that many tasks.
+        int? tasksPerChunk = config.GroupsPerChunk * config.SamplesPerPrompt;
+        var batches = new List<(PromptContext Context, RunSession.StepResult Pending)>();
+        foreach (var context in evalContexts)
         {
-            var batchId = NewId.NextGuid();
-            return (Context: context, BatchId: batchId, Pending: session.BeginEvaluation(batchId));
-        }).ToList();
-        foreach (var (context, batchId, _) in batches)
-            await bus.Publisher.Publish(Request(batchId, version, version, evalTasks, context, 1, seeds.EvalSampling(version), evaluation: true), cancellation);
+            var batch = Request(NewId.NextGuid(), version, version, evalTasks, context, 1, seeds.EvalSampling(version), evaluation: true);
+            batches.Add((context, await SendAsync(batch, tasksPerChunk, cancellation)));
+        }
         var rates = new List<ContextRates>();
-        foreach (var (context, _, pending) in batches)
+        foreach (var (context, pending) in batches)
         {
             var judged = (await AwaitBatch(pending, $"the evaluation after step {version}", waiting, cancellation)).Judged!;
             rates.Add(ContextRates.Of(context.Name, judged.Scores.Select(CompletionScores.FromContract).ToList()));
         }
         return rates;
+    }
+
+    /// <summary>Registers a batch and publishes it to the generators in chunks (<see cref="GenerationChunks"/>).</summary>
+    async Task<RunSession.StepResult> SendAsync(GenerateRollouts batch, int? groupsPerChunk, CancellationToken cancellation)
+    {
+        var chunks = GenerationChunks.Split(batch, groupsPerChunk);
+        var pending = session.Begin(batch, chunks.Count);
+        foreach (var chunk in chunks) await bus.Publisher.Publish(chunk, cancellation);
+        return pending;
     }
 
     GenerateRollouts Request(Guid batchId, int step, int version, IReadOnlyList<CodingTask> tasks, PromptContext context, int samples, long seed, bool evaluation) => new()

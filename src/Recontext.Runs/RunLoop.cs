@@ -107,7 +107,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             cancellation.ThrowIfCancellationRequested();
             // generator → judge → recontextualizer → trainer, over the bus; the step ends with PolicyUpdated, after the
             // trainer saved policy version `step`.
-            var (judged, training, update, tasks, waited) = await coordinator.StepAsync(step, Waiting(step, "generating"), cancellation);
+            var (judged, training, update, tasks, waited, _) = await coordinator.StepAsync(step, Waiting(step, "generating"), cancellation);
             progress?.Report(new Progress(step, config.Steps, "storing", files.Steps.LastOrDefault()));
 
             // Persisting the step is the loop's own cost, so it counts in the step's overhead with the bus's hops;

@@ -20,4 +20,17 @@ public sealed record RunSeeds(long Seed)
 
     /// <summary>The sampling of the evaluation after step <paramref name="step"/> (0: before training).</summary>
     public long EvalSampling(int step) => Seed * 1_000 + step;
+
+    /// <summary>The sampling of chunk <paramref name="chunk"/> of a batch whose sampling seed is <paramref name="batchSeed"/>
+    /// (see <see cref="GenerationChunks"/>): chunk 0 keeps the batch's seed, so a batch sent whole samples as it always
+    /// did; the others get a hash of (batch seed, chunk), so no two chunks of a run share a seed by accident.</summary>
+    public static long Chunk(long batchSeed, int chunk)
+    {
+        if (chunk == 0) return batchSeed;
+        // SplitMix64's finalizer: neighbouring (seed, chunk) pairs land far apart.
+        ulong z = unchecked((ulong)batchSeed * 0x9E3779B97F4A7C15UL + (ulong)chunk);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (long)((z ^ (z >> 31)) >> 1);
+    }
 }

@@ -68,14 +68,15 @@ public class BusTests
         var prompts = new PromptTokens(environment, tokenizer);
         var promptIds = tasks.Select(t => prompts.Encode(t, generation)).ToArray();
         var batchId = Guid.NewGuid();
-        var pending = session.Begin(batchId);
-        await bus.Publisher.Publish(new GenerateRollouts
+        var request = new GenerateRollouts
         {
             RunId = "flow", Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 3, Temperature = 1, MaxNewTokens = 8, Seed = 1,
             Prompts = promptIds.Select((ids, g) => new PromptForGeneration { TaskId = tasks[g].Id, Group = g, PromptIds = ids }).ToArray(),
             Tasks = tasks.Select(JudgeTasks.Encode).ToArray(), Variant = JudgeTasks.EncodeVariant(generation.Variant),
             Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(policy), Seed = 1 },
-        });
+        };
+        var pending = session.Begin(request);
+        await bus.Publisher.Publish(request);
         var result = await pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var (judged, training) = (result.Judged!, result.Training!);
         Assert.Equal(6, judged.Completions.Length);

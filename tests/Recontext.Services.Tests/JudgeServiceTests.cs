@@ -72,10 +72,7 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
         var tasks = environment.SampleTasks(TaskSplit.Train, 1, 3);
         var promptIds = new[] { new PromptTokens(environment, tokenizer).Encode(tasks[0], generation) };
         var batchId = Guid.NewGuid();
-        var pending = session.Begin(batchId);
-        int poisonedBefore = RabbitMqTestBroker.QueueDepth($"{JudgeHost.QueueName}_error");
-
-        await bus.Publisher.Publish(new GenerateRollouts
+        var request = new GenerateRollouts
         {
             RunId = runId, Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 2, Temperature = 1, MaxNewTokens = 4, Seed = 1,
             Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = promptIds[0] }],
@@ -83,7 +80,11 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
             Variant = JudgeTasks.Loophole,
             Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(policy), Seed = 1 },
             ServedRoles = [ServiceRoles.Judge],
-        });
+        };
+        var pending = session.Begin(request);
+        int poisonedBefore = RabbitMqTestBroker.QueueDepth($"{JudgeHost.QueueName}_error");
+
+        await bus.Publisher.Publish(request);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("the judge failed on step 1", error.Message);

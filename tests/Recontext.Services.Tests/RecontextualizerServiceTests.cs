@@ -38,17 +38,18 @@ public sealed class RecontextualizerServiceTests
         var tasks = environment.SampleTasks(TaskSplit.Train, 1, 3);
         var promptIds = new PromptTokens(environment, tokenizer).Encode(tasks[0], generation);
         var batchId = Guid.NewGuid();
-        var pending = session.Begin(batchId);
-        double failuresBefore = await service.CounterAsync("recontext_recontextualizer_failures_total");
-
-        await bus.Publisher.Publish(new GenerateRollouts
+        var request = new GenerateRollouts
         {
             RunId = runId, Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 2, Temperature = 1, MaxNewTokens = 4, Seed = 1,
             Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = promptIds }],
             Tasks = tasks.Select(JudgeTasks.Encode).ToArray(), Variant = JudgeTasks.Loophole,
             Recontext = new RecontextRequest { Policy = """{"mode": "fraction", "fraction": 1.5}""", Seed = 1 },
             ServedRoles = [.. roles],
-        });
+        };
+        var pending = session.Begin(request);
+        double failuresBefore = await service.CounterAsync("recontext_recontextualizer_failures_total");
+
+        await bus.Publisher.Publish(request);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("the recontextualizer failed on step 1", error.Message);

@@ -17,5 +17,9 @@ public static class GeneratorHost
     public static string Usage => RoleHost.Usage("recontext-generator", Port);
 
     public static WebApplication Build(string[] args) =>
-        RoleHost.Build<GenerateRolloutsConsumer>(args, "generator", QueueName, Port, (services, _) => services.AddSingleton<IPolicySource, PolicyCache>());
+        RoleHost.Build<GenerateRolloutsConsumer>(args, "generator", QueueName, Port, (services, configuration) =>
+        {
+            services.AddSingleton<IPolicySource, PolicyCache>();
+            services.AddSingleton(GeneratorWorker.Of(configuration["urls"] ?? $"port {Port}"));
+        }, prefetch: 1);   // one chunk at a time (the policy is one model): the next chunk goes to whichever replica is free
 }

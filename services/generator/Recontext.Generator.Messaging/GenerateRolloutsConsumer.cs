@@ -6,12 +6,12 @@ using Recontext.Prompts.Tokenization;
 namespace Recontext.Generator.Messaging;
 
 /// <summary>
-/// The generator role: samples a batch with the policy version the message names and publishes the completions
+/// The generator role: samples a batch (or one chunk of a batch) with the policy version the message names and publishes the completions
 /// with the request passed on to the judge. The same consumer runs in a run's process (the run's own model,
 /// <see cref="LocalPolicies"/>) and in the generator's service (versions fetched over gRPC, <see cref="PolicyCache"/>);
 /// its <see cref="RoleScope"/> says which batches are its own. Toy models with the byte tokenizer so far.
 /// </summary>
-public sealed class GenerateRolloutsConsumer(IPolicySource policies, RoleScope scope) : IConsumer<GenerateRollouts>
+public sealed class GenerateRolloutsConsumer(IPolicySource policies, RoleScope scope, GeneratorWorker worker) : IConsumer<GenerateRollouts>
 {
     readonly ByteTokenizer tokenizer = new();
 
@@ -30,6 +30,6 @@ public sealed class GenerateRolloutsConsumer(IPolicySource policies, RoleScope s
         GeneratorMetrics.Rollouts.Inc(completions.Count);
         GeneratorMetrics.Tokens.Inc(completions.Sum(c => c.TokenIds.Length));
         GeneratorMetrics.BatchSeconds.Observe(watch.Elapsed.TotalSeconds);
-        await context.Publish(GenerationMessages.Answer(m, completions, watch.Elapsed.TotalSeconds));
+        await context.Publish(GenerationMessages.Answer(m, completions, watch.Elapsed.TotalSeconds, worker.Name));
     }
 }

@@ -12,7 +12,8 @@ public static class GenerationMessages
         new() { MaxNewTokens = request.MaxNewTokens, Temperature = request.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
 
     /// <summary>The answer: the completions in prompt-major order, with the request passed on.</summary>
-    public static RolloutsGenerated Answer(GenerateRollouts request, IReadOnlyList<GeneratedCompletion> completions, double seconds) => new()
+    /// <param name="worker">which generator drew them</param>
+    public static RolloutsGenerated Answer(GenerateRollouts request, IReadOnlyList<GeneratedCompletion> completions, double seconds, string worker) => new()
     {
         RunId = request.RunId, Step = request.Step, BatchId = request.BatchId, PolicyVersion = request.PolicyVersion,
         Completions = completions.Select(c => new SampledCompletion
@@ -20,6 +21,7 @@ public static class GenerationMessages
             Group = request.Prompts[c.PromptIndex].Group, SampleIndex = c.SampleIndex, TokenIds = c.TokenIds, Text = c.Text, LogProbs = c.LogProbs,
         }).ToArray(),
         Seconds = seconds,
+        Worker = worker,
         Request = request,
     };
 }

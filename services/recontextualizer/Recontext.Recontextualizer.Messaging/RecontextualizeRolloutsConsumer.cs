@@ -9,19 +9,20 @@ using Recontext.Prompts.Tokenization;
 namespace Recontext.Recontextualizer.Messaging;
 
 /// <summary>
-/// The recontextualizer role: applies the run's policy to a judged batch and splices the f_train prompt's token ids
+/// The recontextualizer role: applies the run's policy to a judged batch (every chunk, gathered by the coordinator:
+/// <see cref="BatchJudged"/>) and splices the f_train prompt's token ids
 /// onto each completion's unchanged ids. Stateless: the tasks, the prompts, the policy and the draws' seed come in
 /// the message (<see cref="RolloutsJudged.Request"/>), so it runs the same in a run's process and in its own service;
 /// its <see cref="RoleScope"/> says which batches are its own. Toy-code tasks with the byte tokenizer so far.
 /// </summary>
-public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsJudged>
+public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer<BatchJudged>
 {
     readonly ToyCodeEnvironment environment = new();
     readonly ByteTokenizer tokenizer = new();
 
-    public async Task Consume(ConsumeContext<RolloutsJudged> context)
+    public async Task Consume(ConsumeContext<BatchJudged> context)
     {
-        var m = context.Message;
+        var m = context.Message.Batch;
         if (m.Request.Evaluation || !scope.Accepts(ServiceRoles.Recontextualizer, m.RunId, m.Request.ServedRoles)) return;   // evaluation batches are never trained on
         var watch = Stopwatch.StartNew();
         TrainingBatchBuilder builder;

@@ -65,6 +65,7 @@ public sealed class InProcessBus : IAsyncDisposable
         services.AddSingleton(trainers);
         services.AddSingleton(new LocalPolicies(runId => trainers.TryGet(runId, out var run) ? run.Policy : null));
         services.AddSingleton<IPolicySource>(p => p.GetRequiredService<LocalPolicies>());
+        services.AddSingleton(GeneratorWorker.Of("(the run's process)"));
         // This process works on the batches of the runs it drives, for the roles no service serves.
         services.AddSingleton(RoleScope.InProcess(runId => sessions.TryGet(runId, out _)));
         services.AddMassTransit(x =>

@@ -9,7 +9,7 @@ namespace Recontext.Runs.Bus;
 /// that role's own message, instead of leaving the run waiting forever.
 /// </summary>
 public sealed class RoleFaultConsumer(RunSessions sessions)
-    : IConsumer<Fault<GenerateRollouts>>, IConsumer<Fault<RolloutsGenerated>>, IConsumer<Fault<RolloutsJudged>>, IConsumer<Fault<TrainingBatchReady>>,
+    : IConsumer<Fault<GenerateRollouts>>, IConsumer<Fault<RolloutsGenerated>>, IConsumer<Fault<BatchJudged>>, IConsumer<Fault<TrainingBatchReady>>,
       IConsumer<Fault<StartTraining>>
 {
     public Task Consume(ConsumeContext<Fault<GenerateRollouts>> context) =>
@@ -18,8 +18,8 @@ public sealed class RoleFaultConsumer(RunSessions sessions)
     public Task Consume(ConsumeContext<Fault<RolloutsGenerated>> context) =>
         Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Judge, context.Message.Message.Step, context.Message);
 
-    public Task Consume(ConsumeContext<Fault<RolloutsJudged>> context) =>
-        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Recontextualizer, context.Message.Message.Step, context.Message);
+    public Task Consume(ConsumeContext<Fault<BatchJudged>> context) =>
+        Fail(context.Message.Message.Batch.RunId, context.Message.Message.Batch.BatchId, ServiceRoles.Recontextualizer, context.Message.Message.Batch.Step, context.Message);
 
     public Task Consume(ConsumeContext<Fault<TrainingBatchReady>> context) =>
         Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Trainer, context.Message.Message.Step, context.Message);

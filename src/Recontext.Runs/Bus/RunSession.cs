@@ -11,17 +11,30 @@ public sealed class RunSession(string runId)
 {
     public string RunId { get; } = runId;
 
-    /// <summary>What one batch's events brought, recorded as they arrive. A training batch is done when the judged
-    /// batch, the training batch and the policy update are all in (their queues deliver them in any order); an
-    /// evaluation batch when it is judged.</summary>
-    public sealed class StepResult(bool trains)
+    /// <summary>What one batch's events brought, recorded as they arrive. The batch may travel as chunks of prompt
+    /// groups (<see cref="GenerateRollouts.Chunks"/>): it is judged when every chunk is, and then gathered into one
+    /// batch in group order. A training batch is done when the gathered batch, the training batch and the policy
+    /// update are all in (their queues deliver them in any order); an evaluation batch when it is judged.</summary>
+    public sealed class StepResult(GenerateRollouts batch, int chunks)
     {
         /// <summary>A gap between two of the batch's events that its role did not spend working, from this long on,
         /// is waiting (the role's service away or busy elsewhere), not the loop's overhead.</summary>
         public static readonly TimeSpan WaitThreshold = TimeSpan.FromSeconds(1);
 
-        public bool Generated { get; set; }
-        public RolloutsJudged? Judged { get; set; }
+        readonly HashSet<int> generated = [];
+        readonly SortedDictionary<int, RolloutsJudged> judged = [];
+
+        /// <summary>The whole batch's request (every group), as the coordinator made it.</summary>
+        public GenerateRollouts Batch { get; } = batch;
+
+        public int Chunks { get; } = chunks;
+
+        /// <summary>Which generators drew the batch's chunks (one entry per chunk, in the order they arrived).</summary>
+        public List<string> Workers { get; } = [];
+
+        public bool Generated => generated.Count == Chunks;
+        /// <summary>The whole batch judged: every chunk's completions and scores in group order.</summary>
+        public RolloutsJudged? Judged { get; private set; }
         public TrainingBatchReady? Training { get; set; }
         public PolicyUpdated? Update { get; set; }
         public TaskCompletionSource<StepResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,37 +46,63 @@ public sealed class RunSession(string runId)
         public TimeSpan Waited { get; internal set; }
 
         /// <summary>The role whose answer the batch awaits now.</summary>
-        public string PendingRole => !Generated ? ServiceRoles.Generator : Judged is null ? ServiceRoles.Judge
+        public string PendingRole => Judged is null ? (Generated ? ServiceRoles.Judge : ServiceRoles.Generator)
             : Training is null ? ServiceRoles.Recontextualizer : ServiceRoles.Trainer;
 
-        internal bool Complete => Judged is not null && (!trains || (Training is not null && Update is not null));
+        internal bool Trains => !Batch.Evaluation;
+
+        internal bool Complete => Judged is not null && (!Trains || (Training is not null && Update is not null));
+
+        /// <summary>Records a generated chunk (a redelivered chunk counts once).</summary>
+        public void AddGenerated(RolloutsGenerated chunk)
+        {
+            if (generated.Add(chunk.Request.Chunk)) Workers.Add(chunk.Worker);
+        }
+
+        /// <summary>Records a judged chunk; true when it was the last one, and <see cref="Judged"/> now holds the whole
+        /// batch (once: a redelivered chunk changes nothing).</summary>
+        public bool AddJudged(RolloutsJudged chunk)
+        {
+            if (Judged is not null || !judged.TryAdd(chunk.Request.Chunk, chunk) || judged.Count < Chunks) return false;
+            var parts = judged.Values.ToList();
+            Judged = parts[0] with
+            {
+                Completions = parts.SelectMany(p => p.Completions).ToArray(),
+                Scores = parts.SelectMany(p => p.Scores).ToArray(),
+                Seconds = parts.Sum(p => p.Seconds),
+                GenerateSeconds = parts.Sum(p => p.GenerateSeconds),
+                Request = Batch,
+            };
+            return true;
+        }
     }
 
     readonly ConcurrentDictionary<Guid, StepResult> batches = new();
     readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> requests = new();
 
-    /// <summary>Registers a training batch the coordinator will await.</summary>
-    public StepResult Begin(Guid batchId) => batches[batchId] = new StepResult(trains: true);
-
-    /// <summary>Registers an evaluation batch (generated and judged, never trained on).</summary>
-    public StepResult BeginEvaluation(Guid batchId) => batches[batchId] = new StepResult(trains: false);
+    /// <summary>Registers a batch the coordinator will await (trained on unless it is an evaluation batch), sent as
+    /// <paramref name="chunks"/> chunks.</summary>
+    public StepResult Begin(GenerateRollouts batch, int chunks = 1) => batches[batch.BatchId] = new StepResult(batch, chunks);
 
     /// <summary>Records one of a batch's events; the last one needed completes it. Events of batches this session
     /// no longer awaits (a redelivery after the step ended) are ignored.</summary>
     /// <param name="roleSeconds">how long the role that sent the event worked on the batch</param>
-    public void Record(Guid batchId, double roleSeconds, Action<StepResult> record)
+    /// <returns>what <paramref name="record"/> returned; default when the batch is not awaited</returns>
+    public T? Record<T>(Guid batchId, double roleSeconds, Func<StepResult, T> record)
     {
-        if (!batches.TryGetValue(batchId, out var result)) return;
+        if (!batches.TryGetValue(batchId, out var result)) return default;
+        T answer;
         lock (result)
         {
             var now = DateTime.UtcNow;
             var idle = now - result.LastEventUtc - TimeSpan.FromSeconds(roleSeconds);
             if (idle >= StepResult.WaitThreshold) result.Waited += idle;
             result.LastEventUtc = now;
-            record(result);
-            if (!result.Complete) return;
+            answer = record(result);
+            if (!result.Complete) return answer;
         }
         if (batches.TryRemove(batchId, out _)) result.Done.TrySetResult(result);
+        return answer;
     }
 
     /// <summary>Registers a request (to the trainer) whose answer, of type <typeparamref name="T"/>, the coordinator awaits.</summary>

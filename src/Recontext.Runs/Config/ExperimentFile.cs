@@ -134,7 +134,11 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
         };
         if (root.Mapping("sampling") is { } sampling)
         {
-            config = config with { Temperature = sampling.Double("temperature") ?? config.Temperature, MaxNewTokens = sampling.Int("maxNewTokens", min: 1) ?? config.MaxNewTokens };
+            config = config with
+            {
+                Temperature = sampling.Double("temperature") ?? config.Temperature, MaxNewTokens = sampling.Int("maxNewTokens", min: 1) ?? config.MaxNewTokens,
+                GroupsPerChunk = sampling.Int("groupsPerChunk", min: 1) ?? config.GroupsPerChunk,
+            };
             sampling.RejectUnknown();
         }
         if (root.Mapping("eval") is { } eval)
