@@ -69,12 +69,12 @@ public sealed class RunCoordinator
         };
         var requestId = NewId.NextGuid();
         var answer = session.Expect<TrainingStarted>(requestId);
-        await bus.Publisher.Publish(new StartTraining
+        await PublishAsync(new StartTraining
         {
             RunId = RunId, RequestId = requestId, Spec = StartTrainingConsumer.Write(spec), StartCheckpoint = Path.GetFullPath(startCheckpoint),
             ResumeVersion = version, ServedRoles = servedRoles,
             StateDirectory = deployment.Remote.Contains(ServiceRoles.Trainer) ? null : Path.GetFullPath(stateDirectory),
-        }, cancellation);
+        }, null, cancellation);
         var sent = DateTime.UtcNow;
         weightsAddress = (await AwaitRole(answer, "the trainer's start", () => (ServiceRoles.Trainer, sent), waiting: null, cancellation)).WeightsAddress;
     }
@@ -88,12 +88,12 @@ public sealed class RunCoordinator
         var answer = session.Expect<TrainingStopped>(requestId);
         try
         {
-            await bus.Publisher.Publish(new StopTraining { RunId = RunId, RequestId = requestId, ServedRoles = servedRoles });
+            await bus.Publisher.Publish(new StopTraining { RunId = RunId, RequestId = requestId, ServedRoles = servedRoles }).WaitAsync(TimeSpan.FromSeconds(30));
             await answer.WaitAsync(TimeSpan.FromSeconds(deployment.Remote.Contains(ServiceRoles.Trainer) ? 30 : 300));
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or MassTransitException or OperationCanceledException)
         {
-            // the trainer's service is away: it releases the run's policy when it stops
+            // the trainer's service (or the broker) is away: the trainer releases the run's policy when it stops
         }
     }
 
@@ -103,7 +103,7 @@ public sealed class RunCoordinator
     {
         var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seeds.TrainTasks(step));
         var batch = Request(NewId.NextGuid(), step, step - 1, tasks, generationContext, config.SamplesPerPrompt, seeds.Sampling(step), evaluation: false);
-        var pending = await SendAsync(batch, config.GroupsPerChunk, cancellation);
+        var pending = await SendAsync(batch, config.GroupsPerChunk, waiting, cancellation);
         var done = await AwaitBatch(pending, $"step {step}", waiting, cancellation);
         return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks, done.Waited, done.Workers);
     }
@@ -118,7 +118,7 @@ public sealed class RunCoordinator
         foreach (var context in evalContexts)
         {
             var batch = Request(NewId.NextGuid(), version, version, evalTasks, context, 1, seeds.EvalSampling(version), evaluation: true);
-            batches.Add((context, await SendAsync(batch, tasksPerChunk, cancellation)));
+            batches.Add((context, await SendAsync(batch, tasksPerChunk, waiting, cancellation)));
         }
         var rates = new List<ContextRates>();
         foreach (var (context, pending) in batches)
@@ -130,12 +130,37 @@ public sealed class RunCoordinator
     }
 
     /// <summary>Registers a batch and publishes it to the generators in chunks (<see cref="GenerationChunks"/>).</summary>
-    async Task<RunSession.StepResult> SendAsync(GenerateRollouts batch, int? groupsPerChunk, CancellationToken cancellation)
+    async Task<RunSession.StepResult> SendAsync(GenerateRollouts batch, int? groupsPerChunk, Action<string>? waiting, CancellationToken cancellation)
     {
         var chunks = GenerationChunks.Split(batch, groupsPerChunk);
         var pending = session.Begin(batch, chunks.Count);
-        foreach (var chunk in chunks) await bus.Publisher.Publish(chunk, cancellation);
+        foreach (var chunk in chunks) await PublishAsync(chunk, waiting, cancellation);
         return pending;
+    }
+
+    /// <summary>Publishes a command, riding out a broker that is away (restarting, unreachable): tried again every
+    /// second, saying so, until the deployment's wait limit. Every role is idempotent on its batch, so a command that
+    /// did reach the broker before an error was reported does no harm when it arrives twice.</summary>
+    async Task PublishAsync<T>(T message, Action<string>? waiting, CancellationToken cancellation) where T : class
+    {
+        var since = DateTime.UtcNow;
+        while (true)
+        {
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                attempt.CancelAfter(TimeSpan.FromSeconds(30));   // a publish blocked on a dead connection counts as failed
+                await bus.Publisher.Publish(message, attempt.Token);
+                return;
+            }
+            catch (Exception e) when (!cancellation.IsCancellationRequested)
+            {
+                if (DateTime.UtcNow - since >= deployment.RoleWaitLimit)
+                    throw new TimeoutException($"the broker {deployment.Bus} took no message for {deployment.RoleWaitLimit.TotalSeconds:F0} s (the wait limit): {e.Message}", e);
+                waiting?.Invoke($"waiting for the broker since {since.ToLocalTime():HH:mm:ss} ({e.GetType().Name}: {e.Message})");
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            }
+        }
     }
 
     GenerateRollouts Request(Guid batchId, int step, int version, IReadOnlyList<CodingTask> tasks, PromptContext context, int samples, long seed, bool evaluation) => new()

@@ -62,7 +62,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         if (completed is int done) store.DeleteRolloutsAfter(RunId, done);
 
         var deploy = deployment ?? RunDeployment.Embedded;
-        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(deploy.Bus, cancellation, deploy.Remote, deploy.WeightsBindUrl) : null;
+        await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(deploy.Bus, cancellation, deploy.Remote, deploy.WeightsBindUrl, RunId) : null;
         var coordinator = new RunCoordinator(RunId, config, externalBus ?? ownedBus!, deploy);
         try
         {

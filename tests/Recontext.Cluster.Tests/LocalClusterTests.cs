@@ -10,10 +10,11 @@ using Recontext.TestSupport;
 namespace Recontext.Cluster.Tests;
 
 /// <summary>
-/// The whole system as OS processes on this machine (`recontext up`: the broker, the MongoDB-wire test server, the
-/// five services from the built `recontext` command line), a run submitted to its gateway, one generator replica
-/// killed with SIGKILL mid-run, the store paused for 10 s, the trainer and the only judge killed and started again,
-/// and `recontext down`.
+/// The whole system as OS processes on this machine (`recontext up`: a broker node of its own, the MongoDB-wire test
+/// server, the five services from the built `recontext` command line, three generator replicas sharing each step in
+/// chunks), a run submitted to its gateway, one generator replica killed with SIGKILL mid-run, the store paused for
+/// 10 s, the trainer, the only judge and the recontextualizer killed and started again, the broker stopped and
+/// started again, and `recontext down`.
 /// </summary>
 public sealed class LocalClusterTests : IDisposable
 {
@@ -29,10 +30,9 @@ public sealed class LocalClusterTests : IDisposable
         var cli = Path.Combine(repository, "src", "Recontext.Cli", "bin", Configuration(), "net10.0", "recontext.dll");
         Assert.True(File.Exists(cli), $"the command line is not built at {cli}");
         var cluster = new LocalCluster(Path.Combine(root, "cluster"), Path.Combine(repository, ".cache"), ["dotnet", cli], _ => { });
-        // A virtual host of its own, so that the services tests' hosts on the same broker never take this cluster's
-        // batches (nor its services theirs).
-        using var vhost = BrokerVirtualHost.Create();
-        var state = cluster.Up(new LocalCluster.Options(Generators: 2, ApiKey: Key, BusUrl: vhost.Url));
+        // A broker node of its own (the test stops and restarts it), so that the services tests' hosts on the machine's
+        // broker never take this cluster's batches, nor its services theirs.
+        var state = cluster.Up(new LocalCluster.Options(Generators: 3, ApiKey: Key, BrokerPort: FreeBrokerPort()));
         try
         {
             var baseDir = ToyBaseModel.TrainOrLoad(new BaseModelOptions { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 }, Path.Combine(root, "base"));
@@ -42,10 +42,10 @@ public sealed class LocalClusterTests : IDisposable
                 seed: 4
                 model: { checkpoint: {{baseDir}} }
                 contexts: { generation: neutral, training: bad }
-                steps: 6
+                steps: 7
                 promptsPerStep: 2
                 samplesPerPrompt: 3
-                sampling: { maxNewTokens: 24 }
+                sampling: { maxNewTokens: 24, groupsPerChunk: 1 }
                 eval: { every: 3, tasks: 2 }
                 """;
             using var http = new HttpClient { BaseAddress = new Uri(state.GatewayUrl), Timeout = TimeSpan.FromMinutes(5) };
@@ -55,9 +55,10 @@ public sealed class LocalClusterTests : IDisposable
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
-            // Kill a generator replica once the run is under way (its unacknowledged batch goes back to the queue), make
+            // Kill a generator replica once the run is under way (its unacknowledged chunk goes back to the queue), make
             // the store unreachable for 10 s (paused, so its connections hang rather than close), kill the trainer and
-            // start it again (it takes the run up from its saved versions), and the same with the only judge.
+            // start it again (it takes the run up from its saved versions), the same with the only judge and with the
+            // recontextualizer, and stop the broker for a few seconds (every service and the gateway reconnect).
             var killed = state.Processes.Single(p => p.Name == "generator-1");
             var store = state.Processes.Single(p => p.Name.StartsWith("mongodb", StringComparison.Ordinal));
             Task? storeOutage = null;
@@ -73,11 +74,17 @@ public sealed class LocalClusterTests : IDisposable
                         ProcessGroups.Pause(store.Pid);
                         storeOutage = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ => ProcessGroups.Resume(store.Pid));
                     }
-                    if (e.GetProperty("kind").GetString() == "step" && e.GetProperty("step").GetInt32() is var step and (3 or 4))
+                    if (e.GetProperty("kind").GetString() == "step" && e.GetProperty("step").GetInt32() is var step and (3 or 4 or 5))
                     {
-                        var name = step == 3 ? "trainer" : "judge-1";
+                        var name = step switch { 3 => "trainer", 4 => "judge-1", _ => "recontextualizer" };
                         ProcessGroups.Kill(state.Processes.Single(p => p.Name == name).Pid);
                         state = cluster.Restart(name);
+                    }
+                    if (e.GetProperty("kind").GetString() == "step" && e.GetProperty("step").GetInt32() == 6)
+                    {
+                        ProcessGroups.Stop(state.Processes.Single(p => p.Name == "rabbitmq").Pid, TimeSpan.FromSeconds(30));
+                        await Task.Delay(TimeSpan.FromSeconds(3));
+                        state = cluster.Restart("rabbitmq");
                     }
                     if (e.GetProperty("kind").GetString() == "status") status = e.GetProperty("status").GetString();
                 }
@@ -93,14 +100,14 @@ public sealed class LocalClusterTests : IDisposable
             static IEnumerable<string> Metrics(string dir) => File.ReadLines(Path.Combine(dir, "metrics.csv")).Select(l => string.Join(",", l.Split(',')[..10]));
             Assert.Equal(Metrics(oneProcess.OutputDirectory), Metrics(clusterDir));
             Assert.Equal(File.ReadLines(Path.Combine(oneProcess.OutputDirectory, "evaluations.csv")), File.ReadLines(Path.Combine(clusterDir, "evaluations.csv")));
-            // The store holds every rollout exactly once: 6 steps × 2 prompts × 3 samples.
+            // The store holds every rollout exactly once: 7 steps × 2 prompts × 3 samples.
             var rollouts = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?pageSize=500");
-            Assert.Equal(36, rollouts.GetProperty("total").GetInt32());
-            Assert.Equal(36, rollouts.GetProperty("rollouts").EnumerateArray().Select(r => r.GetProperty("id").GetString()).Distinct().Count());
+            Assert.Equal(42, rollouts.GetProperty("total").GetInt32());
+            Assert.Equal(42, rollouts.GetProperty("rollouts").EnumerateArray().Select(r => r.GetProperty("id").GetString()).Distinct().Count());
 
-            // The restarted trainer took the run up from its saved version 3 and made the last three updates.
+            // The restarted trainer took the run up from its saved version 3 and made the last four updates.
             var trainerMetrics = await http.GetStringAsync($"{state.Processes.Single(p => p.Name == "trainer").Url}/metrics");
-            Assert.Contains("\nrecontext_trainer_updates_total 3\n", trainerMetrics);
+            Assert.Contains("\nrecontext_trainer_updates_total 4\n", trainerMetrics);
 
             // Every metric the Grafana dashboard plots is exported by some service of the live cluster.
             var scraped = string.Concat(await Task.WhenAll(state.Processes.Where(p => p.Health is not null && p.Pid != killed.Pid)
@@ -111,14 +118,14 @@ public sealed class LocalClusterTests : IDisposable
             var prometheus = state.Processes.SingleOrDefault(p => p.Name == "prometheus")
                              ?? throw new InvalidOperationException("Prometheus did not start with the cluster: install Debian's prometheus (.ci/run does)");
             double counted = 0;
-            for (var deadline = DateTime.UtcNow.AddSeconds(60); counted != 36 && DateTime.UtcNow < deadline; await Task.Delay(1000))
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); counted != 42 && DateTime.UtcNow < deadline; await Task.Delay(1000))
             {
                 var answer = await http.GetFromJsonAsync<JsonElement>(
                     $"{prometheus.Url}/api/v1/query?query={Uri.EscapeDataString($"sum(recontext_run_rollouts_total{{run=\"{id}\"}})")}");
                 var result = answer.GetProperty("data").GetProperty("result");
                 counted = result.GetArrayLength() == 0 ? 0 : double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
             }
-            Assert.Equal(36, counted);
+            Assert.Equal(42, counted);
         }
         finally
         {
@@ -132,6 +139,31 @@ public sealed class LocalClusterTests : IDisposable
     {
         var stat = $"/proc/{pid}/stat";
         return !File.Exists(stat) || File.ReadAllText(stat).Split(") ")[1].StartsWith('Z');
+    }
+
+    /// <summary>A free port for the broker node whose distribution port (20000 above it) is free too.</summary>
+    static int FreeBrokerPort()
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int port = Random.Shared.Next(20_000, 45_000);
+            if (Free(port) && Free(port + 20_000)) return port;
+        }
+        throw new InvalidOperationException("no free port pair for the test's broker");
+
+        static bool Free(int port)
+        {
+            try
+            {
+                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }
     }
 
     static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;

@@ -19,7 +19,9 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
     public static int ReplicaPort(int first, int replica) => first + 100 * replica;
 
     /// <param name="BusUrl">a broker to use instead of the local one on 5672 (started when none answers)</param>
-    public sealed record Options(int Generators = 1, int Judges = 1, string? StoreUrl = null, string? ApiKey = null, string? BusUrl = null);
+    /// <param name="BrokerPort">start a broker node of the cluster's own on this port (its data under the cluster's
+    /// folder), even when one answers on 5672: a cluster that must not share, or restart, the machine's broker</param>
+    public sealed record Options(int Generators = 1, int Judges = 1, string? StoreUrl = null, string? ApiKey = null, string? BusUrl = null, int? BrokerPort = null);
 
     /// <exception cref="ClusterException">something could not start (the message names it and its log); whatever
     /// had started is stopped again</exception>
@@ -31,7 +33,7 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         var started = new List<ClusterProcess>();
         try
         {
-            var bus = options.BusUrl ?? StartBroker(started);
+            var bus = options.BusUrl ?? (options.BrokerPort is int brokerPort ? StartOwnBroker(started, brokerPort) : StartBroker(started));
             var store = options.StoreUrl ?? StartTestStore(started);
             var apiKey = options.ApiKey ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
             string[] busArgs = ["--bus", bus];
@@ -64,6 +66,7 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         ProcessGroups.Stop(old.Pid, TimeSpan.FromSeconds(10));
         var restarted = old with { Pid = ProcessGroups.Start(old.Command[0], old.Command.Skip(1), old.Log) };
         if (restarted.Health is not null) AwaitHealthy(restarted);
+        if (name == "rabbitmq" && Uri.TryCreate(restarted.Url, UriKind.Absolute, out var broker)) AwaitBroker(restarted, broker.Port);
         var updated = state with { Processes = state.Processes.Select(p => p.Name == name ? restarted : p).ToList() };
         updated.Save(directory);
         return updated;
@@ -95,6 +98,34 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         say($"rabbitmq: started (pid {pid}), {url}");
         return url;
     }
+
+    /// <summary>A RabbitMQ node of this cluster's own: its own node name, port and data folder (queues and persistent
+    /// messages survive its restart, like any broker's), run by Debian's rabbitmq-server scripts as the current user.</summary>
+    string StartOwnBroker(List<ClusterProcess> started, int port)
+    {
+        const string server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+        if (!File.Exists(server)) throw new ClusterException($"rabbitmq: {server} is not installed (apt-get install rabbitmq-server)");
+        if (Answers(port)) throw new ClusterException($"rabbitmq: port {port} is in use; give another --broker-port");
+        var data = Path.Combine(directory, "rabbitmq");
+        Directory.CreateDirectory(data);
+        // env(1) carries the node's settings in the recorded command, so a restart starts the very same node.
+        string[] command =
+        [
+            "/usr/bin/env", $"RABBITMQ_NODENAME=recontext-{port}@localhost", $"RABBITMQ_NODE_PORT={port}", $"RABBITMQ_DIST_PORT={port + 20000}",
+            $"RABBITMQ_MNESIA_BASE={Path.Combine(data, "mnesia")}", $"RABBITMQ_LOG_BASE={Path.Combine(data, "log")}",
+            $"RABBITMQ_ENABLED_PLUGINS_FILE={Path.Combine(data, "enabled_plugins")}", $"RABBITMQ_PID_FILE={Path.Combine(data, "pid")}", server,
+        ];
+        var url = $"rabbitmq://127.0.0.1:{port}/";
+        var log = LogOf("rabbitmq");
+        var broker = new ClusterProcess("rabbitmq", ProcessGroups.Start(command[0], command.Skip(1), log), log, url, null, command);
+        started.Add(broker);
+        AwaitBroker(broker, port);
+        say($"rabbitmq: started a node of this cluster's own (pid {broker.Pid}), {url}");
+        return url;
+    }
+
+    void AwaitBroker(ClusterProcess broker, int port) =>
+        Await(() => Answers(port), TimeSpan.FromSeconds(120), $"rabbitmq did not accept connections on 127.0.0.1:{port} within 120 s; see {broker.Log}");
 
     string StartTestStore(List<ClusterProcess> started)
     {

@@ -12,8 +12,10 @@ public sealed class UpCommand : ICliCommand
     public string Summary => "start the whole system on this machine: RabbitMQ, the store, Prometheus, the five services";
 
     public string Usage => $"""
-        recontext up [--generators N] [--judges N] [--store mongodb://...] [--api-key KEY] [--dir DIR]
+        recontext up [--generators N] [--judges N] [--store mongodb://...] [--api-key KEY] [--dir DIR] [--broker-port N]
           --generators, --judges  replicas (default 1 each); they compete on their role's queue
+          --broker-port  start a RabbitMQ node of the cluster's own on this port (data under DIR/rabbitmq) instead of
+                     using (or starting) the machine's broker on 5672
           --store    a real MongoDB for the traces; default: the MongoDB-wire test server (keeps them in memory only)
           --api-key  the gateway's key for submit and stop (default: a random one, printed)
           --dir      the cluster's folder: state, logs, runs (default .cache/cluster)
@@ -23,10 +25,12 @@ public sealed class UpCommand : ICliCommand
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = CliArguments.Parse(args, [], ["--generators", "--judges", "--store", "--api-key", "--dir"]);
+        var parsed = CliArguments.Parse(args, [], ["--generators", "--judges", "--store", "--api-key", "--dir", "--broker-port"]);
         int Count(string option) => parsed.Get(option) is not { } v ? 1
             : int.TryParse(v, out int n) && n is >= 1 and <= 8 ? n : throw new CliUsageException($"{option} must be an integer from 1 to 8, got '{v}'");
-        var options = new LocalCluster.Options(Count("--generators"), Count("--judges"), parsed.Get("--store"), parsed.Get("--api-key"));
+        int? brokerPort = parsed.Get("--broker-port") is not { } given ? null
+            : int.TryParse(given, out int port) && port is >= 1024 and <= 45535 ? port : throw new CliUsageException($"--broker-port must be a port from 1024 to 45535, got '{given}'");
+        var options = new LocalCluster.Options(Count("--generators"), Count("--judges"), parsed.Get("--store"), parsed.Get("--api-key"), BrokerPort: brokerPort);
         if (options.StoreUrl is { } store)
         {
             try

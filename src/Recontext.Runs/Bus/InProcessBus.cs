@@ -11,10 +11,12 @@ namespace Recontext.Runs.Bus;
 
 /// <summary>
 /// The roles' consumers in this process, on MassTransit's in-memory transport (the embedded default) or on a
-/// RabbitMQ broker (<see cref="BusTransport"/>). On RabbitMQ the queues are this bus's own (a unique prefix,
-/// auto-deleted when it stops) and every process bound to the broker sees every event; consumers act only on the
-/// runs this process hosts (<see cref="RunSessions"/>). The services deployment moves each consumer into its
-/// service's host; the contracts stay the same.
+/// RabbitMQ broker (<see cref="BusTransport"/>). On RabbitMQ the queues are this bus's own and every process bound to
+/// the broker sees every event; consumers act only on the runs this process hosts (<see cref="RunSessions"/>). The
+/// queues of a bus that serves one run are named after it and durable, so that a broker restart loses none of the
+/// events the run awaits (they expire an hour after the run's process left them); a bus of no one run has queues of a
+/// unique prefix, deleted when it stops. The services deployment moves each consumer into its service's host; the
+/// contracts stay the same.
 /// </summary>
 public sealed class InProcessBus : IAsyncDisposable
 {
@@ -51,8 +53,10 @@ public sealed class InProcessBus : IAsyncDisposable
     /// <param name="remoteRoles">roles served by their own services on the broker (see <see cref="RunDeployment.RemoteRoles"/>):
     /// their consumers are left out here</param>
     /// <param name="weightsBindUrl">where this process's trainer serves policy versions to generator services (gRPC)</param>
+    /// <param name="runId">the one run this bus serves, whose queues on a broker are named after it and durable; null:
+    /// queues of this bus alone, deleted when it stops</param>
     public static async Task<InProcessBus> StartAsync(BusTransport transport, CancellationToken cancellation = default, IReadOnlySet<string>? remoteRoles = null,
-        string weightsBindUrl = RunDeployment.DefaultWeightsUrl)
+        string weightsBindUrl = RunDeployment.DefaultWeightsUrl, string? runId = null)
     {
         remoteRoles ??= new HashSet<string>();
         if (remoteRoles.Count > 0 && transport.RabbitMq is null)
@@ -88,13 +92,18 @@ public sealed class InProcessBus : IAsyncDisposable
             }
             x.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit) return;
+                if (runId is null)
                 {
                     rabbit.AutoDelete = true;
                     rabbit.Durable = false;
+                    return;
                 }
+                rabbit.Durable = true;
+                rabbit.AutoDelete = false;
+                rabbit.SetQueueArgument("x-expires", QueueExpiry);
             });
-            var prefix = $"recontext-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}-";
+            var prefix = runId is null ? $"recontext-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}-" : $"recontext-run-{QueueKey(runId)}-";
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.ConnectTo(transport);
@@ -106,6 +115,14 @@ public sealed class InProcessBus : IAsyncDisposable
         await bus.bus.StartAsync(cancellation);
         return bus;
     }
+
+    /// <summary>How long the durable queues of a run's bus outlive their last consumer (a run resumed within it picks up
+    /// what waited there).</summary>
+    public static readonly TimeSpan QueueExpiry = TimeSpan.FromHours(1);
+
+    /// <summary>A queue-name-safe key of a run id (which holds slashes).</summary>
+    static string QueueKey(string runId) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(runId)))[..16].ToLowerInvariant();
 
     public async ValueTask DisposeAsync()
     {
