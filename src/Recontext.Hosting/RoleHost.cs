@@ -12,7 +12,8 @@ namespace Recontext.Hosting;
 /// <summary>
 /// The shape every role's service shares: the role's MassTransit consumers on one durable shared queue of the
 /// RabbitMQ broker given by <c>--bus</c> (or RECONTEXT_BUS_URL), so replicas compete for messages and messages wait
-/// while none is up; Prometheus metrics on <c>/metrics</c>; the bus's health on <c>/health</c>.
+/// while none is up; Prometheus metrics on <c>/metrics</c>; <c>/alive</c> and the bus's health on <c>/health</c>
+/// (<see cref="ServiceHealth"/>).
 /// </summary>
 public static class RoleHost
 {
@@ -43,12 +44,13 @@ public static class RoleHost
                      ?? throw new ArgumentException("bus: give the RabbitMQ broker with --bus rabbitmq://host:5672/ (or RECONTEXT_BUS_URL)");
         var transport = BusTransport.Parse(busUrl);
         if (transport.RabbitMq is null) throw new ArgumentException($"bus: the {service} service needs a RabbitMQ broker");
+        transport.Check();   // start-up fails in seconds naming the bus, rather than retrying a broker that is not there
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 
         // A service takes the batches that name its role as served by a service (see RoleScope).
         builder.Services.AddSingleton(RoleScope.Service);
         services?.Invoke(builder.Services, builder.Configuration);
-        builder.Services.AddHealthChecks();
+        builder.Services.AddServiceHealth();
         builder.Services.AddMassTransit(x =>
         {
             foreach (var consumer in consumers) x.AddConsumer(consumer);
@@ -69,8 +71,8 @@ public static class RoleHost
 
         var app = builder.Build();
         app.MapMetrics("/metrics");
-        app.MapHealthChecks("/health");
-        app.MapGet("/", () => Results.Text($"recontext {service}: consumes queue {queue} on {transport}; /metrics, /health\n"));
+        app.MapServiceHealth();
+        app.MapGet("/", () => Results.Text($"recontext {service}: consumes queue {queue} on {transport}; /metrics, /health, /alive\n"));
         return app;
     }
 }

@@ -32,7 +32,7 @@ public sealed class LocalClusterTests : IDisposable
         var cluster = new LocalCluster(Path.Combine(root, "cluster"), Path.Combine(repository, ".cache"), ["dotnet", cli], _ => { });
         // A broker node of its own (the test stops and restarts it), so that the services tests' hosts on the machine's
         // broker never take this cluster's batches, nor its services theirs.
-        var state = cluster.Up(new LocalCluster.Options(Generators: 3, ApiKey: Key, BrokerPort: FreeBrokerPort()));
+        var state = cluster.Up(new LocalCluster.Options(Generators: 3, ApiKey: Key, BrokerPort: LocalCluster.FreeBrokerPort()));
         try
         {
             var baseDir = ToyBaseModel.TrainOrLoad(new BaseModelOptions { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 }, Path.Combine(root, "base"));
@@ -139,31 +139,6 @@ public sealed class LocalClusterTests : IDisposable
     {
         var stat = $"/proc/{pid}/stat";
         return !File.Exists(stat) || File.ReadAllText(stat).Split(") ")[1].StartsWith('Z');
-    }
-
-    /// <summary>A free port for the broker node whose distribution port (20000 above it) is free too.</summary>
-    static int FreeBrokerPort()
-    {
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            int port = Random.Shared.Next(20_000, 45_000);
-            if (Free(port) && Free(port + 20_000)) return port;
-        }
-        throw new InvalidOperationException("no free port pair for the test's broker");
-
-        static bool Free(int port)
-        {
-            try
-            {
-                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-                listener.Start();
-                return true;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                return false;
-            }
-        }
     }
 
     static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;

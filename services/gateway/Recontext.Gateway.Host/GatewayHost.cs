@@ -1,3 +1,4 @@
+using Recontext.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -41,12 +42,12 @@ public static class GatewayHost
         builder.Services.AddHostedService(p => p.GetRequiredService<RunManager>());
         builder.Services.AddSingleton(p => new GatewayGrpcServer(options.GrpcUrl, p.GetRequiredService<RunManager>(), p.GetRequiredService<ApiKeyCheck>()));
         builder.Services.AddHostedService(p => p.GetRequiredService<GatewayGrpcServer>());
-        builder.Services.AddHealthChecks();
+        builder.Services.AddServiceHealth();
 
         var app = builder.Build();
         app.UseHttpMetrics();
         app.MapMetrics("/metrics");
-        app.MapHealthChecks("/health");
+        app.MapServiceHealth();
         app.MapGet("/alive", () => Results.Text("alive\n"));
         app.MapRunsApi();
         return app;

@@ -15,6 +15,32 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
 {
     public const int GatewayPort = 8080, JudgePort = 8081, GeneratorPort = 8082, RecontextualizerPort = 8083, TrainerPort = 8084, WeightsPort = 8094, PrometheusPort = 9090;
 
+    /// <summary>A free loopback port for a broker node of the cluster's own (<see cref="Options.BrokerPort"/>) whose
+    /// Erlang distribution port, 20000 above it, is free too.</summary>
+    public static int FreeBrokerPort()
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int port = Random.Shared.Next(20_000, 45_000);
+            if (!Answers(port) && Bindable(port) && Bindable(port + 20_000)) return port;
+        }
+        throw new ClusterException("rabbitmq: found no free pair of ports for a broker node (tried 100)");
+
+        static bool Bindable(int port)
+        {
+            try
+            {
+                using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Port of the i-th replica (0-based) of a role whose first replica listens on <paramref name="first"/>.</summary>
     public static int ReplicaPort(int first, int replica) => first + 100 * replica;
 
@@ -38,7 +64,11 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
             var apiKey = options.ApiKey ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
             string[] busArgs = ["--bus", bus];
             for (int i = 0; i < options.Judges; i++) Service(started, $"judge-{i + 1}", ReplicaPort(JudgePort, i), ["serve", "judge", .. busArgs]);
-            for (int i = 0; i < options.Generators; i++) Service(started, $"generator-{i + 1}", ReplicaPort(GeneratorPort, i), ["serve", "generator", .. busArgs]);
+            // Generator replicas sample at the same time: each gets its share of the cores for libtorch's threads, or
+            // they oversubscribe them (measured: 2 replicas with 2 threads each on 2 cores sampled 6× slower than one).
+            var generatorThreads = Math.Max(1, Environment.ProcessorCount / options.Generators);
+            for (int i = 0; i < options.Generators; i++)
+                Service(started, $"generator-{i + 1}", ReplicaPort(GeneratorPort, i), ["serve", "generator", .. busArgs], threads: generatorThreads);
             Service(started, "recontextualizer", RecontextualizerPort, ["serve", "recontextualizer", .. busArgs]);
             Service(started, "trainer", TrainerPort, ["serve", "trainer", .. busArgs, "--state", Path.Combine(directory, "trainer-state"),
                 "--weights-url", $"http://127.0.0.1:{WeightsPort}"]);
@@ -158,12 +188,14 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         started.Add(new ClusterProcess("prometheus", pid, log, $"http://127.0.0.1:{PrometheusPort}", $"http://127.0.0.1:{PrometheusPort}/-/ready", command));
     }
 
-    void Service(List<ClusterProcess> started, string name, int port, string[] arguments)
+    /// <param name="threads">libtorch's intra-op threads for the service (OMP_NUM_THREADS); null: all cores</param>
+    void Service(List<ClusterProcess> started, string name, int port, string[] arguments, int? threads = null)
     {
         if (Answers(port)) throw new ClusterException($"{name}: port {port} is in use (another cluster? `recontext down` stops the recorded one)");
         var log = LogOf(name);
         var url = $"http://127.0.0.1:{port}";
-        string[] command = [.. recontext, .. arguments, "--urls", url];
+        // env(1) carries the setting in the recorded command, so a restart starts the service the same way.
+        string[] command = [.. threads is int n ? new[] { "/usr/bin/env", $"OMP_NUM_THREADS={n}" } : [], .. recontext, .. arguments, "--urls", url];
         int pid = ProcessGroups.Start(command[0], command[1..], log);
         started.Add(new ClusterProcess(name, pid, log, url, $"{url}/health", command));
     }

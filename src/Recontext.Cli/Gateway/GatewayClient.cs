@@ -35,6 +35,9 @@ public sealed class GatewayClient : IDisposable
         return new GatewayClient(address, parsed.Get(KeyOption) ?? Environment.GetEnvironmentVariable("RECONTEXT_API_KEY"));
     }
 
+    /// <summary>A client of a gateway this process knows (one it started).</summary>
+    public static GatewayClient Of(Uri address, string? key) => new(address, key);
+
     public Task<JsonElement> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
 
     public Task<JsonElement> PostAsync(string path, string? body = null) =>
