@@ -58,6 +58,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         var runDocument = store.FindRun(RunId) ?? new RunDocument { Id = RunId, Name = config.Name };
         runDocument.ConfigJson = files.ConfigJson;
         runDocument.Status = "running";
+        MetricRows.Record(runDocument, files);
         store.SaveRun(runDocument);
         if (completed is int done) store.DeleteRolloutsAfter(RunId, done);
 
@@ -82,6 +83,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             coordinator.Detach();
         }
         runDocument.Status = "completed";
+        MetricRows.Record(runDocument, files);
         store.SaveRun(runDocument);
         return new RunResult(config, outputDirectory, files.Steps, files.Evaluations);
     }
@@ -100,6 +102,8 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
 
         if (firstStep == 1 && initialEvaluation is not null) files.Append(0, initialEvaluation);
         else if (firstStep == 1) await Evaluate(0);
+        MetricRows.Record(runDocument, files);
+        store.SaveRun(runDocument);
         for (int step = firstStep; step <= config.Steps; step++)
         {
             var total = Stopwatch.StartNew();
@@ -127,6 +131,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             // either redoes the whole step or keeps all of it.
             RunState.Commit(outputDirectory, step);
             runDocument.CompletedStep = step;
+            MetricRows.Record(runDocument, files);
             store.SaveRun(runDocument);
         }
     }

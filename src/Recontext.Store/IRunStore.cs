@@ -1,9 +1,9 @@
 namespace Recontext.Store;
 
 /// <summary>
-/// Where every trace of a run is kept. The embedded store (LiteDB, one file in the results folder) implements it
-/// for the one-process default; a MongoDB store will implement the same interface for the services. Writes are
-/// idempotent on natural keys.
+/// Where every trace of a run is kept, and a gateway's experiments. The embedded store (LiteDB, one file) implements
+/// it for the one-process default; the MongoDB store the same interface for the services. Writes are idempotent on
+/// natural keys.
 /// </summary>
 public interface IRunStore : IDisposable
 {
@@ -17,4 +17,11 @@ public interface IRunStore : IDisposable
 
     /// <summary>Removes rollouts of steps after <paramref name="lastKeptStep"/> (a resumed run redoes them).</summary>
     void DeleteRolloutsAfter(string runId, int lastKeptStep);
+
+    void SaveExperiment(ExperimentDocument experiment);
+
+    ExperimentDocument? FindExperiment(string id);
+
+    /// <summary>Every experiment submitted to gateways on this store, newest first.</summary>
+    IReadOnlyList<ExperimentDocument> Experiments();
 }

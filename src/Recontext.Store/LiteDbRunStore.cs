@@ -2,12 +2,14 @@ using LiteDB;
 
 namespace Recontext.Store;
 
-/// <summary>The embedded store: one LiteDB file, collections <c>runs</c> and <c>rollouts</c>, indexed by run and step.</summary>
+/// <summary>The embedded store: one LiteDB file, collections <c>runs</c>, <c>rollouts</c> (indexed by run and step) and
+/// <c>experiments</c>.</summary>
 public sealed class LiteDbRunStore : IRunStore
 {
     readonly LiteDatabase database;
     readonly ILiteCollection<RunDocument> runs;
     readonly ILiteCollection<RolloutDocument> rollouts;
+    readonly ILiteCollection<ExperimentDocument> experiments;
 
     public LiteDbRunStore(string path)
     {
@@ -15,6 +17,7 @@ public sealed class LiteDbRunStore : IRunStore
         database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
         runs = database.GetCollection<RunDocument>("runs");
         rollouts = database.GetCollection<RolloutDocument>("rollouts");
+        experiments = database.GetCollection<ExperimentDocument>("experiments");
         rollouts.EnsureIndex(r => r.RunId);
         rollouts.EnsureIndex(r => r.Step);
         rollouts.EnsureIndex(r => r.Hack);
@@ -40,6 +43,21 @@ public sealed class LiteDbRunStore : IRunStore
             .OrderBy(r => r.Step).ThenBy(r => r.Index).ToList();
 
     public void DeleteRolloutsAfter(string runId, int lastKeptStep) => rollouts.DeleteMany(r => r.RunId == runId && r.Step > lastKeptStep);
+
+    public void SaveExperiment(ExperimentDocument experiment) => experiments.Upsert(experiment);
+
+    // LiteDB hands dates back in local time: the documents say UTC.
+    public ExperimentDocument? FindExperiment(string id) => experiments.FindById(id) is { } found ? InUtc(found) : null;
+
+    public IReadOnlyList<ExperimentDocument> Experiments() => experiments.FindAll().Select(InUtc).OrderByDescending(e => e.SubmittedUtc).ToList();
+
+    static ExperimentDocument InUtc(ExperimentDocument e)
+    {
+        e.SubmittedUtc = e.SubmittedUtc.ToUniversalTime();
+        e.StartedUtc = e.StartedUtc?.ToUniversalTime();
+        e.FinishedUtc = e.FinishedUtc?.ToUniversalTime();
+        return e;
+    }
 
     public void Dispose() => database.Dispose();
 }

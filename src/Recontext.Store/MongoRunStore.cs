@@ -5,14 +5,15 @@ using MongoDB.Driver;
 namespace Recontext.Store;
 
 /// <summary>
-/// The services' store: MongoDB collections <c>runs</c> and <c>rollouts</c>, with the same documents as the embedded
-/// store. Writes are upserts on the natural ids, so a redelivered batch or a restarted run never duplicates a trace;
+/// The services' store: MongoDB collections <c>runs</c>, <c>rollouts</c> and <c>experiments</c>, with the same
+/// documents as the embedded store. Writes are upserts on the natural ids, so a redelivered batch or a restarted run never duplicates a trace;
 /// rollouts are indexed on (runId, step) and (runId, hack).
 /// </summary>
 public sealed class MongoRunStore : IRunStore
 {
     readonly IMongoCollection<RunDocument> runs;
     readonly IMongoCollection<RolloutDocument> rollouts;
+    readonly IMongoCollection<ExperimentDocument> experiments;
 
     static MongoRunStore() => DocumentMaps.Register();
 
@@ -36,6 +37,7 @@ public sealed class MongoRunStore : IRunStore
         var db = client.GetDatabase(database ?? parsed.DatabaseName ?? "recontext");
         runs = db.GetCollection<RunDocument>("runs");
         rollouts = db.GetCollection<RolloutDocument>("rollouts");
+        experiments = db.GetCollection<ExperimentDocument>("experiments");
         var byRunAndStep = Builders<RolloutDocument>.IndexKeys.Ascending(r => r.RunId).Ascending(r => r.Step).Ascending(r => r.Index);
         var byRunAndHack = Builders<RolloutDocument>.IndexKeys.Ascending(r => r.RunId).Ascending(r => r.Hack);
         rollouts.Indexes.CreateMany([new CreateIndexModel<RolloutDocument>(byRunAndStep), new CreateIndexModel<RolloutDocument>(byRunAndHack)]);
@@ -66,6 +68,13 @@ public sealed class MongoRunStore : IRunStore
 
     public void DeleteRolloutsAfter(string runId, int lastKeptStep) => rollouts.DeleteMany(r => r.RunId == runId && r.Step > lastKeptStep);
 
+    public void SaveExperiment(ExperimentDocument experiment) =>
+        experiments.ReplaceOne(e => e.Id == experiment.Id, experiment, new ReplaceOptions { IsUpsert = true });
+
+    public ExperimentDocument? FindExperiment(string id) => experiments.Find(e => e.Id == id).FirstOrDefault();
+
+    public IReadOnlyList<ExperimentDocument> Experiments() => experiments.Find(FilterDefinition<ExperimentDocument>.Empty).SortByDescending(e => e.SubmittedUtc).ToList();
+
     /// <summary>The driver holds no resources per store (its client pool is shared per connection string).</summary>
     public void Dispose()
     {
@@ -81,7 +90,7 @@ public sealed class MongoRunStore : IRunStore
             if (Interlocked.Exchange(ref registered, 1) == 1) return;
             MongoDB.Bson.Serialization.Conventions.ConventionRegistry.Register("recontext",
                 new MongoDB.Bson.Serialization.Conventions.ConventionPack { new MongoDB.Bson.Serialization.Conventions.CamelCaseElementNameConvention() },
-                type => type == typeof(RunDocument) || type == typeof(RolloutDocument));
+                type => type == typeof(RunDocument) || type == typeof(RolloutDocument) || type == typeof(ExperimentDocument) || type == typeof(MetricRow));
             BsonClassMap.TryRegisterClassMap<RunDocument>(map =>
             {
                 map.AutoMap();
@@ -92,6 +101,11 @@ public sealed class MongoRunStore : IRunStore
             {
                 map.AutoMap();
                 map.MapIdMember(r => r.Id);
+            });
+            BsonClassMap.TryRegisterClassMap<ExperimentDocument>(map =>
+            {
+                map.AutoMap();
+                map.MapIdMember(e => e.Id);
             });
         }
     }

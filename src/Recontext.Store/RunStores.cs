@@ -7,10 +7,11 @@ public static class RunStores
     public const string EmbeddedFile = "traces.db";
 
     /// <param name="url">null for the embedded store (<c>DIR/traces.db</c>), or a <c>mongodb://</c> connection string</param>
+    /// <param name="embeddedFile">the embedded store's file name in <paramref name="runDirectory"/></param>
     /// <exception cref="InvalidDataException">the embedded store's file is damaged (the message names it)</exception>
-    public static IRunStore Open(string? url, string runDirectory) => url switch
+    public static IRunStore Open(string? url, string runDirectory, string embeddedFile = EmbeddedFile) => url switch
     {
-        null => OpenEmbedded(Path.Combine(runDirectory, EmbeddedFile)),
+        null => OpenEmbedded(Path.Combine(runDirectory, embeddedFile)),
         _ when url.StartsWith("mongodb://", StringComparison.Ordinal) || url.StartsWith("mongodb+srv://", StringComparison.Ordinal) => new MongoRunStore(url),
         _ => throw new ArgumentException($"store must be a mongodb:// or mongodb+srv:// connection string (or absent for the embedded store), got '{url}'"),
     };

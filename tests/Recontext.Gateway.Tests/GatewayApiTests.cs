@@ -69,7 +69,9 @@ public sealed class GatewayApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("learningRat", await unknown.Content.ReadAsStringAsync());
 
-        Assert.False(Directory.Exists(gateway.RunsDirectory) && Directory.EnumerateFileSystemEntries(gateway.RunsDirectory).Any());
+        // Nothing was stored: no run in the registry, no run folder beside the registry's file.
+        Assert.Empty((await gateway.Http.GetFromJsonAsync<JsonElement>("/api/runs")).EnumerateArray());
+        Assert.Empty(Directory.EnumerateDirectories(gateway.RunsDirectory));
         Assert.Empty((await gateway.Http.GetFromJsonAsync<JsonElement>("/api/runs")).EnumerateArray());
     }
 

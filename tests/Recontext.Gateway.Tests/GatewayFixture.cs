@@ -29,10 +29,12 @@ sealed class GatewayFixture : IAsyncDisposable
 
     GatewayFixture(WebApplication app, HttpClient http, string runs) => (this.app, Http, RunsDirectory) = (app, http, runs);
 
-    public static async Task<GatewayFixture> StartAsync(string root)
+    /// <param name="options">more of the gateway's options (e.g. --store URL)</param>
+    public static async Task<GatewayFixture> StartAsync(string root, params string[] options)
     {
         var runs = Path.Combine(root, "runs");
-        var app = GatewayHost.Build(["--api-keys", Key, "--runs", runs, "--cache", Path.Combine(root, "cache"), "--urls", "http://127.0.0.1:0", "--grpc-url", "http://127.0.0.1:0"]);
+        var app = GatewayHost.Build(["--api-keys", Key, "--runs", runs, "--cache", Path.Combine(root, "cache"), "--urls", "http://127.0.0.1:0", "--grpc-url", "http://127.0.0.1:0",
+            .. options]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayFixture(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) }, runs);

@@ -19,11 +19,13 @@ public static class GatewayHost
     public const int Port = 8080;
 
     public static string Usage => $"""
-        usage: recontext-gateway --api-keys KEY[,KEY] [--runs DIR] [--cache DIR] [--store URL] [--bus URL [--remote ROLES]] [--urls URL] [--grpc-url URL]
+        usage: recontext-gateway --api-keys KEY[,KEY] [--runs DIR] [--cache DIR] [--store URL] [--name NAME] [--bus URL [--remote ROLES]] [--urls URL] [--grpc-url URL]
           --api-keys  keys for calls that change runs (Authorization: Bearer KEY; or RECONTEXT_API_KEYS); 16+ characters
           --runs      where each run's results folder goes (default runs/gateway); runs left running resume at start
           --cache     the organism's base-model cache (default .cache/organism)
-          --store     traces in MongoDB (mongodb://...; or RECONTEXT_STORE_URL) instead of each run's traces.db
+          --store     runs and traces in MongoDB (mongodb://...; or RECONTEXT_STORE_URL) instead of DIR/gateway.db and
+                      each run's traces.db; a gateway started again anywhere on the same store and name resumes its runs
+          --name      this gateway's name in the store (default gateway; or RECONTEXT_GATEWAY_NAME)
           --bus       the roles' broker (rabbitmq://...; or RECONTEXT_BUS_URL); absent: in memory, every role in this process
           --remote    roles that services serve on that broker: generator, judge, recontextualizer, trainer
           --urls      where the REST API, /metrics and /health are served (default http://127.0.0.1:{Port}: loopback only)
@@ -48,7 +50,6 @@ public static class GatewayHost
         app.UseHttpMetrics();
         app.MapMetrics("/metrics");
         app.MapServiceHealth();
-        app.MapGet("/alive", () => Results.Text("alive\n"));
         app.MapRunsApi();
         return app;
     }

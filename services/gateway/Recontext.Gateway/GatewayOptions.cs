@@ -17,6 +17,12 @@ public sealed record GatewayOptions
     /// <summary>The keys that mutating calls must present as <c>Authorization: Bearer KEY</c>.</summary>
     public required IReadOnlyList<string> ApiKeys { get; init; }
 
+    /// <summary>The gateway's name in the store: gateways sharing one store keep and resume only the runs of their own
+    /// name; a gateway started again elsewhere under the same name takes its runs up.</summary>
+    public string Name { get; init; } = DefaultName;
+
+    public const string DefaultName = "gateway";
+
     /// <summary>Where the gRPC run API listens (HTTP/2).</summary>
     public string GrpcUrl { get; init; } = "http://127.0.0.1:8090";
 
@@ -44,6 +50,7 @@ public sealed record GatewayOptions
             ApiKeys = keys,
             GrpcUrl = setting("grpc-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_GRPC_URL") ?? "http://127.0.0.1:8090",
             Deployment = deployment,
+            Name = setting("name") ?? Environment.GetEnvironmentVariable("RECONTEXT_GATEWAY_NAME") ?? DefaultName,
         };
     }
 }

@@ -1,11 +1,9 @@
 namespace Recontext.Gateway;
 
-/// <summary>A run submitted to the gateway: an experiment (one or more seeds) with its status. Kept as
-/// <see cref="FileName"/> in the run's results folder, so a restarted gateway finds its runs and resumes them.</summary>
+/// <summary>A run submitted to the gateway: an experiment (one or more seeds) with its status. Kept in the store
+/// (<see cref="GatewayRegistry"/>), so a restarted gateway finds its runs and resumes them.</summary>
 public sealed record GatewayRun
 {
-    public const string FileName = "gateway-run.json";
-
     public required string Id { get; init; }
     public required string Name { get; init; }
     /// <summary>queued | running | completed | failed | stopped</summary>

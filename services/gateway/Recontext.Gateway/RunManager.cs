@@ -11,19 +11,33 @@ using Recontext.Store;
 namespace Recontext.Gateway;
 
 /// <summary>
-/// The gateway's runs: accepts experiments (validated before anything is stored), runs them one after another
-/// through <see cref="RunLoop"/> with the gateway's deployment, streams their events, stops them on request, and on
-/// start-up resumes the runs a previous gateway left queued or running (their folders hold everything needed).
+/// The gateway's runs: accepts experiments (validated before anything is stored), keeps them in the store
+/// (<see cref="GatewayRegistry"/>), runs them one after another through <see cref="RunLoop"/> with the gateway's
+/// deployment, streams their events, stops them on request, and on start-up resumes the runs a previous gateway of
+/// its name left queued or running.
 /// </summary>
-public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime lifetime, ILogger<RunManager> log) : BackgroundService
+public sealed class RunManager : BackgroundService
 {
+    readonly GatewayOptions options;
+    readonly IHostApplicationLifetime lifetime;
+    readonly ILogger<RunManager> log;
+    readonly GatewayRegistry registry;
+
+    public RunManager(GatewayOptions options, IHostApplicationLifetime lifetime, ILogger<RunManager> log)
+    {
+        (this.options, this.lifetime, this.log) = (options, lifetime, log);
+        registry = new GatewayRegistry(options);
+        // Before the API answers (the hosted service's loop starts in the background): the runs are listed at once.
+        ResumeLeftRuns();
+    }
+
+    /// <summary>The experiment as submitted, also written into the run's results folder for whoever reads it there.</summary>
     public const string ExperimentFileName = "experiment.yaml";
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
-    sealed class Entry(GatewayRun run)
+    sealed class Entry(GatewayRun run, string yaml)
     {
         public GatewayRun Run { get; set; } = run;
+        public string Yaml { get; } = yaml;
         public RunEvents Events { get; } = new();
         public CancellationTokenSource Stop { get; } = new();
     }
@@ -42,11 +56,9 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
         {
             Id = id, Name = experiment.Config.Name, Status = "queued", Seeds = experiment.Seeds, Steps = experiment.Config.Steps, SubmittedUtc = DateTime.UtcNow,
         };
-        var directory = Directory.CreateDirectory(DirectoryOf(id)).FullName;
-        File.WriteAllText(Path.Combine(directory, ExperimentFileName), yaml);
-        Save(run);
+        registry.Save(run, yaml);
         GatewayMetrics.Submitted.Inc();
-        var entry = runs[id] = new Entry(run);
+        var entry = runs[id] = new Entry(run, yaml);
         entry.Events.Publish(new RunEvent { Kind = "status", RunId = id, Status = run.Status });
         queue.Writer.TryWrite(id);
         return run;
@@ -77,14 +89,17 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
         if (!runs.TryGetValue(id, out var entry)) return null;
         long seed = query.Seed ?? entry.Run.Seeds[0];
         var directory = Path.Combine(DirectoryOf(id), $"seed-{seed}");
-        var runIdFile = Path.Combine(directory, RunLoop.RunIdFile);
-        if (!File.Exists(runIdFile)) return ([], 0);
+        // MongoDB holds every run's traces; the embedded store is the run's traces.db, which exists once it started.
+        if (options.Deployment.StoreUrl is null && !File.Exists(Path.Combine(directory, RunStores.EmbeddedFile))) return ([], 0);
         using var store = RunStores.Open(options.Deployment.StoreUrl, directory);
-        var matching = query.Apply(store.Rollouts(File.ReadAllText(runIdFile).Trim(), query.Step)).ToList();
+        var matching = query.Apply(store.Rollouts(TraceId(id, seed), query.Step)).ToList();
         return (matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), matching.Count);
     }
 
     public string DirectoryOf(string id) => Path.Combine(options.RunsDirectory, id);
+
+    /// <summary>The id under which one seed of a gateway run keeps its traces.</summary>
+    public static string TraceId(string id, long seed) => $"{id}/seed-{seed}";
 
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {
@@ -92,7 +107,6 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
         // application begins to stop, so that an interrupted run keeps its resume point instead of racing to the end.
         using var stoppingSource = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
         var stopping = stoppingSource.Token;
-        ResumeLeftRuns();
         await foreach (var id in queue.Reader.ReadAllAsync(stopping))
         {
             var entry = runs[id];
@@ -126,14 +140,20 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
     async Task ExecuteRunAsync(Entry entry, CancellationToken cancellation)
     {
         var id = entry.Run.Id;
-        var experiment = ExperimentFile.Load(Path.Combine(DirectoryOf(id), ExperimentFileName));
+        var experiment = ExperimentFile.Parse(entry.Yaml);
+        var folder = Directory.CreateDirectory(DirectoryOf(id)).FullName;
+        File.WriteAllText(Path.Combine(folder, ExperimentFileName), entry.Yaml);
         // The base is pre-trained (or read from the cache) here, off the request path: it takes minutes the first time.
         var baseDirectory = experiment.Config.Checkpoint
                             ?? await Task.Run(() => ToyBaseModel.TrainOrLoad(experiment.Config.Base, options.CacheDirectory), cancellation);
         foreach (var seed in experiment.Seeds)
         {
             var config = experiment.Config with { Seed = seed };
-            var directory = Path.Combine(DirectoryOf(id), $"seed-{seed}");
+            var directory = Directory.CreateDirectory(Path.Combine(DirectoryOf(id), $"seed-{seed}")).FullName;
+            // The run's id in the trace store is the gateway run's and the seed, so its traces are found from the
+            // registry alone (on a gateway elsewhere too), not from a file in this folder.
+            var runIdFile = Path.Combine(directory, RunLoop.RunIdFile);
+            if (!File.Exists(runIdFile)) File.WriteAllText(runIdFile, TraceId(id, seed));
             int? completed = RunState.CompletedStep(directory);
             if (RunLoop.TryLoadFinished(config, directory) is not null) continue;
             var listener = new EventListener(entry.Events, id, seed, config.PromptsPerStep * config.SamplesPerPrompt);
@@ -165,21 +185,11 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
 
     void ResumeLeftRuns()
     {
-        if (!Directory.Exists(options.RunsDirectory)) return;
-        foreach (var file in Directory.EnumerateFiles(options.RunsDirectory, GatewayRun.FileName, SearchOption.AllDirectories))
+        // Oldest first, so the queue keeps the order they were submitted in.
+        foreach (var (run, yaml) in registry.Load().Reverse())
         {
-            GatewayRun? run;
-            try
-            {
-                run = JsonSerializer.Deserialize<GatewayRun>(File.ReadAllText(file), Json);
-            }
-            catch (JsonException e)
-            {
-                log.LogWarning("{File} is not a gateway run record ({Message}); left alone", file, e.Message);
-                continue;
-            }
-            if (run is null || runs.ContainsKey(run.Id)) continue;
-            var entry = runs[run.Id] = new Entry(run);
+            if (runs.ContainsKey(run.Id)) continue;
+            runs[run.Id] = new Entry(run, yaml);
             if (!run.Active) continue;
             log.LogInformation("resuming run {Id} ({Status} when the gateway last stopped)", run.Id, run.Status);
             queue.Writer.TryWrite(run.Id);
@@ -196,15 +206,14 @@ public sealed class RunManager(GatewayOptions options, IHostApplicationLifetime 
     void Update(Entry entry, GatewayRun run)
     {
         entry.Run = run;
-        Save(run);
+        registry.Save(run, entry.Yaml);
         if (run.Status == "running") entry.Events.Publish(new RunEvent { Kind = "status", RunId = run.Id, Status = run.Status });
     }
 
-    void Save(GatewayRun run)
+    public override void Dispose()
     {
-        var path = Path.Combine(DirectoryOf(run.Id), GatewayRun.FileName);
-        File.WriteAllText(path + ".partial", JsonSerializer.Serialize(run, Json));
-        File.Move(path + ".partial", path, overwrite: true);
+        base.Dispose();
+        registry.Dispose();
     }
 
     static string Slug(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')).Trim('-') is { Length: > 0 } s ? s : "run";
