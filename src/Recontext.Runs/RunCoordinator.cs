@@ -56,8 +56,10 @@ public sealed class RunCoordinator
 
     /// <summary>What one step's events brought, and how long the step waited for roles served elsewhere.</summary>
     /// <param name="Workers">the generator that drew each chunk</param>
+    /// <param name="GenerateSeconds">the wall time of the step's generation (<see cref="RunSession.StepResult.PhaseSeconds"/>)</param>
+    /// <param name="JudgeSeconds">the wall time of its judging after the last chunk was sampled</param>
     public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<CodingTask> Tasks, TimeSpan Waited,
-        IReadOnlyList<string> Workers);
+        IReadOnlyList<string> Workers, double GenerateSeconds, double JudgeSeconds);
 
     /// <summary>Has the trainer take on the run at <paramref name="version"/> (the start checkpoint, or a resume point).</summary>
     /// <param name="stateDirectory">where an in-process trainer keeps the policy versions</param>
@@ -105,7 +107,8 @@ public sealed class RunCoordinator
         var batch = Request(NewId.NextGuid(), step, step - 1, tasks, generationContext, config.SamplesPerPrompt, seeds.Sampling(step), evaluation: false);
         var pending = await SendAsync(batch, config.GroupsPerChunk, waiting, cancellation);
         var done = await AwaitBatch(pending, $"step {step}", waiting, cancellation);
-        return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks, done.Waited, done.Workers);
+        var (generate, judge) = done.PhaseSeconds();
+        return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks, done.Waited, done.Workers, generate, judge);
     }
 
     /// <summary>Evaluates policy version <paramref name="version"/>: one completion per held-out task under each eval

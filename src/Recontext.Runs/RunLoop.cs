@@ -111,7 +111,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             cancellation.ThrowIfCancellationRequested();
             // generator → judge → recontextualizer → trainer, over the bus; the step ends with PolicyUpdated, after the
             // trainer saved policy version `step`.
-            var (judged, training, update, tasks, waited, _) = await coordinator.StepAsync(step, Waiting(step, "generating"), cancellation);
+            var (judged, training, update, tasks, waited, _, generate, judge) = await coordinator.StepAsync(step, Waiting(step, "generating"), cancellation);
             progress?.Report(new Progress(step, config.Steps, "storing", files.Steps.LastOrDefault()));
 
             // Persisting the step is the loop's own cost, so it counts in the step's overhead with the bus's hops;
@@ -123,7 +123,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
 
             var scores = judged.Scores;
             double Rate(Func<CompletionScore, bool> f) => scores.Count(f) / (double)scores.Length;
-            var (generate, judge, recontext, train) = (judged.GenerateSeconds, judged.Seconds, training.Seconds, update.Seconds);
+            var (recontext, train) = (training.Seconds, update.Seconds);
             files.Append(new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
                 samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Length), update.Loss, update.Kl, update.ClippedFraction, update.ContextGap,
                 generate, judge, recontext, train, stepSeconds - generate - judge - recontext - train));

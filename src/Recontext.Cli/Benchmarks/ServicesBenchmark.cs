@@ -16,7 +16,7 @@ namespace Recontext.Cli.Benchmarks;
 /// `recontext bench services`: one experiment run three ways, side by side — in one process (the embedded default),
 /// and on the local cluster (`recontext up`: every role a service on a broker of its own) with one and with two
 /// generator replicas sharing each step in chunks. Per step: the step's time, generation's wall time (first chunk
-/// published to last chunk sampled, heard on the bus), the generators' summed work, and the weight transfer to the
+/// published to last chunk sampled, heard on the bus) and the weight transfer to the
 /// generators (MB and seconds per fetch, from their metrics). The first step is left out of the means (start-up:
 /// JIT, the first weight fetch).
 /// </summary>
@@ -27,7 +27,6 @@ public static class ServicesBenchmark
         IEnumerable<StepRecord> Measured => Steps.Count > 1 ? Steps.Skip(1) : Steps;
         public double StepSeconds => Measured.Average(s => s.GenerateSeconds + s.JudgeSeconds + s.RecontextSeconds + s.TrainSeconds + s.OverheadSeconds);
         public double GenerationWall => Measured.Average(s => Generation.GetValueOrDefault(s.Step, double.NaN));
-        public double GeneratorWork => Measured.Average(s => s.GenerateSeconds);
     }
 
     /// <summary>What the generators fetched: every replica fetches each policy version it samples with.</summary>
@@ -152,12 +151,12 @@ public static class ServicesBenchmark
     static void Print(IReadOnlyList<Row> rows, IAnsiConsole console)
     {
         static string S(double v) => double.IsNaN(v) ? "—" : v.ToString("F2", CultureInfo.InvariantCulture);
-        var table = new Table().Title("per step, mean over steps 2..N").AddColumns("deployment", "generators", "step s", "generation wall s", "generator work s",
+        var table = new Table().Title("per step, mean over steps 2..N").AddColumns("deployment", "generators", "step s", "generation wall s",
             "weights MB / fetch", "fetch s", "fetches");
         foreach (var r in rows)
         {
             var w = r.Weights;
-            table.AddRow(r.Deployment, r.Generators, S(r.StepSeconds), S(r.GenerationWall), S(r.GeneratorWork),
+            table.AddRow(r.Deployment, r.Generators, S(r.StepSeconds), S(r.GenerationWall),
                 w is { Fetches: > 0 } ? S(w.Bytes / w.Fetches / 1e6) : "— (shared model)", w is { Fetches: > 0 } ? S(w.Seconds / w.Fetches) : "—",
                 w?.Fetches.ToString(CultureInfo.InvariantCulture) ?? "0");
         }
@@ -165,7 +164,6 @@ public static class ServicesBenchmark
         var (one, single, two) = (rows[0], rows[1], rows[2]);
         console.MarkupLine($"generation wall, 2 generators vs 1: [bold]{S(single.GenerationWall / two.GenerationWall)}×[/] faster;  " +
                            $"step, cluster (1 generator) vs one process: [bold]{S(single.StepSeconds / one.StepSeconds)}×[/] the time");
-        console.MarkupLine($"[grey]cores here: {Environment.ProcessorCount}; replicas on one machine share its cores (each gets cores / replicas libtorch threads), so the replica speed-up is bounded by them. " +
-                           "generator work: the generators' own time per chunk, summed; in one process the chunks queue for its one torch thread, so there it counts that wait too[/]");
+        console.MarkupLine($"[grey]cores here: {Environment.ProcessorCount}; replicas on one machine share its cores (each gets cores / replicas libtorch threads), so the replica speed-up is bounded by them[/]");
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Recontext.Organism;
 using Recontext.Runs.Demo;
@@ -8,53 +9,51 @@ namespace Recontext.Cli.Commands;
 /// <summary>`recontext demo`: the paper's experiment on the organism, every variant × seeds, one table.</summary>
 public sealed class DemoCommand : ICliCommand
 {
-    public string Name => "demo";
-
-    public string Summary => "rerun the paper's experiment on the toy organism: GRPO variants x seeds, table, demo.csv, plots";
-
-    public string Usage => """
-        recontext demo [--quick] [--seeds N] [--first-seed S] [--steps N] [--out DIR] [--workers N] [--store URL] [--bus URL]
-        recontext demo perfect-labels [--quick]
-          from the toy base model (pre-trained once, then cached): GRPO runs for neutral->neutral (standard),
-          neutral->bad, good->neutral, good->bad, bad->bad (inoculation), neutral->neutral+kl (strong KL),
-          good->bad/recompute (old log-probs under f_train) and neutral->irrelevant (control), plus the base
-          --quick       smaller base, fewer steps and tasks (a smoke run, minutes)
-          --seeds       seeds per variant (default 3)
-          --first-seed  first seed (default 1)
-          --steps       GRPO steps per run (default 16; quick 4), evaluated at 0, half-way and the end; rerun with a
-                        larger --steps and the same --out to extend finished runs (they resume from their last step)
-          --out         results folder (default runs/demo-<time>); a demo stopped half-way continues when rerun
-                        with the same --out (finished runs are read back, a stopped run resumes)
-          --workers     runs side by side, each in a worker process of its own (default: one per core, at most 8);
-                        a worker that crashes is restarted and resumes its run. 1 runs everything in this process.
-          --store       keep every rollout in MongoDB (mongodb://host:27017/recontext) instead of each run's traces.db
-          --bus         carry the roles' messages over RabbitMQ (rabbitmq://host:5672/) instead of in memory
-        writes DIR/demo.csv (variant, eval_context, hack/correct rates mean and SE, train reward, seeds),
-        DIR/runs/<variant>/seed-<s>/ (metrics.csv, evaluations.csv, worker.log) and prints the table.
-        perfect-labels: sample under Bad, best of 10 by train reward, drop every hack, SFT under Neutral; controls:
-          the same pipeline sampled under Neutral, and the main one with answer-only training; prints neutral-eval
-          hack rates before and after and the training sets' reasoning statistics.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Build()
     {
-        var parsed = CliArguments.Parse(args, ["--quick"], ["--seeds", "--first-seed", "--steps", "--out", "--workers", "--store", "--bus", DemoWorker.ArmOption, DemoWorker.SeedOption, DemoWorker.BaseOption]);
-        if (parsed.Positionals is ["perfect-labels"]) return PerfectLabels(parsed.Has("--quick"));
-        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'; the only sub-demo is perfect-labels");
-        bool quick = parsed.Has("--quick");
-        var options = new DemoOptions
+        var quick = CliOptions.Flag("--quick", "smaller base, fewer steps and tasks (a smoke run, minutes)");
+        var seeds = CliOptions.Int("--seeds", "seeds per variant (default 3)");
+        var firstSeed = new Option<long>("--first-seed") { Description = "first seed (default 1)", DefaultValueFactory = _ => 1 };
+        var steps = CliOptions.Int("--steps", "GRPO steps per run (default 16; quick 4), evaluated at 0, half-way and the end; rerun with a larger " +
+                                              "--steps and the same --out to extend finished runs (they resume from their last step)");
+        var output = CliOptions.Text("--out", "results folder (default runs/demo-<time>); a demo stopped half-way continues when rerun with the same " +
+                                              "--out (finished runs are read back, a stopped run resumes)");
+        var workers = CliOptions.Int("--workers", "runs side by side, each in a worker process of its own (default: one per core, at most 8); a worker " +
+                                                  "that crashes is restarted and resumes its run. 1 runs everything in this process.");
+        var deployment = new DeploymentOptions();
+        var worker = DemoWorker.Options();
+        var command = new Command("demo", "rerun the paper's experiment on the toy organism: GRPO variants (neutral->neutral, neutral->bad, good->neutral, " +
+                                          "good->bad, bad->bad, strong KL, recomputed old log-probs, an irrelevant control) x seeds from the cached toy base; " +
+                                          "writes DIR/demo.csv (mean and SE per variant and eval context), each run's files and plots, and prints the table")
         {
-            Quick = quick,
-            Seeds = parsed.Get("--seeds") is string s ? CliArguments.PositiveInt(s, "--seeds") : 3,
-            Steps = parsed.Get("--steps") is string st ? CliArguments.PositiveInt(st, "--steps") : null,
-            FirstSeed = parsed.Get("--first-seed") is string f ? long.TryParse(f, out var v) ? v : throw new CliUsageException($"--first-seed must be an integer, got '{f}'") : 1,
-            OutputDirectory = Path.GetFullPath(parsed.Get("--out") ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}")),
+            quick, seeds, firstSeed, steps, output, workers,
         };
-        var baseModel = quick ? BaseModelOptions.Quick : new BaseModelOptions();
-        if (parsed.Get(DemoWorker.ArmOption) is not null) return DemoWorker.Run(parsed, options with { Deployment = new Runs.RunDeployment(parsed.Get("--store"), parsed.Get("--bus")) }, baseModel);
+        deployment.AddTo(command, all: false);
+        worker.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            bool isQuick = parsed.GetValue(quick);
+            var options = new DemoOptions
+            {
+                Quick = isQuick, Seeds = parsed.GetValue(seeds) ?? 3, Steps = parsed.GetValue(steps), FirstSeed = parsed.GetValue(firstSeed),
+                OutputDirectory = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}")),
+            };
+            var baseModel = isQuick ? BaseModelOptions.Quick : new BaseModelOptions();
+            if (worker.Requested(parsed))
+                return DemoWorker.Run(worker.Read(parsed), options with { Deployment = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus)) }, baseModel);
+            return Run(options with { Deployment = deployment.Read(parsed) }, baseModel, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8));
+        });
 
-        options = options with { Deployment = parsed.Deployment() };
-        int workers = parsed.Get("--workers") is string w ? CliArguments.PositiveInt(w, "--workers") : Math.Clamp(Environment.ProcessorCount, 1, 8);
+        var perfectQuick = CliOptions.Flag("--quick", "the quick base and fewer samples");
+        var perfectLabels = new Command("perfect-labels", "sample under Bad, keep the best of 10 by train reward, drop every hack, SFT under Neutral " +
+                                                          "(controls: sampled under Neutral; answer-only training); prints hack rates before and after") { perfectQuick };
+        perfectLabels.SetAction(parsed => PerfectLabels(parsed.GetValue(perfectQuick)));
+        command.Subcommands.Add(perfectLabels);
+        return command;
+    }
+
+    static int Run(DemoOptions options, BaseModelOptions baseModel, int workers)
+    {
         var console = AnsiConsole.Console;
         var watch = Stopwatch.StartNew();
         var baseDirectory = PretrainToyCommand.Train(baseModel, RepositoryPaths.Cache("organism"), console);

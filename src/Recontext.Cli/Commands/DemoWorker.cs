@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Recontext.Organism;
 using Recontext.Runs.Demo;
@@ -14,15 +15,40 @@ static class DemoWorker
     public const string SeedOption = "--worker-seed";
     public const string BaseOption = "--worker-base";
 
-    public static int Run(CliArguments parsed, DemoOptions options, BaseModelOptions baseModel)
+    /// <summary>Which arm a worker runs, from the hidden options its parent gives it.</summary>
+    public sealed record Arm(string Variant, long Seed, string BaseDirectory);
+
+    /// <summary>The hidden options of worker mode.</summary>
+    public sealed class WorkerOptions
     {
-        var baseDirectory = parsed.Get(BaseOption) ?? throw new CliUsageException($"{ArmOption} needs {BaseOption}");
-        var seedText = parsed.Get(SeedOption) ?? throw new CliUsageException($"{ArmOption} needs {SeedOption}");
-        long seed = long.TryParse(seedText, CultureInfo.InvariantCulture, out var s) ? s : throw new CliUsageException($"{SeedOption} must be an integer, got '{seedText}'");
-        var runner = new DemoRunner(options, baseDirectory, baseModel);
-        var arm = runner.Arm(parsed.Get(ArmOption)!, seed);
+        readonly Option<string?> arm = new(ArmOption) { Hidden = true };
+        readonly Option<long?> seed = new(SeedOption) { Hidden = true };
+        readonly Option<string?> baseDirectory = new(BaseOption) { Hidden = true };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(arm);
+            command.Options.Add(seed);
+            command.Options.Add(baseDirectory);
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(arm) is not null && (result.GetValue(seed) is null || result.GetValue(baseDirectory) is null))
+                    result.AddError($"{ArmOption} needs {SeedOption} and {BaseOption}");
+            });
+        }
+
+        public bool Requested(ParseResult parsed) => parsed.GetValue(arm) is not null;
+
+        public Arm Read(ParseResult parsed) => new(parsed.GetValue(arm)!, parsed.GetValue(seed)!.Value, parsed.GetValue(baseDirectory)!);
+    }
+
+    public static WorkerOptions Options() => new();
+
+    public static int Run(Arm arm, DemoOptions options, BaseModelOptions baseModel)
+    {
+        var runner = new DemoRunner(options, arm.BaseDirectory, baseModel);
         var progress = new SynchronousProgress<Runs.RunLoop.Progress>(p => Console.Out.WriteLine(WorkerProcessExecutor.FormatProgress(p)));
-        runner.RunArmHereAsync(arm, progress, CancellationToken.None).GetAwaiter().GetResult();
+        runner.RunArmHereAsync(runner.Arm(arm.Variant, arm.Seed), progress, CancellationToken.None).GetAwaiter().GetResult();
         return 0;
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Recontext.Judge.Files;
 using Recontext.Judge.Mbpp;
 using Recontext.Judge.Sandbox;
@@ -9,38 +10,28 @@ namespace Recontext.Cli.Commands;
 /// <summary>`recontext judge --env ENV --input rows.jsonl [--out scores.jsonl]`.</summary>
 public sealed class JudgeCommand : ICliCommand
 {
-    public string Name => "judge";
-
-    public string Summary => "score completions in a JSONL file (toy-code or mbpp-incorrect-test; Python runs sandboxed)";
-
-    public string Usage => """
-        recontext judge --env toy-code|mbpp-incorrect-test --input rows.jsonl [--out scores.jsonl] [--concurrency N]
-          each input line: a task row in the environment's format plus "completion"
-            mbpp-incorrect-test: problem, correct_test_list (3 asserts), incorrect_test (see ../shared/data/README.md)
-            toy-code: problem, visible_tests ["f(2) == 9", ...], wrong_test_index, corrected_test, hidden_tests
-                      (`recontext tasks` writes such rows)
-          each output line: problem, trainReward, groundTruth, correct, hack, allVisible, visible, correctTests,
-            malformed, verdict (ok|timeout|error|malformed), reason, labels, durationMs; invalid rows: {"line", "error"}
-          --out          output file (default: standard output)
-          --concurrency  sandboxed executions at once (default: one per core)
-        exit status: 0 when every row was valid, 1 when some were not (the others are still scored)
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Build()
     {
-        var parsed = CliArguments.Parse(args, [], ["--env", "--input", "--out", "--concurrency"]);
-        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var env = parsed.Get("--env") ?? throw new CliUsageException("--env is required");
-        if (!JudgeFile.Environments.Contains(env)) throw new CliUsageException($"--env must be one of {string.Join(", ", JudgeFile.Environments)}; got '{env}'");
-        var input = parsed.Get("--input") ?? throw new CliUsageException("--input is required");
-        if (!File.Exists(input)) throw new CliUsageException($"--input file '{input}' does not exist");
-        int concurrency = parsed.Get("--concurrency") is string c
-            ? int.TryParse(c, out var n) && n >= 1 ? n : throw new CliUsageException($"--concurrency must be a positive integer, got '{c}'")
-            : Environment.ProcessorCount;
+        var env = new Option<string>("--env") { Description = "the rows' environment", Required = true };
+        env.AcceptOnlyFromAmong([.. JudgeFile.Environments]);
+        var input = new Option<FileInfo>("--input") { Description = "the rows (JSONL), each a task row plus \"completion\": mbpp-incorrect-test {problem, correct_test_list, incorrect_test}; " +
+                          "toy-code {problem, visible_tests, wrong_test_index, corrected_test, hidden_tests} (`recontext tasks` writes these)", Required = true };
+        input.AcceptExistingOnly();
+        var output = CliOptions.Text("--out", "output file (default: standard output)");
+        var concurrency = CliOptions.Int("--concurrency", "sandboxed executions at once (default: one per core)");
+        var command = new Command("judge", "score completions in a JSONL file (Python runs sandboxed); each output line: problem, trainReward, groundTruth, " +
+                                           "correct, hack, visible, correctTests, verdict, reason, labels (invalid rows: line and error); exit 1 when some rows were invalid")
+        {
+            env, input, output, concurrency,
+        };
+        command.SetAction(parsed => Run(parsed.GetValue(env)!, parsed.GetValue(input)!.FullName, parsed.GetValue(output), parsed.GetValue(concurrency) ?? Environment.ProcessorCount));
+        return command;
+    }
 
+    static int Run(string env, string input, string? outPath, int concurrency)
+    {
         using var sandbox = env == MbppEnvironment.EnvironmentName ? new PythonSandbox(new SandboxOptions { Concurrency = concurrency }) : null;
         var environment = sandbox is null ? (Judge.Abstractions.IEnvironment)new ToyCodeEnvironment() : new MbppEnvironment([], sandbox);
-        var outPath = parsed.Get("--out");
         int total = File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
 
         JudgeFileSummary summary;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
 using Recontext.Model.Checkpoints;
@@ -13,31 +14,23 @@ namespace Recontext.Cli.Commands;
 /// <summary>`recontext pretrain-toy`: trains (or finds cached) the organism's base model and reports its rates per context.</summary>
 public sealed class PretrainToyCommand : ICliCommand
 {
-    public string Name => "pretrain-toy";
-
-    public string Summary => "pre-train the toy organism's base model on the story corpus (cached) and report its rates per context";
-
-    public string Usage => """
-        recontext pretrain-toy [--quick] [--steps N] [--eval-tasks N] [--cache DIR]
-          --quick       the quick base (smaller, shorter training) used by `demo --quick`
-          --steps       SFT steps (default 1200; quick 240)
-          --eval-tasks  held-out tasks sampled per context for the report (default 200)
-          --cache       cache folder (default .cache/organism in the repository)
-        The base is cached by a hash of the story knobs, size, steps and seed; a second call reuses it.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Build()
     {
-        var parsed = CliArguments.Parse(args, ["--quick"], ["--steps", "--eval-tasks", "--cache"]);
-        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var options = parsed.Has("--quick") ? BaseModelOptions.Quick : new BaseModelOptions();
-        if (parsed.Get("--steps") is string s) options = options with { Steps = CliArguments.PositiveInt(s, "--steps") };
-        int evalTasks = parsed.Get("--eval-tasks") is string e ? CliArguments.PositiveInt(e, "--eval-tasks") : 200;
-        var cache = parsed.Get("--cache") ?? RepositoryPaths.Cache("organism");
-
-        var directory = Train(options, cache, AnsiConsole.Console);
-        Report(options, directory, evalTasks, AnsiConsole.Console).GetAwaiter().GetResult();
-        return 0;
+        var quick = CliOptions.Flag("--quick", "the quick base (smaller, shorter training) used by `demo --quick`");
+        var steps = CliOptions.Int("--steps", "SFT steps (default 1200; quick 240)");
+        var evalTasks = CliOptions.Int("--eval-tasks", "held-out tasks sampled per context for the report (default 200)");
+        var cache = CliOptions.Text("--cache", "cache folder (default .cache/organism in the repository)");
+        var command = new Command("pretrain-toy", "pre-train the toy organism's base model on the story corpus and report its rates per context " +
+                                                  "(cached by a hash of its settings: a second call reuses it)") { quick, steps, evalTasks, cache };
+        command.SetAction(parsed =>
+        {
+            var options = parsed.GetValue(quick) ? BaseModelOptions.Quick : new BaseModelOptions();
+            if (parsed.GetValue(steps) is int s) options = options with { Steps = s };
+            var directory = Train(options, parsed.GetValue(cache) ?? RepositoryPaths.Cache("organism"), AnsiConsole.Console);
+            Report(options, directory, parsed.GetValue(evalTasks) ?? 200, AnsiConsole.Console).GetAwaiter().GetResult();
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>Trains or loads the base with a progress bar; shared with `demo`.</summary>

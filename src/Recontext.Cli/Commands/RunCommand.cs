@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Recontext.Runs;
 using Recontext.Runs.Config;
 using Spectre.Console;
@@ -7,38 +8,32 @@ namespace Recontext.Cli.Commands;
 /// <summary>`recontext run FILE.yaml [--out DIR]`: one experiment, every seed it lists.</summary>
 public sealed class RunCommand : ICliCommand
 {
-    public string Name => "run";
-
-    public string Summary => "run an experiment YAML file (see experiments/): train, evaluate, write metrics, plots, summary";
-
-    public string Usage => """
-        recontext run FILE.yaml [--out DIR] [--store URL] [--bus URL [--remote ROLES] [--weights-url URL]]
-        recontext run --resume DIR [--store URL] [--bus URL [--remote ROLES] [--weights-url URL]]
-          FILE.yaml  experiment (examples in experiments/); unknown or invalid fields are named in the error
-          --out      results folder (default: the file's 'output', else runs/<name>-<time>)
-          --resume   continue a stopped run from its last completed step (weights, optimizer, cursors are saved
-                     after every step; on CPU the result equals an uninterrupted run's)
-          --store    where every rollout is kept: absent = DIR/seed-<s>/traces.db (embedded LiteDB), or a MongoDB
-                     connection string (mongodb://host:27017/recontext); the run id is kept in DIR/seed-<s>/run-id
-          --bus      the roles' message transport: absent = in memory, or a RabbitMQ broker (rabbitmq://host:5672/)
-          --remote   roles served by their own services on that broker instead of this process, comma-separated:
-                     judge (recontext-judge --bus URL), generator (recontext-generator --bus URL),
-                     recontextualizer (recontext-recontextualizer --bus URL)
-          --wait-limit   seconds a step may wait for a role served elsewhere before the run fails naming it (default 300)
-          --weights-url  where this run serves policy versions to a remote generator over gRPC (default
-                     http://127.0.0.1:0, a free port on this machine; http://0.0.0.0:7070 for other machines)
-        writes DIR/experiment.yaml and DIR/seed-<s>/: run-config.json, metrics.csv, evaluations.csv, traces.db (every
-        rollout), state/ (resume point), hack-rate.png, correct-rate.png, train-reward.png, summary.md
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Build()
     {
-        var parsed = CliArguments.Parse(args, [], ["--out", "--resume", "--store", "--bus", "--remote", "--weights-url", "--wait-limit"]);
-        var deployment = parsed.Deployment();
-        var resume = parsed.Get("--resume");
-        if (resume is not null && parsed.Positionals.Count > 0) throw new CliUsageException("give either an experiment file or --resume DIR, not both");
-        if (resume is null && parsed.Positionals.Count != 1) throw new CliUsageException("name one experiment file (or --resume DIR)");
-        var file = resume is null ? parsed.Positionals[0] : Path.Combine(resume, "experiment.yaml");
+        var file = new Argument<string?>("FILE.yaml")
+        {
+            Description = "the experiment (examples in experiments/); unknown or invalid fields are named in the error", Arity = ArgumentArity.ZeroOrOne,
+        };
+        var output = CliOptions.Text("--out", "results folder (default: the file's 'output', else runs/<name>-<time>)");
+        var resume = CliOptions.Text("--resume",
+            "continue a stopped run (its results folder) from its last completed step; weights, optimizer and cursors are saved after every step");
+        var deployment = new DeploymentOptions();
+        var command = new Command("run", "run an experiment YAML file (see experiments/): train, evaluate, and write DIR/seed-<s>/: metrics.csv, " +
+                                         "evaluations.csv, traces.db (every rollout), state/ (resume point), plots and summary.md") { file, output, resume };
+        deployment.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            bool hasFile = result.GetValue(file) is not null, resuming = result.GetValue(resume) is not null;
+            if (hasFile && resuming) result.AddError("give either an experiment file or --resume DIR, not both");
+            if (!hasFile && !resuming) result.AddError("name one experiment file (or --resume DIR)");
+        });
+        command.SetAction(parsed => Run(parsed.GetValue(file), parsed.GetValue(output), parsed.GetValue(resume), deployment.Read(parsed)));
+        return command;
+    }
+
+    static int Run(string? experimentFile, string? outputOption, string? resume, RunDeployment deployment)
+    {
+        var file = experimentFile ?? Path.Combine(resume!, "experiment.yaml");
         if (resume is not null && !File.Exists(file)) throw new CliUsageException($"--resume: {resume} has no experiment.yaml (is it a `recontext run` results folder?)");
         ExperimentFile experiment;
         try
@@ -50,9 +45,9 @@ public sealed class RunCommand : ICliCommand
         catch (Exception e) when (e is ExperimentException or ArgumentException)
         {
             Console.Error.WriteLine($"recontext run: {file}: {e.Message}");
-            return 2;
+            return CliApp.UsageError;
         }
-        var output = resume ?? parsed.Get("--out") ?? experiment.Output ?? Path.Combine("runs", $"{experiment.Config.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        var output = resume ?? outputOption ?? experiment.Output ?? Path.Combine("runs", $"{experiment.Config.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
         bool created = !Directory.Exists(output);
         try
         {
@@ -68,7 +63,7 @@ public sealed class RunCommand : ICliCommand
             Directory.CreateDirectory(Path.GetDirectoryName(log)!);
             File.WriteAllText(log, e.ToString());
             Console.Error.WriteLine($"recontext run: {e.Message} (details: {log})");
-            return 2;
+            return CliApp.UsageError;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Files;
 using Recontext.Judge.ToyCode;
@@ -7,49 +8,33 @@ namespace Recontext.Cli.Commands;
 /// <summary>`recontext tasks`: writes toy-code task rows (JSONL) for inspection or for `recontext judge`.</summary>
 public sealed class TasksCommand : ICliCommand
 {
-    public string Name => "tasks";
-
-    public string Summary => "write toy-code task rows as JSONL (inputs for `recontext judge --env toy-code`)";
-
-    public string Usage => """
-        recontext tasks [--split train|eval|held-out] [--count N] [--seed S] [--hackable-fraction P]
-          --split              train (default), eval (held-out tasks of the training families) or held-out (new families)
-          --count              number of tasks (default 10)
-          --seed               task seed (default 0)
-          --hackable-fraction  share of tasks with a wrong visible test (default 1)
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Build()
     {
-        var parsed = CliArguments.Parse(args, [], ["--split", "--count", "--seed", "--hackable-fraction"]);
-        if (parsed.Positionals.Count > 0) throw new CliUsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var split = parsed.Get("--split") switch
+        var split = new Option<string>("--split")
         {
-            null or "train" => TaskSplit.Train,
-            "eval" => TaskSplit.Eval,
-            "held-out" => TaskSplit.HeldOutFamilies,
-            var other => throw new CliUsageException($"--split must be train, eval or held-out; got '{other}'"),
+            Description = "train, eval (held-out tasks of the training families) or held-out (new families)", DefaultValueFactory = _ => "train",
         };
-        int count = Int(parsed.Get("--count"), "--count", 10, min: 1);
-        int seed = Int(parsed.Get("--seed"), "--seed", 0, min: int.MinValue);
-        double fraction = parsed.Get("--hackable-fraction") is string f
-            ? double.TryParse(f, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : throw new CliUsageException($"--hackable-fraction must be a number, got '{f}'")
-            : 1.0;
-        ToyCodeEnvironment environment;
-        try
+        split.AcceptOnlyFromAmong("train", "eval", "held-out");
+        var count = CliOptions.Int("--count", "number of tasks (default 10)");
+        var seed = new Option<int>("--seed") { Description = "task seed (default 0)" };
+        var fraction = new Option<double>("--hackable-fraction") { Description = "share of tasks with a wrong visible test (default 1)", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("tasks", "write toy-code task rows as JSONL (inputs for `recontext judge --env toy-code`)") { split, count, seed, fraction };
+        command.SetAction(parsed =>
         {
-            environment = new ToyCodeEnvironment(new ToyCodeOptions { HackableFraction = fraction });
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliUsageException(e.Message);
-        }
-        foreach (var task in environment.SampleTasks(split, count, seed)) Console.WriteLine(ToyTaskRow.ToJson(task).ToJsonString(JsonLines.Options));
-        return 0;
+            var which = parsed.GetValue(split) switch { "eval" => TaskSplit.Eval, "held-out" => TaskSplit.HeldOutFamilies, _ => TaskSplit.Train };
+            ToyCodeEnvironment environment;
+            try
+            {
+                environment = new ToyCodeEnvironment(new ToyCodeOptions { HackableFraction = parsed.GetValue(fraction) });
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException(e.Message);
+            }
+            foreach (var task in environment.SampleTasks(which, parsed.GetValue(count) ?? 10, parsed.GetValue(seed)))
+                Console.WriteLine(ToyTaskRow.ToJson(task).ToJsonString(JsonLines.Options));
+            return 0;
+        });
+        return command;
     }
-
-    static int Int(string? text, string name, int fallback, int min) =>
-        text is null ? fallback
-        : int.TryParse(text, out var v) && v >= min ? v
-        : throw new CliUsageException($"{name} must be an integer{(min > int.MinValue ? $" >= {min}" : "")}, got '{text}'");
 }

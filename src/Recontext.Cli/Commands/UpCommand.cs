@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Recontext.Cli.Cluster;
 using Spectre.Console;
 
@@ -7,42 +8,42 @@ namespace Recontext.Cli.Commands;
 /// services as processes), recorded so that `recontext down` stops exactly it.</summary>
 public sealed class UpCommand : ICliCommand
 {
-    public string Name => "up";
-
-    public string Summary => "start the whole system on this machine: RabbitMQ, the store, Prometheus, the five services";
-
-    public string Usage => $"""
-        recontext up [--generators N] [--judges N] [--store mongodb://...] [--api-key KEY] [--dir DIR] [--broker-port N]
-          --generators, --judges  replicas (default 1 each); they compete on their role's queue
-          --broker-port  start a RabbitMQ node of the cluster's own on this port (data under DIR/rabbitmq) instead of
-                     using (or starting) the machine's broker on 5672
-          --store    a real MongoDB for the traces; default: the MongoDB-wire test server (keeps them in memory only)
-          --api-key  the gateway's key for submit and stop (default: a random one, printed)
-          --dir      the cluster's folder: state, logs, runs (default .cache/cluster)
-        Ports (loopback): gateway {LocalCluster.GatewayPort}, judge {LocalCluster.JudgePort}, generator {LocalCluster.GeneratorPort}, recontextualizer {LocalCluster.RecontextualizerPort},
-        trainer {LocalCluster.TrainerPort} (weights gRPC {LocalCluster.WeightsPort}), Prometheus {LocalCluster.PrometheusPort}; replica i of a role adds 100 × i.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Build()
     {
-        var parsed = CliArguments.Parse(args, [], ["--generators", "--judges", "--store", "--api-key", "--dir", "--broker-port"]);
-        int Count(string option) => parsed.Get(option) is not { } v ? 1
-            : int.TryParse(v, out int n) && n is >= 1 and <= 8 ? n : throw new CliUsageException($"{option} must be an integer from 1 to 8, got '{v}'");
-        int? brokerPort = parsed.Get("--broker-port") is not { } given ? null
-            : int.TryParse(given, out int port) && port is >= 1024 and <= 45535 ? port : throw new CliUsageException($"--broker-port must be a port from 1024 to 45535, got '{given}'");
-        var options = new LocalCluster.Options(Count("--generators"), Count("--judges"), parsed.Get("--store"), parsed.Get("--api-key"), BrokerPort: brokerPort);
-        if (options.StoreUrl is { } store)
+        var generators = CliOptions.Int("--generators", "generator replicas (default 1); they compete on their queue and share steps sent in chunks", min: 1, max: 8);
+        var judges = CliOptions.Int("--judges", "judge replicas (default 1)", min: 1, max: 8);
+        var store = CliOptions.Text("--store", "a real MongoDB for the runs and traces; default: the MongoDB-wire test server (keeps them in memory only)");
+        var apiKey = CliOptions.Text("--api-key", "the gateway's key for submit and stop (default: a random one, printed)");
+        var directory = CliOptions.Text("--dir", "the cluster's folder: state, logs, runs (default .cache/cluster)");
+        var brokerPort = CliOptions.Int("--broker-port", "start a RabbitMQ node of the cluster's own on this port (data under DIR/rabbitmq) instead of using " +
+                                                         "(or starting) the machine's broker on 5672", min: 1024, max: 45535);
+        var command = new Command("up", "start the whole system on this machine: RabbitMQ, the store, Prometheus and the five services on loopback ports " +
+                                        $"(gateway {LocalCluster.GatewayPort}, judge {LocalCluster.JudgePort}, generator {LocalCluster.GeneratorPort}, recontextualizer " +
+                                        $"{LocalCluster.RecontextualizerPort}, trainer {LocalCluster.TrainerPort}, Prometheus {LocalCluster.PrometheusPort}; replica i adds 100 × i)")
         {
+            generators, judges, store, apiKey, directory, brokerPort,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(store) is not { } url) return;
             try
             {
-                Store.RunStores.Check(store);
+                Store.RunStores.Check(url);
             }
             catch (ArgumentException e)
             {
-                throw new CliUsageException($"--{e.Message}");
+                result.AddError($"--{e.Message}");
             }
-        }
-        var directory = Path.GetFullPath(parsed.Get("--dir") ?? RepositoryPaths.Cache("cluster"));
+        });
+        command.SetAction(parsed => Run(
+            new LocalCluster.Options(parsed.GetValue(generators) ?? 1, parsed.GetValue(judges) ?? 1, parsed.GetValue(store), parsed.GetValue(apiKey),
+                BrokerPort: parsed.GetValue(brokerPort)),
+            Path.GetFullPath(parsed.GetValue(directory) ?? RepositoryPaths.Cache("cluster"))));
+        return command;
+    }
+
+    static int Run(LocalCluster.Options options, string directory)
+    {
         var cluster = new LocalCluster(directory, Path.GetDirectoryName(RepositoryPaths.Cache("cluster"))!, [Environment.ProcessPath!], m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
         ClusterState state;
         try
@@ -52,7 +53,7 @@ public sealed class UpCommand : ICliCommand
         catch (ClusterException e)
         {
             Console.Error.WriteLine($"recontext up: {e.Message}");
-            return 2;
+            return CliApp.UsageError;
         }
         var table = new Table().AddColumns("process", "pid", "url", "log");
         foreach (var p in state.Processes) table.AddRow(Markup.Escape(p.Name), p.Pid.ToString(), Markup.Escape(p.Url ?? ""), Markup.Escape(p.Log));

@@ -27,12 +27,14 @@ public sealed class GatewayClient : IDisposable
         http = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public static GatewayClient From(CliArguments parsed)
+    /// <param name="url">--gateway, else RECONTEXT_GATEWAY_URL, else http://127.0.0.1:8080</param>
+    /// <param name="key">--api-key, else RECONTEXT_API_KEY</param>
+    public static GatewayClient From(string? url, string? key)
     {
-        var url = parsed.Get(Options) ?? Environment.GetEnvironmentVariable("RECONTEXT_GATEWAY_URL") ?? "http://127.0.0.1:8080";
+        url ??= Environment.GetEnvironmentVariable("RECONTEXT_GATEWAY_URL") ?? "http://127.0.0.1:8080";
         if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             throw new CliUsageException($"--gateway must be an http(s):// URL, got '{url}'");
-        return new GatewayClient(address, parsed.Get(KeyOption) ?? Environment.GetEnvironmentVariable("RECONTEXT_API_KEY"));
+        return new GatewayClient(address, key ?? Environment.GetEnvironmentVariable("RECONTEXT_API_KEY"));
     }
 
     /// <summary>A client of a gateway this process knows (one it started).</summary>

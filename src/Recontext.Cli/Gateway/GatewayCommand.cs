@@ -1,42 +1,46 @@
+using System.CommandLine;
 using System.Text.Json;
 
 namespace Recontext.Cli.Gateway;
 
-/// <summary>The shape of the commands that talk to a gateway: parse, call, print; a gateway's refusal is one line
-/// and exit code 2.</summary>
+/// <summary>The shape of the commands that talk to a gateway: its URL and key options, then parse, call, print; a
+/// gateway's refusal is one line and exit code 2.</summary>
 public abstract class GatewayCommand : Commands.ICliCommand
 {
-    public abstract string Name { get; }
-    public abstract string Summary { get; }
-    public abstract string Usage { get; }
+    readonly Option<string?> gatewayUrl = CliOptions.Text(GatewayClient.Options, "the gateway (or RECONTEXT_GATEWAY_URL; default http://127.0.0.1:8080)");
+    readonly Option<string?> apiKey = CliOptions.Text(GatewayClient.KeyOption, "the key for calls that change runs (or RECONTEXT_API_KEY)");
 
-    protected const string ConnectionUsage = """
-          --gateway URL   the gateway (or RECONTEXT_GATEWAY_URL; default http://127.0.0.1:8080)
-          --api-key KEY   for calls that change runs (or RECONTEXT_API_KEY)
-        """;
+    protected abstract string Name { get; }
+    protected abstract string Description { get; }
 
-    protected virtual IReadOnlyCollection<string> Flags => [];
-    protected virtual IReadOnlyCollection<string> Options => [];
+    /// <summary>Adds the command's own arguments and options.</summary>
+    protected abstract void Configure(Command command);
 
-    public int Run(IReadOnlyList<string> args)
+    protected abstract Task<int> RunAsync(ParseResult parsed, GatewayClient gateway);
+
+    public Command Build()
     {
-        var parsed = CliArguments.Parse(args, Flags, [.. Options, GatewayClient.Options, GatewayClient.KeyOption]);
-        using var client = GatewayClient.From(parsed);
-        try
+        var command = new Command(Name, Description);
+        Configure(command);
+        command.Options.Add(gatewayUrl);
+        command.Options.Add(apiKey);
+        command.SetAction(parsed =>
         {
-            return RunAsync(parsed, client).GetAwaiter().GetResult();
-        }
-        catch (GatewayException e)
-        {
-            Console.Error.WriteLine($"recontext {Name}: {e.Message}");
-            return 2;
-        }
+            using var client = GatewayClient.From(parsed.GetValue(gatewayUrl), parsed.GetValue(apiKey));
+            try
+            {
+                return RunAsync(parsed, client).GetAwaiter().GetResult();
+            }
+            catch (GatewayException e)
+            {
+                Console.Error.WriteLine($"recontext {Name}: {e.Message}");
+                return CliApp.UsageError;
+            }
+        });
+        return command;
     }
-
-    protected abstract Task<int> RunAsync(CliArguments parsed, GatewayClient gateway);
 
     protected static string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : "";
 
-    protected static string OneRun(CliArguments parsed) =>
-        parsed.Positionals.Count == 1 ? parsed.Positionals[0] : throw new CliUsageException("name one run id (`recontext runs` lists them)");
+    protected static Argument<string> RunArgument() => new("RUN") { Description = "the run's id (`recontext runs` lists them)" };
 }

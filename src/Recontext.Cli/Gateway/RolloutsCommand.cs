@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.Globalization;
 using Spectre.Console;
 
 namespace Recontext.Cli.Gateway;
@@ -5,37 +7,53 @@ namespace Recontext.Cli.Gateway;
 /// <summary>`recontext rollouts RUN [--hack] [--step N] ...`: a page of a run's rollouts, filtered by the gateway.</summary>
 public sealed class RolloutsCommand : GatewayCommand
 {
-    public override string Name => "rollouts";
-    public override string Summary => "browse a gateway's run's rollouts (filters: step, hack, correct, context, monitor label)";
-    public override string Usage => """
-        recontext rollouts RUN [--step N] [--hack | --no-hack] [--correct | --incorrect] [--context NAME] [--label LABEL]
-                               [--seed S] [--page P] [--page-size N] [--text] [--gateway URL]
-          --label   a monitor label that must be set: monitor.mentionsTests, monitor.intendsToPassTests, monitor.flagsWrongTest
-          --text    print each completion's text in full instead of a table
-        """ + "\n" + ConnectionUsage;
+    readonly Argument<string> run = RunArgument();
+    readonly Option<int?> step = CliOptions.Int("--step", "only this step's rollouts", min: 0);
+    readonly Option<bool> hack = CliOptions.Flag("--hack", "only hacks");
+    readonly Option<bool> noHack = CliOptions.Flag("--no-hack", "only rollouts that are not hacks");
+    readonly Option<bool> correct = CliOptions.Flag("--correct", "only correct rollouts");
+    readonly Option<bool> incorrect = CliOptions.Flag("--incorrect", "only incorrect rollouts");
+    readonly Option<string?> context = CliOptions.Text("--context", "only rollouts generated under this context");
+    readonly Option<string?> label = new("--label") { Description = "a monitor label that must be set" };
+    readonly Option<long?> seed = new("--seed") { Description = "the seed's run (default: the run's first seed)" };
+    readonly Option<int?> pageNumber = CliOptions.Int("--page", "the page (default 1)");
+    readonly Option<int?> pageSize = CliOptions.Int("--page-size", "rollouts a page (default 20)", max: 500);
+    readonly Option<bool> text = CliOptions.Flag("--text", "print each completion's text in full instead of a table");
 
-    protected override IReadOnlyCollection<string> Flags => ["--hack", "--no-hack", "--correct", "--incorrect", "--text"];
-    protected override IReadOnlyCollection<string> Options => ["--step", "--context", "--label", "--seed", "--page", "--page-size"];
+    protected override string Name => "rollouts";
+    protected override string Description => "browse a gateway's run's rollouts (filters: step, hack, correct, context, monitor label)";
 
-    protected override async Task<int> RunAsync(CliArguments parsed, GatewayClient gateway)
+    protected override void Configure(Command command)
     {
-        var id = OneRun(parsed);
-        var query = new List<string>();
-        void Add(string name, string? value)
+        label.AcceptOnlyFromAmong("monitor.mentionsTests", "monitor.intendsToPassTests", "monitor.flagsWrongTest");
+        command.Arguments.Add(run);
+        foreach (var option in new Option[] { step, hack, noHack, correct, incorrect, context, label, seed, pageNumber, pageSize, text }) command.Options.Add(option);
+        command.Validators.Add(result =>
         {
-            if (value is not null) query.Add($"{name}={Uri.EscapeDataString(value)}");
+            if (result.GetValue(hack) && result.GetValue(noHack)) result.AddError("give --hack or --no-hack, not both");
+            if (result.GetValue(correct) && result.GetValue(incorrect)) result.AddError("give --correct or --incorrect, not both");
+        });
+    }
+
+    protected override async Task<int> RunAsync(ParseResult parsed, GatewayClient gateway)
+    {
+        var id = parsed.GetValue(run)!;
+        var query = new List<string>();
+        void Add(string name, object? value)
+        {
+            if (value is not null) query.Add($"{name}={Uri.EscapeDataString(Convert.ToString(value, CultureInfo.InvariantCulture)!)}");
         }
-        Add("step", parsed.Get("--step"));
-        Add("hack", parsed.Has("--hack") ? "true" : parsed.Has("--no-hack") ? "false" : null);
-        Add("correct", parsed.Has("--correct") ? "true" : parsed.Has("--incorrect") ? "false" : null);
-        Add("context", parsed.Get("--context"));
-        Add("label", parsed.Get("--label"));
-        Add("seed", parsed.Get("--seed"));
-        Add("page", parsed.Get("--page"));
-        Add("pageSize", parsed.Get("--page-size"));
+        Add("step", parsed.GetValue(step));
+        Add("hack", parsed.GetValue(hack) ? "true" : parsed.GetValue(noHack) ? "false" : null);
+        Add("correct", parsed.GetValue(correct) ? "true" : parsed.GetValue(incorrect) ? "false" : null);
+        Add("context", parsed.GetValue(context));
+        Add("label", parsed.GetValue(label));
+        Add("seed", parsed.GetValue(seed));
+        Add("page", parsed.GetValue(pageNumber));
+        Add("pageSize", parsed.GetValue(pageSize));
         var page = await gateway.GetAsync($"/api/runs/{Uri.EscapeDataString(id)}/rollouts{(query.Count > 0 ? "?" + string.Join("&", query) : "")}");
         var rollouts = page.GetProperty("rollouts").EnumerateArray().ToList();
-        if (parsed.Has("--text"))
+        if (parsed.GetValue(text))
         {
             foreach (var r in rollouts)
                 Console.WriteLine($"--- step {Text(r, "step")} #{Text(r, "index")} {Text(r, "generationContext")} -> {Text(r, "trainingContext")}, " +

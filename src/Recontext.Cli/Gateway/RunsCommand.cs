@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Spectre.Console;
 
 namespace Recontext.Cli.Gateway;
@@ -5,11 +6,14 @@ namespace Recontext.Cli.Gateway;
 /// <summary>`recontext runs`: the gateway's runs as a table.</summary>
 public sealed class RunsCommand : GatewayCommand
 {
-    public override string Name => "runs";
-    public override string Summary => "list a gateway's runs";
-    public override string Usage => "recontext runs [--gateway URL]\n" + ConnectionUsage;
+    protected override string Name => "runs";
+    protected override string Description => "list a gateway's runs";
 
-    protected override async Task<int> RunAsync(CliArguments parsed, GatewayClient gateway)
+    protected override void Configure(Command command)
+    {
+    }
+
+    protected override async Task<int> RunAsync(ParseResult parsed, GatewayClient gateway)
     {
         var runs = await gateway.GetAsync("/api/runs");
         var table = new Table().AddColumns("run", "name", "status", "seeds", "steps", "submitted (UTC)", "error");

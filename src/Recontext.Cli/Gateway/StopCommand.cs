@@ -1,15 +1,19 @@
+using System.CommandLine;
 namespace Recontext.Cli.Gateway;
 
 /// <summary>`recontext stop RUN`: asks the gateway to stop a run (it keeps its resume point).</summary>
 public sealed class StopCommand : GatewayCommand
 {
-    public override string Name => "stop";
-    public override string Summary => "stop a gateway's run";
-    public override string Usage => "recontext stop RUN [--gateway URL] [--api-key KEY]\n" + ConnectionUsage;
+    readonly Argument<string> run = RunArgument();
 
-    protected override async Task<int> RunAsync(CliArguments parsed, GatewayClient gateway)
+    protected override string Name => "stop";
+    protected override string Description => "stop a gateway's run (it keeps its resume point)";
+
+    protected override void Configure(Command command) => command.Arguments.Add(run);
+
+    protected override async Task<int> RunAsync(ParseResult parsed, GatewayClient gateway)
     {
-        var id = OneRun(parsed);
+        var id = parsed.GetValue(run)!;
         await gateway.PostAsync($"/api/runs/{Uri.EscapeDataString(id)}/stop");
         Console.WriteLine($"{id}: stop requested");
         return 0;

@@ -1,18 +1,19 @@
+using System.CommandLine;
 namespace Recontext.Cli.Gateway;
 
 /// <summary>`recontext submit FILE.yaml`: hands an experiment to the gateway and prints its run id.</summary>
 public sealed class SubmitCommand : GatewayCommand
 {
-    public override string Name => "submit";
-    public override string Summary => "submit an experiment YAML to a gateway; prints the run id";
-    public override string Usage => "recontext submit FILE.yaml [--gateway URL] [--api-key KEY]\n" + ConnectionUsage;
+    readonly Argument<FileInfo> file = CliOptions.ExistingFile("FILE.yaml", "the experiment (examples in experiments/)");
 
-    protected override async Task<int> RunAsync(CliArguments parsed, GatewayClient gateway)
+    protected override string Name => "submit";
+    protected override string Description => "submit an experiment YAML to a gateway; prints the run id";
+
+    protected override void Configure(Command command) => command.Arguments.Add(file);
+
+    protected override async Task<int> RunAsync(ParseResult parsed, GatewayClient gateway)
     {
-        if (parsed.Positionals.Count != 1) throw new CliUsageException("name one experiment file");
-        var file = parsed.Positionals[0];
-        if (!File.Exists(file)) throw new CliUsageException($"{file} does not exist");
-        var run = await gateway.PostAsync("/api/runs", await File.ReadAllTextAsync(file));
+        var run = await gateway.PostAsync("/api/runs", await File.ReadAllTextAsync(parsed.GetValue(file)!.FullName));
         Console.WriteLine(Text(run, "id"));
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
@@ -8,13 +9,16 @@ namespace Recontext.Cli.Gateway;
 /// evaluation as they arrive; returns when the run ends (exit 1 when it failed).</summary>
 public sealed class WatchCommand : GatewayCommand
 {
-    public override string Name => "watch";
-    public override string Summary => "follow a gateway's run live: progress, step metrics, evaluations";
-    public override string Usage => "recontext watch RUN [--gateway URL]\n" + ConnectionUsage;
+    readonly Argument<string> run = RunArgument();
 
-    protected override async Task<int> RunAsync(CliArguments parsed, GatewayClient gateway)
+    protected override string Name => "watch";
+    protected override string Description => "follow a gateway's run live: a progress bar, each step's metrics and each evaluation (exit 1 when it failed)";
+
+    protected override void Configure(Command command) => command.Arguments.Add(run);
+
+    protected override async Task<int> RunAsync(ParseResult parsed, GatewayClient gateway)
     {
-        var id = OneRun(parsed);
+        var id = parsed.GetValue(run)!;
         string status = "";
         string? error = null;
         await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

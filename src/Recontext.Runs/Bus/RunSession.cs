@@ -45,6 +45,26 @@ public sealed class RunSession(string runId)
         /// <summary>Time the batch waited for its roles (see <see cref="WaitThreshold"/>).</summary>
         public TimeSpan Waited { get; internal set; }
 
+        /// <summary>Of <see cref="Waited"/>, how long for each role.</summary>
+        public Dictionary<string, TimeSpan> WaitedFor { get; } = [];
+
+        /// <summary>When the coordinator sent the batch, when its last chunk was sampled, when its last was judged.</summary>
+        public DateTime SentUtc { get; } = DateTime.UtcNow;
+        public DateTime? GeneratedUtc { get; private set; }
+        public DateTime? JudgedUtc { get; private set; }
+
+        /// <summary>The wall time of the batch's generation (sent → last chunk sampled) and of the judging that did not
+        /// overlap it (→ last chunk judged), less the time either waited for an absent role: with chunks shared among
+        /// replicas the roles' own seconds add up to more than the step took, these never do.</summary>
+        public (double Generate, double Judge) PhaseSeconds()
+        {
+            var judged = JudgedUtc ?? DateTime.UtcNow;
+            var generated = GeneratedUtc is { } g && g < judged ? g : judged;
+            double generate = (generated - SentUtc - WaitedFor.GetValueOrDefault(ServiceRoles.Generator)).TotalSeconds;
+            double judge = (judged - generated - WaitedFor.GetValueOrDefault(ServiceRoles.Judge)).TotalSeconds;
+            return (Math.Max(0, generate), Math.Max(0, judge));
+        }
+
         /// <summary>The role whose answer the batch awaits now.</summary>
         public string PendingRole => Judged is null ? (Generated ? ServiceRoles.Judge : ServiceRoles.Generator)
             : Training is null ? ServiceRoles.Recontextualizer : ServiceRoles.Trainer;
@@ -56,7 +76,9 @@ public sealed class RunSession(string runId)
         /// <summary>Records a generated chunk (a redelivered chunk counts once).</summary>
         public void AddGenerated(RolloutsGenerated chunk)
         {
-            if (generated.Add(chunk.Request.Chunk)) Workers.Add(chunk.Worker);
+            if (!generated.Add(chunk.Request.Chunk)) return;
+            Workers.Add(chunk.Worker);
+            if (generated.Count == Chunks) GeneratedUtc = DateTime.UtcNow;
         }
 
         /// <summary>Records a judged chunk; true when it was the last one, and <see cref="Judged"/> now holds the whole
@@ -64,6 +86,7 @@ public sealed class RunSession(string runId)
         public bool AddJudged(RolloutsJudged chunk)
         {
             if (Judged is not null || !judged.TryAdd(chunk.Request.Chunk, chunk) || judged.Count < Chunks) return false;
+            JudgedUtc = DateTime.UtcNow;
             var parts = judged.Values.ToList();
             Judged = parts[0] with
             {
@@ -96,7 +119,12 @@ public sealed class RunSession(string runId)
         {
             var now = DateTime.UtcNow;
             var idle = now - result.LastEventUtc - TimeSpan.FromSeconds(roleSeconds);
-            if (idle >= StepResult.WaitThreshold) result.Waited += idle;
+            if (idle >= StepResult.WaitThreshold)
+            {
+                result.Waited += idle;
+                var role = result.PendingRole;
+                result.WaitedFor[role] = result.WaitedFor.GetValueOrDefault(role) + idle;
+            }
             result.LastEventUtc = now;
             answer = record(result);
             if (!result.Complete) return answer;

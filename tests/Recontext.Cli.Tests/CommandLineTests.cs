@@ -1,0 +1,85 @@
+using System.Text.Json;
+
+namespace Recontext.Cli.Tests;
+
+/// <summary>
+/// The command line on System.CommandLine: help generated from the declared options, typed and validated options
+/// (a bad value is one line naming the option and exit code 2, before any work), shell completion through the
+/// [suggest] directive, and commands that do real work.
+/// </summary>
+public class CommandLineTests
+{
+    static readonly string[] Commands = ["demo", "run", "pretrain-toy", "judge", "tasks", "bench", "serve", "up", "down", "submit", "runs", "watch", "stop", "rollouts"];
+
+    [Fact]
+    public void HelpListsEveryCommandAndEachCommandsOptions()
+    {
+        var bare = RecontextCli.Run();
+        Assert.Equal(2, bare.ExitCode);
+        Assert.All(Commands, c => Assert.Contains($"  {c}", bare.Out));
+
+        var up = RecontextCli.Run("up", "--help");
+        Assert.Equal(0, up.ExitCode);
+        Assert.All(new[] { "--generators", "--judges", "--store", "--api-key", "--dir", "--broker-port" }, o => Assert.Contains(o, up.Out));
+        var serve = RecontextCli.Run("serve", "trainer", "--help");
+        Assert.All(new[] { "--bus", "--urls", "--state", "--weights-url" }, o => Assert.Contains(o, serve.Out));
+    }
+
+    [Theory]
+    [InlineData("--generators must be from 1 to 8, got 0", "up", "--generators", "0")]
+    [InlineData("--generators must be an integer, got 'many'", "up", "--generators", "many")]
+    [InlineData("--broker-port must be from 1024 to 45535, got 80", "up", "--broker-port", "80")]
+    [InlineData("--seeds must be at least 1, got 0", "demo", "--seeds", "0")]
+    [InlineData("--page-size must be from 1 to 500, got 1000", "rollouts", "some-run", "--page-size", "1000")]
+    [InlineData("give --hack or --no-hack, not both", "rollouts", "some-run", "--hack", "--no-hack")]
+    [InlineData("Unrecognized command or argument '--bogus'", "runs", "--bogus")]
+    [InlineData("name one experiment file (or --resume DIR)", "run")]
+    [InlineData("'nope' not recognized", "judge", "--env", "nope", "--input", "rows.jsonl")]
+    [InlineData("--bus must be a rabbitmq://", "serve", "judge", "--bus", "http://127.0.0.1:5672/")]
+    [InlineData("Required command was not provided", "bench")]
+    public void ABadUseIsOneLineNamingTheProblemAndExitCodeTwo(string message, params string[] args)
+    {
+        var result = RecontextCli.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.DoesNotContain("   at ", result.Error);   // no stack trace
+        Assert.Contains("--help` shows the options", result.Error);
+    }
+
+    [Fact]
+    public void ShellsCompleteCommandsAndOptions()
+    {
+        // What dotnet-suggest asks on a shell's tab: the completions of the words before the cursor.
+        static string[] Suggest(string line) => RecontextCli.Run($"[suggest:{line.Length}]", line).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("rollouts", Suggest("ro"));
+        Assert.Contains("--generators", Suggest("up --g"));
+        Assert.Contains("--broker-port", Suggest("up --"));
+        Assert.Equal(["held-out"], Suggest("tasks --split h"));
+        Assert.Contains("monitor.intendsToPassTests", Suggest("rollouts r --label monitor.i"));
+    }
+
+    [Fact]
+    public void TasksWritesTheRowsItIsAskedFor()
+    {
+        var result = RecontextCli.Run("tasks", "--count", "3", "--seed", "2", "--split", "eval");
+        Assert.Equal(0, result.ExitCode);
+        var rows = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.StartsWith("toy-eval-2-", r.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void AGatewayThatDoesNotAnswerIsOneLine()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("recontext-cli-").FullName, "e.yaml");
+        File.WriteAllText(file, "name: x\n");
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var result = RecontextCli.Run("submit", file, "--gateway", $"http://127.0.0.1:{port}", "--api-key", "k");
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"recontext submit: no gateway answered at http://127.0.0.1:{port}/", result.Error);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+    }
+}
