@@ -11,8 +11,8 @@ namespace Recontext.Cluster.Tests;
 
 /// <summary>
 /// The whole system as OS processes on this machine (`recontext up`: a broker node of its own, the MongoDB-wire test
-/// server, the five services from the built `recontext` command line, three generator replicas sharing each step in
-/// chunks), a run submitted to its gateway, one generator replica killed with SIGKILL mid-run, the store paused for
+/// server, four services from the built `recontext` command line and the standalone gateway host without libtorch,
+/// three generator replicas sharing each step in chunks), a run submitted to its gateway, one generator replica killed with SIGKILL mid-run, the store paused for
 /// 10 s, the trainer, the only judge and the recontextualizer killed and started again, the broker stopped and
 /// started again, and `recontext down`.
 /// </summary>
@@ -32,7 +32,12 @@ public sealed class LocalClusterTests : IDisposable
         var cluster = new LocalCluster(Path.Combine(root, "cluster"), Path.Combine(repository, ".cache"), ["dotnet", cli], _ => { });
         // A broker node of its own (the test stops and restarts it), so that the services tests' hosts on the machine's
         // broker never take this cluster's batches, nor its services theirs.
-        var state = cluster.Up(new LocalCluster.Options(Generators: 3, ApiKey: Key, BrokerPort: LocalCluster.FreeBrokerPort()));
+        // The gateway is the standalone host, whose folder holds no libtorch: the coordinator does no tensor work.
+        var gatewayDirectory = Path.Combine(repository, "services", "gateway", "Recontext.Gateway.Host", "bin", Configuration(), "net10.0");
+        var gatewayHost = Path.Combine(gatewayDirectory, "recontext-gateway.dll");
+        Assert.True(File.Exists(gatewayHost), $"the gateway host is not built at {gatewayHost}");
+        Assert.Empty(Directory.EnumerateFiles(gatewayDirectory, "libtorch*", SearchOption.AllDirectories));
+        var state = cluster.Up(new LocalCluster.Options(Generators: 3, ApiKey: Key, BrokerPort: LocalCluster.FreeBrokerPort(), GatewayHost: ["dotnet", gatewayHost]));
         try
         {
             var baseDir = ToyBaseModel.TrainOrLoad(new BaseModelOptions { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 }, Path.Combine(root, "base"));

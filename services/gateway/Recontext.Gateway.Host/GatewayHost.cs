@@ -26,17 +26,20 @@ public static class GatewayHost
           --store     runs and traces in MongoDB (mongodb://...; or RECONTEXT_STORE_URL) instead of DIR/gateway.db and
                       each run's traces.db; a gateway started again anywhere on the same store and name resumes its runs
           --name      this gateway's name in the store (default gateway; or RECONTEXT_GATEWAY_NAME)
-          --bus       the roles' broker (rabbitmq://...; or RECONTEXT_BUS_URL); absent: in memory, every role in this process
+          --bus       the roles' broker (rabbitmq://...; or RECONTEXT_BUS_URL); absent: in memory, every role in this
+                      process (only `recontext serve gateway`, which carries libtorch)
           --remote    roles that services serve on that broker: generator, judge, recontextualizer, trainer
           --urls      where the REST API, /metrics and /health are served (default http://127.0.0.1:{Port}: loopback only)
           --grpc-url  where the gRPC run API (proto/runs.proto) is served, HTTP/2 (default http://127.0.0.1:8090)
         """;
 
     /// <exception cref="ArgumentException">a setting is missing or unusable (the message names it)</exception>
-    public static WebApplication Build(string[] args)
+    /// <param name="torch">whether this process carries libtorch, so that roles no service serves (the generator, the
+    /// trainer) can run inside it; the standalone host does not, and insists they are services</param>
+    public static WebApplication Build(string[] args, bool torch = true)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var options = GatewayOptions.From(key => builder.Configuration[key]);
+        var options = GatewayOptions.From(key => builder.Configuration[key], torch);
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));

@@ -29,8 +29,12 @@ public sealed record GatewayOptions
     /// <summary>Where the runs' traces and messages go, and which roles services serve.</summary>
     public RunDeployment Deployment { get; init; } = RunDeployment.Embedded;
 
+    /// <summary>Whether this process carries libtorch (it may train a toy base and hold the generator and trainer roles).</summary>
+    public bool Torch { get; init; } = true;
+
+    /// <param name="torch">whether this process carries libtorch (see <see cref="Torch"/>)</param>
     /// <exception cref="ArgumentException">a setting is missing or unusable (the message names it)</exception>
-    public static GatewayOptions From(Func<string, string?> setting)
+    public static GatewayOptions From(Func<string, string?> setting, bool torch = true)
     {
         var keys = (setting("api-keys") ?? Environment.GetEnvironmentVariable("RECONTEXT_API_KEYS") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -43,6 +47,9 @@ public sealed record GatewayOptions
                 ? int.TryParse(limit, out int seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException($"wait-limit: give a positive number of seconds, got '{limit}'")
                 : null);
         deployment.Check();
+        if (!torch && !(deployment.Remote.Contains(Contracts.ServiceRoles.Generator) && deployment.Remote.Contains(Contracts.ServiceRoles.Trainer)))
+            throw new ArgumentException("remote: this gateway carries no libtorch, so the generator and the trainer must be services: give --bus URL " +
+                                        "--remote generator,judge,recontextualizer,trainer (`recontext serve gateway` can run every role in one process)");
         return new GatewayOptions
         {
             RunsDirectory = Path.GetFullPath(setting("runs") ?? Environment.GetEnvironmentVariable("RECONTEXT_RUNS_DIR") ?? Path.Combine("runs", "gateway")),
@@ -51,6 +58,7 @@ public sealed record GatewayOptions
             GrpcUrl = setting("grpc-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_GRPC_URL") ?? "http://127.0.0.1:8090",
             Deployment = deployment,
             Name = setting("name") ?? Environment.GetEnvironmentVariable("RECONTEXT_GATEWAY_NAME") ?? DefaultName,
+            Torch = torch,
         };
     }
 }

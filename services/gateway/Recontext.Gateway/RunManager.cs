@@ -144,7 +144,7 @@ public sealed class RunManager : BackgroundService
         var folder = Directory.CreateDirectory(DirectoryOf(id)).FullName;
         File.WriteAllText(Path.Combine(folder, ExperimentFileName), entry.Yaml);
         // The base is pre-trained (or read from the cache) here, off the request path: it takes minutes the first time.
-        var baseDirectory = experiment.Config.Checkpoint
+        var baseDirectory = experiment.Config.Checkpoint ?? CachedBase(experiment.Config.Base)
                             ?? await Task.Run(() => ToyBaseModel.TrainOrLoad(experiment.Config.Base, options.CacheDirectory), cancellation);
         foreach (var seed in experiment.Seeds)
         {
@@ -165,6 +165,17 @@ public sealed class RunManager : BackgroundService
                 .RunAsync(progress, cancellation, resume: completed is not null);
             RunReport.Write(result);
         }
+    }
+
+    /// <summary>The toy base when the cache holds it. A gateway without libtorch cannot train one: it says how to.</summary>
+    string? CachedBase(BaseModelOptions settings)
+    {
+        var directory = Path.Combine(options.CacheDirectory, $"base-{settings.Key}");
+        if (File.Exists(Path.Combine(directory, Model.Checkpoints.Checkpoint.WeightsFile))) return directory;
+        if (options.Torch) return null;
+        throw new InvalidOperationException($"model.base: the toy base {settings.Key} is not in the cache {options.CacheDirectory}, and this gateway carries no " +
+                                            $"libtorch to train it: run `recontext pretrain-toy --cache {options.CacheDirectory}` once (with the experiment's base " +
+                                            "settings), or give model.checkpoint");
     }
 
     /// <summary>Turns a run's records into its events and its Prometheus numbers.</summary>

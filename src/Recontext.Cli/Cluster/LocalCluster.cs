@@ -47,7 +47,10 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
     /// <param name="BusUrl">a broker to use instead of the local one on 5672 (started when none answers)</param>
     /// <param name="BrokerPort">start a broker node of the cluster's own on this port (its data under the cluster's
     /// folder), even when one answers on 5672: a cluster that must not share, or restart, the machine's broker</param>
-    public sealed record Options(int Generators = 1, int Judges = 1, string? StoreUrl = null, string? ApiKey = null, string? BusUrl = null, int? BrokerPort = null);
+    /// <param name="GatewayHost">how to start the standalone gateway host (recontext-gateway, without libtorch) instead of
+    /// `recontext serve gateway`</param>
+    public sealed record Options(int Generators = 1, int Judges = 1, string? StoreUrl = null, string? ApiKey = null, string? BusUrl = null, int? BrokerPort = null,
+        IReadOnlyList<string>? GatewayHost = null);
 
     /// <exception cref="ClusterException">something could not start (the message names it and its log); whatever
     /// had started is stopped again</exception>
@@ -72,8 +75,10 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
             Service(started, "recontextualizer", RecontextualizerPort, ["serve", "recontextualizer", .. busArgs]);
             Service(started, "trainer", TrainerPort, ["serve", "trainer", .. busArgs, "--state", Path.Combine(directory, "trainer-state"),
                 "--weights-url", $"http://127.0.0.1:{WeightsPort}"]);
-            Service(started, "gateway", GatewayPort, ["serve", "gateway", .. busArgs, "--store", store, "--remote", "generator,judge,recontextualizer,trainer",
-                "--runs", Path.Combine(directory, "runs"), "--cache", Path.Combine(cacheRoot, "organism"), "--api-keys", apiKey]);
+            string[] gatewayArgs = [.. busArgs, "--store", store, "--remote", "generator,judge,recontextualizer,trainer",
+                "--runs", Path.Combine(directory, "runs"), "--cache", Path.Combine(cacheRoot, "organism"), "--api-keys", apiKey];
+            if (options.GatewayHost is { } host) Service(started, "gateway", GatewayPort, [.. gatewayArgs], program: host);
+            else Service(started, "gateway", GatewayPort, ["serve", "gateway", .. gatewayArgs]);
             StartPrometheus(started);
             foreach (var p in started.Where(p => p.Health is not null)) AwaitHealthy(p);
             var state = new ClusterState(bus, store, $"http://127.0.0.1:{GatewayPort}", apiKey, started);
@@ -189,13 +194,14 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
     }
 
     /// <param name="threads">libtorch's intra-op threads for the service (OMP_NUM_THREADS); null: all cores</param>
-    void Service(List<ClusterProcess> started, string name, int port, string[] arguments, int? threads = null)
+    /// <param name="program">how to start the process (default: the `recontext` command line)</param>
+    void Service(List<ClusterProcess> started, string name, int port, string[] arguments, int? threads = null, IReadOnlyList<string>? program = null)
     {
         if (Answers(port)) throw new ClusterException($"{name}: port {port} is in use (another cluster? `recontext down` stops the recorded one)");
         var log = LogOf(name);
         var url = $"http://127.0.0.1:{port}";
         // env(1) carries the setting in the recorded command, so a restart starts the service the same way.
-        string[] command = [.. threads is int n ? new[] { "/usr/bin/env", $"OMP_NUM_THREADS={n}" } : [], .. recontext, .. arguments, "--urls", url];
+        string[] command = [.. threads is int n ? new[] { "/usr/bin/env", $"OMP_NUM_THREADS={n}" } : [], .. program ?? recontext, .. arguments, "--urls", url];
         int pid = ProcessGroups.Start(command[0], command[1..], log);
         started.Add(new ClusterProcess(name, pid, log, url, $"{url}/health", command));
     }

@@ -34,7 +34,7 @@ public sealed class ServeCommand : ICliCommand
             ("--state", "where the policy versions are kept (default ./trainer-state; or RECONTEXT_TRAINER_STATE)"),
             ("--weights-url", $"where versions are served to generator services over gRPC (default http://127.0.0.1:{TrainerHost.WeightsPort})"),
         ]));
-        command.Subcommands.Add(Role("gateway", $"the gateway: the runs' coordinator and their REST and gRPC API (port {GatewayHost.Port})", GatewayHost.Build,
+        command.Subcommands.Add(Role("gateway", $"the gateway: the runs' coordinator and their REST and gRPC API (port {GatewayHost.Port})", a => GatewayHost.Build(a),
         [
             ("--api-keys", "keys for calls that change runs, 16+ characters (or RECONTEXT_API_KEYS)"),
             ("--runs", "where each run's results folder goes (default runs/gateway)"),
