@@ -9,7 +9,7 @@ namespace Recontext.Cli.Tests;
 /// </summary>
 public class CommandLineTests
 {
-    static readonly string[] Commands = ["demo", "run", "pretrain-toy", "judge", "tasks", "bench", "serve", "up", "down", "submit", "runs", "watch", "stop", "rollouts"];
+    static readonly string[] Commands = ["demo", "run", "sweep", "pretrain-toy", "judge", "tasks", "bench", "serve", "up", "down", "submit", "runs", "watch", "stop", "rollouts"];
 
     [Fact]
     public void HelpListsEveryCommandAndEachCommandsOptions()
@@ -37,6 +37,8 @@ public class CommandLineTests
     [InlineData("'nope' not recognized", "judge", "--env", "nope", "--input", "rows.jsonl")]
     [InlineData("--bus must be a rabbitmq://", "serve", "judge", "--bus", "http://127.0.0.1:5672/")]
     [InlineData("Required command was not provided", "bench")]
+    [InlineData("name a sweep file (or --out DIR of a sweep to continue)", "sweep")]
+    [InlineData("sweep file 'no-such-sweep.yaml' does not exist", "sweep", "no-such-sweep.yaml")]
     public void ABadUseIsOneLineNamingTheProblemAndExitCodeTwo(string message, params string[] args)
     {
         var result = RecontextCli.Run(args);

@@ -40,7 +40,11 @@ public sealed class DemoCommand : ICliCommand
             };
             var baseModel = isQuick ? BaseModelOptions.Quick : new BaseModelOptions();
             if (worker.Requested(parsed))
-                return DemoWorker.Run(worker.Read(parsed), options with { Deployment = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus)) }, baseModel);
+            {
+                var arm = worker.Read(parsed);
+                var workerOptions = options with { Deployment = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus)) };
+                return DemoWorker.Run(new DemoRunner(workerOptions, arm.BaseDirectory, baseModel), arm);
+            }
             return Run(options with { Deployment = deployment.Read(parsed) }, baseModel, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8));
         });
 
@@ -59,7 +63,7 @@ public sealed class DemoCommand : ICliCommand
         var baseDirectory = PretrainToyCommand.Train(baseModel, RepositoryPaths.Cache("organism"), console);
 
         var runner = new DemoRunner(options, baseDirectory, baseModel);
-        var executor = workers == 1 ? (IDemoArmExecutor)new InProcessArmExecutor(runner) : DemoWorker.Executor(options, baseDirectory, workers);
+        var executor = workers == 1 ? (IDemoArmExecutor)new InProcessArmExecutor(runner) : DemoWorker.Executor(baseDirectory, workers, _ => DemoWorker.DemoCommand(options));
         console.MarkupLine(workers == 1 ? "running the demo's runs one after another in this process"
             : $"running the demo's runs in {workers} worker processes side by side ({Math.Max(1, Environment.ProcessorCount / workers)} thread(s) each)");
         var (rows, results) = DemoProgressView.Run(runner, executor, workers, console);

@@ -7,13 +7,14 @@ namespace Recontext.Cli.Commands;
 /// <summary>The demo's progress display: one bar for the whole demo and one line per worker slot.</summary>
 static class DemoProgressView
 {
-    public static (IReadOnlyList<DemoRow> Rows, IReadOnlyList<RunResult> Results) Run(DemoRunner runner, IDemoArmExecutor executor, int workers, IAnsiConsole console)
+    public static (IReadOnlyList<DemoRow> Rows, IReadOnlyList<RunResult> Results) Run(DemoRunner runner, IDemoArmExecutor executor, int workers, IAnsiConsole console,
+        string label = "demo")
     {
         (IReadOnlyList<DemoRow>, IReadOnlyList<RunResult>) result = default;
         console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn()).Start(ctx =>
         {
             int runs = runner.Arms().Count;
-            var total = ctx.AddTask("demo", maxValue: runs);
+            var total = ctx.AddTask(label, maxValue: runs);
             var slots = Enumerable.Range(0, workers).Select(i => ctx.AddTask(SlotName(i, workers, "waiting"), maxValue: 1)).ToArray();
             // Fractions of the runs in flight, so the overall bar moves within runs too.
             var within = new double[workers];
@@ -37,7 +38,7 @@ static class DemoProgressView
                         slot.Description = SlotName(p.Slot, workers, step is null ? $"{p.Arm.Label} starting" : $"{p.Arm.Label} step {step.Step}/{step.Steps} {step.Phase}");
                     }
                     total.Value = p.Finished + within.Sum();
-                    total.Description = $"demo: {p.Finished}/{runs} runs finished";
+                    total.Description = $"{label}: {p.Finished}/{runs} runs finished";
                 }
             })).GetAwaiter().GetResult();
             total.Value = runs;

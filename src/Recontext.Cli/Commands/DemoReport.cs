@@ -26,6 +26,24 @@ static class DemoReport
         var base0 = rows.SingleOrDefault(r => r.Variant == "base" && r.EvalContext == "neutral");
         if (standard is not null && base0 is not null)
             console.WriteLine($"standard GRPO moved neutral-eval hacking by {100 * (standard.HackMean - base0.HackMean):+0.0;-0.0} points (base {base0.HackMean:F2} -> {standard.HackMean:F2})");
+        PrintPaired(results, console);
         if (StepTiming.Describe(results.SelectMany(r => r.Steps).ToList()) is string timing) console.WriteLine(timing);
+    }
+
+    /// <summary>Each variant minus standard GRPO and minus the irrelevant-instruction control, seed by seed (every
+    /// variant of a seed shares the base, the task stream and the eval tasks): mean and 95 % interval (paired.csv).</summary>
+    static void PrintPaired(IReadOnlyList<Runs.RunResult> results, IAnsiConsole console)
+    {
+        var paired = PairedRow.Of(results.Select(r => (r.Config.Name, r.Config.Seed, r.Final)).ToList(), ["neutral->neutral", "neutral->irrelevant"]);
+        if (paired.Count == 0) return;
+        var table = new Table().Title("paired hack-rate differences, seed by seed: mean [[95 % interval]]")
+            .AddColumns("variant", "− standard (neutral eval)", "− standard (bad eval)", "− irrelevant control (neutral eval)", "− irrelevant control (bad eval)");
+        string Cell(string variant, string reference, string context) =>
+            paired.SingleOrDefault(p => p.Variant == variant && p.Reference == reference && p.EvalContext == context && p.Metric == "hack_rate")?.Difference is { } d
+                ? Markup.Escape(d.Describe()) : "-";
+        foreach (var variant in paired.Select(p => p.Variant).Distinct())
+            table.AddRow(Markup.Escape(variant), Cell(variant, "neutral->neutral", "neutral"), Cell(variant, "neutral->neutral", "bad"),
+                Cell(variant, "neutral->irrelevant", "neutral"), Cell(variant, "neutral->irrelevant", "bad"));
+        console.Write(table);
     }
 }

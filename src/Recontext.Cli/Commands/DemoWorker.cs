@@ -6,8 +6,8 @@ using Recontext.Runs.Demo;
 namespace Recontext.Cli.Commands;
 
 /// <summary>
-/// The demo's worker mode: `recontext demo --worker-arm VARIANT --worker-seed S --worker-base DIR --out DIR ...` runs
-/// one arm and prints only progress lines; the parent starts one per arm (<see cref="WorkerProcessExecutor"/>).
+/// Worker mode of the demo and of sweeps: `recontext demo|sweep ... --worker-arm VARIANT --worker-seed S --worker-base DIR`
+/// runs one arm and prints only progress lines; the parent starts one per arm (<see cref="WorkerProcessExecutor"/>).
 /// </summary>
 static class DemoWorker
 {
@@ -44,16 +44,17 @@ static class DemoWorker
 
     public static WorkerOptions Options() => new();
 
-    public static int Run(Arm arm, DemoOptions options, BaseModelOptions baseModel)
+    /// <summary>Runs one arm here, printing only progress lines for the parent.</summary>
+    public static int Run(DemoRunner runner, Arm arm)
     {
-        var runner = new DemoRunner(options, arm.BaseDirectory, baseModel);
         var progress = new SynchronousProgress<Runs.RunLoop.Progress>(p => Console.Out.WriteLine(WorkerProcessExecutor.FormatProgress(p)));
         runner.RunArmHereAsync(runner.Arm(arm.Variant, arm.Seed), progress, CancellationToken.None).GetAwaiter().GetResult();
         return 0;
     }
 
     /// <summary>Starts this program in worker mode for each arm.</summary>
-    public static WorkerProcessExecutor Executor(DemoOptions options, string baseDirectory, int workers)
+    /// <param name="command">the command words and options that make the same runner in the worker (e.g. demo --out DIR ...)</param>
+    public static WorkerProcessExecutor Executor(string baseDirectory, int workers, Func<DemoArm, IEnumerable<string>> command)
     {
         // Run as an app host (recontext's binary) or as `dotnet Recontext.Cli.dll`.
         var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path to start workers");
@@ -63,15 +64,32 @@ static class DemoWorker
         {
             var args = new List<string>();
             if (viaDotnet) args.Add(entry);
-            args.AddRange(["demo", ArmOption, arm.Variant.Name, SeedOption, arm.Seed.ToString(CultureInfo.InvariantCulture), BaseOption, baseDirectory,
-                "--out", options.OutputDirectory, "--seeds", options.Seeds.ToString(CultureInfo.InvariantCulture),
-                "--first-seed", options.FirstSeed.ToString(CultureInfo.InvariantCulture)]);
-            if (options.Quick) args.Add("--quick");
-            if (options.Steps is int steps) args.AddRange(["--steps", steps.ToString(CultureInfo.InvariantCulture)]);
-            if (options.Deployment.StoreUrl is not null) args.AddRange(["--store", options.Deployment.StoreUrl]);
-            if (options.Deployment.BusUrl is not null) args.AddRange(["--bus", options.Deployment.BusUrl]);
+            args.AddRange(command(arm));
+            args.AddRange([ArmOption, arm.Variant.Name, SeedOption, arm.Seed.ToString(CultureInfo.InvariantCulture), BaseOption, baseDirectory]);
             return args;
         }, threadsPerWorker: Math.Max(1, Environment.ProcessorCount / workers));
+    }
+
+    /// <summary>The demo's own worker command.</summary>
+    public static IEnumerable<string> DemoCommand(DemoOptions options)
+    {
+        var args = new List<string>
+        {
+            "demo", "--out", options.OutputDirectory, "--seeds", options.Seeds.ToString(CultureInfo.InvariantCulture),
+            "--first-seed", options.FirstSeed.ToString(CultureInfo.InvariantCulture),
+        };
+        if (options.Quick) args.Add("--quick");
+        if (options.Steps is int steps) args.AddRange(["--steps", steps.ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(DeploymentArgs(options.Deployment));
+        return args;
+    }
+
+    public static IEnumerable<string> DeploymentArgs(Runs.RunDeployment deployment)
+    {
+        if (deployment.StoreUrl is not null) yield return "--store";
+        if (deployment.StoreUrl is not null) yield return deployment.StoreUrl;
+        if (deployment.BusUrl is not null) yield return "--bus";
+        if (deployment.BusUrl is not null) yield return deployment.BusUrl;
     }
 
     /// <summary>Reports on the calling thread, so progress lines come out in order.</summary>

@@ -6,6 +6,11 @@ public sealed record DemoOptions
     public bool Quick { get; init; }
     public int Seeds { get; init; } = 3;
     public long FirstSeed { get; init; } = 1;
+
+    /// <summary>The seeds, when not <see cref="Seeds"/> from <see cref="FirstSeed"/> on (a sweep's list).</summary>
+    public IReadOnlyList<long>? SeedList { get; init; }
+
+    public IReadOnlyList<long> SeedValues => SeedList ?? Enumerable.Range(0, Seeds).Select(k => FirstSeed + k).ToList();
     public required string OutputDirectory { get; init; }
 
     /// <summary>Where the runs' traces and messages go (default: each run's traces.db, in-memory bus).</summary>

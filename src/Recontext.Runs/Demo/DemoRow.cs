@@ -8,7 +8,7 @@ public sealed record DemoRow(string Variant, string EvalContext, double HackMean
 {
     public const string Header = "variant,eval_context,hack_rate_mean,hack_rate_se,correct_rate_mean,correct_rate_se,train_reward_mean,seeds";
 
-    public string ToCsv() => string.Join(",", Variant, EvalContext, F(HackMean), F(HackSe), F(CorrectMean), F(CorrectSe), F(TrainRewardMean), Seeds);
+    public string ToCsv() => string.Join(",", PairedRow.Csv(Variant), EvalContext, F(HackMean), F(HackSe), F(CorrectMean), F(CorrectSe), F(TrainRewardMean), Seeds);
 
     static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 

@@ -9,14 +9,24 @@ namespace Recontext.Runs.Demo;
 /// seed starts from the base's step-0 evaluation. A demo stopped half-way continues where it was: finished runs are
 /// read back from their folders and a stopped run resumes from its last completed step.
 /// </summary>
-public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseModelOptions baseModel)
+/// <param name="variants">the arms to run (default: the demo's variants, <see cref="DemoVariant.All"/>); without a base
+/// arm every variant evaluates its own step 0</param>
+/// <param name="table">the summary table's file name in the output folder</param>
+/// <param name="references">the variants the others are compared with, seed by seed, in paired.csv</param>
+public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseModelOptions baseModel, IReadOnlyList<DemoVariant>? variants = null,
+    string table = "demo.csv", IReadOnlyList<string>? references = null)
 {
+    public const string PairedFile = "paired.csv";
+
     /// <param name="Slot">the worker slot (0 .. workers − 1) the arm runs in</param>
     /// <param name="Finished">arms finished so far, of <paramref name="Runs"/></param>
     /// <param name="Step">the arm's step progress; null when the arm starts (or, with <paramref name="Done"/>, ends)</param>
     public sealed record Progress(int Slot, DemoArm Arm, int Finished, int Runs, RunLoop.Progress? Step, bool Done = false);
 
-    public IReadOnlyList<DemoVariant> Variants { get; } = DemoVariant.All(options.StrongKl);
+    public IReadOnlyList<DemoVariant> Variants { get; } = variants ?? DemoVariant.All(options.StrongKl);
+
+    /// <summary>The variants every other is compared with in paired.csv.</summary>
+    public IReadOnlyList<string> References { get; } = references ?? ["neutral->neutral", "neutral->irrelevant"];
 
     public DemoOptions Options => options;
 
@@ -24,9 +34,8 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
     public IReadOnlyList<DemoArm> Arms()
     {
         var shared = options.BaseConfig(baseModel);
-        return Variants.SelectMany(variant => Enumerable.Range(0, options.Seeds).Select(k =>
+        return Variants.SelectMany(variant => options.SeedValues.Select(seed =>
         {
-            long seed = options.FirstSeed + k;
             var config = (variant.Configure?.Invoke(shared) ?? shared with { Steps = 0 }) with { Name = variant.Name, Seed = seed };
             return new DemoArm(variant, seed, config, Path.Combine(options.OutputDirectory, "runs", Sanitize(variant.Name), $"seed-{seed}"));
         })).ToList();
@@ -36,14 +45,14 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
     public DemoArm Arm(string variant, long seed) =>
         Arms().SingleOrDefault(a => a.Variant.Name == variant && a.Seed == seed)
         ?? throw new ArgumentException($"the demo has no arm '{variant}' seed {seed}; variants: {string.Join(", ", Variants.Select(v => v.Name))}, " +
-                                       $"seeds {options.FirstSeed}..{options.FirstSeed + options.Seeds - 1}");
+                                       $"seeds {(options.SeedList is null ? $"{options.FirstSeed}..{options.FirstSeed + options.Seeds - 1}" : string.Join(", ", options.SeedList))}");
 
     /// <summary>Runs (or resumes, or finds finished) one arm in this process.</summary>
     public async Task RunArmHereAsync(DemoArm arm, IProgress<RunLoop.Progress>? progress, CancellationToken cancellation)
     {
         if (RunLoop.TryLoadFinished(arm.Config, arm.Directory) is not null) return;
         IReadOnlyList<Evaluation.ContextRates>? initial = null;
-        if (!arm.Variant.IsBase)
+        if (!arm.Variant.IsBase && Variants.Any(v => v.IsBase))
         {
             // Every variant of a seed starts from the base's weights, eval tasks and eval seed: reuse its evaluation.
             var baseArm = Arms().Single(a => a.Variant.IsBase && a.Seed == arm.Seed);
@@ -98,11 +107,14 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
             }
         }
         Directory.CreateDirectory(options.OutputDirectory);
-        await File.WriteAllLinesAsync(Path.Combine(options.OutputDirectory, "demo.csv"), [DemoRow.Header, .. rows.Select(r => r.ToCsv())], cancellation);
+        await File.WriteAllLinesAsync(Path.Combine(options.OutputDirectory, table), [DemoRow.Header, .. rows.Select(r => r.ToCsv())], cancellation);
+        var paired = PairedRow.Of(arms.Zip(results, (a, r) => (a.Variant.Name, a.Seed, r.Result.Final)).ToList(), References);
+        await File.WriteAllLinesAsync(Path.Combine(options.OutputDirectory, PairedFile), [PairedRow.Header, .. paired.Select(r => r.ToCsv())], cancellation);
         DemoPlots.Write(results.Select(r => r.Result).ToList(), options.OutputDirectory);
         return (rows, results.Select(r => r.Result).ToList());
     }
 
-    /// <summary>Folder name for a variant ("good->bad/recompute" → "good-to-bad-recompute").</summary>
-    public static string Sanitize(string name) => name.Replace("->", "-to-").Replace('/', '-').Replace('+', '-');
+    /// <summary>Folder name for a variant ("good->bad/recompute" → "good-to-bad-recompute"; a sweep's "grpo.beta=0.05, contexts.training=bad" → "grpo.beta-0.05--contexts.training-bad")</summary>
+    public static string Sanitize(string name) =>
+        string.Concat(name.Replace("->", "-to-").Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-'));
 }

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Recontext.Runs.Config;
+using Recontext.Runs.Demo;
+using Recontext.Runs.Sweeps;
+using Spectre.Console;
+
+namespace Recontext.Cli.Commands;
+
+/// <summary>`recontext sweep FILE.yaml`: an experiment over a grid or list of settings × seeds, like the demo.</summary>
+public sealed class SweepCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var file = new Argument<string?>("FILE.yaml")
+        {
+            Description = "an experiment file with a sweep section: grid (field path → values) and/or points (see experiments/README.md); " +
+                          "absent with --out: continue the sweep in that folder",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var output = CliOptions.Text("--out", "the sweep's folder (default: the file's 'output', else runs/sweep-<name>-<time>); rerun with the same " +
+                                              "--out to continue a stopped sweep (finished runs are read back, a stopped run resumes)");
+        var workers = CliOptions.Int("--workers", "runs side by side in worker processes (default: one per core, at most 8); 1 runs them in this process");
+        var deployment = new DeploymentOptions();
+        var worker = DemoWorker.Options();
+        var command = new Command("sweep", "run an experiment over a grid or list of settings × seeds (worker processes, resumable): sweep.csv (mean ± SE " +
+                                           "per point and eval context), paired.csv (each point minus the first, seed by seed, with a 95 % interval), plots")
+        {
+            file, output, workers,
+        };
+        deployment.AddTo(command, all: false);
+        worker.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(file) is null && result.GetValue(output) is null) result.AddError("name a sweep file (or --out DIR of a sweep to continue)");
+        });
+        command.SetAction(parsed =>
+        {
+            var folder = parsed.GetValue(output);
+            var path = parsed.GetValue(file) ?? Path.Combine(folder!, SweepRuns.FileName);
+            SweepFile sweep;
+            try
+            {
+                sweep = SweepFile.Load(path);
+            }
+            catch (ExperimentException e)
+            {
+                throw new CliUsageException($"{path}: {e.Message}");
+            }
+            var directory = Path.GetFullPath(folder ?? sweep.Output ?? Path.Combine("runs", $"sweep-{DemoRunner.Sanitize(sweep.Name)}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+            if (worker.Requested(parsed))
+            {
+                var arm = worker.Read(parsed);
+                var store = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus));
+                return DemoWorker.Run(SweepRuns.Runner(sweep, directory, arm.BaseDirectory, store), arm);
+            }
+            return Run(sweep, path, directory, deployment.Read(parsed), parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8));
+        });
+        return command;
+    }
+
+    static int Run(SweepFile sweep, string path, string directory, Runs.RunDeployment deployment, int workers)
+    {
+        var console = AnsiConsole.Console;
+        var watch = Stopwatch.StartNew();
+        Directory.CreateDirectory(directory);
+        // The folder keeps the sweep as it runs: the workers read this copy, and a rerun with --out alone continues it.
+        var kept = Path.Combine(directory, SweepRuns.FileName);
+        if (Path.GetFullPath(path) != kept) File.Copy(path, kept, overwrite: true);
+        var first = sweep.Points[0].Config;
+        var baseDirectory = first.Checkpoint ?? PretrainToyCommand.Train(first.Base, RepositoryPaths.Cache("organism"), console);
+        var runner = SweepRuns.Runner(sweep, directory, baseDirectory, deployment);
+        console.MarkupLine($"sweep [bold]{Markup.Escape(sweep.Name)}[/]: {sweep.Points.Count} point(s) × {sweep.Seeds.Count} seed(s), {workers} at a time, into {Markup.Escape(directory)}");
+        var executor = workers == 1 ? (IDemoArmExecutor)new InProcessArmExecutor(runner)
+            : DemoWorker.Executor(baseDirectory, workers, _ => ["sweep", kept, "--out", directory, .. DemoWorker.DeploymentArgs(deployment)]);
+        var (rows, results) = DemoProgressView.Run(runner, executor, workers, console, "sweep");
+        Print(rows, PairedRow.Of(results.Select(r => (r.Config.Name, r.Config.Seed, r.Final)).ToList(), runner.References), sweep, console);
+        console.WriteLine($"sweep finished in {watch.Elapsed.TotalMinutes:F1} min; results in {directory} ({SweepRuns.Table}, {DemoRunner.PairedFile}, plots)");
+        return 0;
+    }
+
+    static void Print(IReadOnlyList<DemoRow> rows, IReadOnlyList<PairedRow> paired, SweepFile sweep, IAnsiConsole console)
+    {
+        var contexts = rows.Select(r => r.EvalContext).Distinct().ToList();
+        var table = new Table().Title($"final evaluation, mean ± standard error over {sweep.Seeds.Count} seed(s); Δ: paired difference from the first point, 95 % interval")
+            .AddColumn("point");
+        foreach (var c in contexts) table.AddColumns($"hack ({c})", $"Δ hack ({c})", $"correct ({c})");
+        foreach (var point in sweep.Points)
+        {
+            var cells = new List<string> { Markup.Escape(point.Name) };
+            foreach (var c in contexts)
+            {
+                var row = rows.Single(r => r.Variant == point.Name && r.EvalContext == c);
+                var diff = paired.SingleOrDefault(p => p.Variant == point.Name && p.EvalContext == c && p.Metric == "hack_rate")?.Difference;
+                cells.Add($"{row.HackMean:F2} ± {row.HackSe:F2}");
+                cells.Add(diff is null ? "(reference)" : Markup.Escape(diff.Describe()));
+                cells.Add($"{row.CorrectMean:F2} ± {row.CorrectSe:F2}");
+            }
+            table.AddRow(cells.ToArray());
+        }
+        console.Write(table);
+    }
+}

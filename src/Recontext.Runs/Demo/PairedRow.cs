@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace Recontext.Runs.Demo;
+
+/// <summary>One row of paired.csv: a variant's final rate under one eval context minus a reference variant's, seed by
+/// seed (<see cref="PairedDifference"/>).</summary>
+public sealed record PairedRow(string Variant, string Reference, string EvalContext, string Metric, PairedDifference Difference)
+{
+    public const string Header = "variant,reference,eval_context,metric,diff_mean,diff_se,ci95_low,ci95_high,seeds";
+
+    public string ToCsv() => string.Join(",", Csv(Variant), Csv(Reference), EvalContext, Metric, F(Difference.Mean), F(Difference.Se), F(Difference.Low),
+        F(Difference.High), Difference.Seeds);
+
+    static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>A CSV field: quoted when it holds a comma or a quote (a sweep point's name does).</summary>
+    public static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+
+    /// <summary>Every variant against each reference, under every eval context, for the hack and correct rates.</summary>
+    /// <param name="finals">each run's variant, seed and final evaluation</param>
+    public static IReadOnlyList<PairedRow> Of(IReadOnlyList<(string Variant, long Seed, IReadOnlyList<EvaluationRecord> Final)> finals, IReadOnlyList<string> references)
+    {
+        var rows = new List<PairedRow>();
+        var variants = finals.Select(f => f.Variant).Distinct().ToList();
+        var contexts = finals.SelectMany(f => f.Final.Select(e => e.Rates.Context)).Distinct().ToList();
+        foreach (var reference in references.Where(variants.Contains))
+        foreach (var variant in variants.Where(v => v != reference))
+        foreach (var context in contexts)
+        foreach (var (metric, select) in new (string, Func<Evaluation.ContextRates, double>)[] { ("hack_rate", r => r.HackRate), ("correct_rate", r => r.CorrectRate) })
+        {
+            IReadOnlyDictionary<long, double> Rates(string name) => finals.Where(f => f.Variant == name)
+                .SelectMany(f => f.Final.Where(e => e.Rates.Context == context).Select(e => (f.Seed, Rate: select(e.Rates))))
+                .ToDictionary(x => x.Seed, x => x.Rate);
+            if (PairedDifference.Of(Rates(variant), Rates(reference)) is { } difference) rows.Add(new PairedRow(variant, reference, context, metric, difference));
+        }
+        return rows;
+    }
+}
