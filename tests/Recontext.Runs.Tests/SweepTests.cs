@@ -75,6 +75,8 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(0.1 - 4.303 * 0.1 / Math.Sqrt(3), d.Low, 12);
         Assert.Equal(0.1 + 4.303 * 0.1 / Math.Sqrt(3), d.High, 12);
         Assert.Equal("+0.10 [-0.15, +0.35]", d.Describe());
+        // sd 0.1: at 6 seeds the half-width is 2.571 · 0.1 / √6 = 0.105, at 7 seeds 2.447 · 0.1 / √7 = 0.092.
+        Assert.Equal(7, d.SeedsFor(0.1));
         Assert.Equal("0.00 [0.00, 0.00]", PairedDifference.Of(new Dictionary<long, double> { [1] = 0.3 }, new Dictionary<long, double> { [1] = 0.301 })!.Describe());
         Assert.Null(PairedDifference.Of(variant, new Dictionary<long, double> { [7] = 0 }));
     }

@@ -17,6 +17,18 @@ public sealed record PairedDifference(double Mean, double Se, double Low, double
         return new PairedDifference(mean, se, mean - half, mean + half, diffs.Count);
     }
 
+    /// <summary>How many seeds a paired comparison needs, at this spread of per-seed differences, for its 95 % interval
+    /// to be ±<paramref name="halfWidth"/> or narrower (so that a difference that large excludes zero); null with one
+    /// seed (no spread to go on), and capped at 1000.</summary>
+    public int? SeedsFor(double halfWidth)
+    {
+        if (Seeds < 2) return null;
+        double sd = Se * Math.Sqrt(Seeds);
+        for (int n = 2; n <= 1000; n++)
+            if (T95(n - 1) * sd / Math.Sqrt(n) <= halfWidth) return n;
+        return 1000;
+    }
+
     /// <summary>"+0.03 [-0.09, +0.15]": the mean difference and its 95 % interval, signed, to two decimals.</summary>
     public string Describe() => $"{Signed(Mean)} [{Signed(Low)}, {Signed(High)}]";
 

@@ -6,10 +6,11 @@ namespace Recontext.Runs.Demo;
 /// seed (<see cref="PairedDifference"/>).</summary>
 public sealed record PairedRow(string Variant, string Reference, string EvalContext, string Metric, PairedDifference Difference)
 {
-    public const string Header = "variant,reference,eval_context,metric,diff_mean,diff_se,ci95_low,ci95_high,seeds";
+    /// <summary>seeds_for_10pt: the seeds a paired 95 % interval of ±0.10 needs at this spread (<see cref="PairedDifference.SeedsFor"/>).</summary>
+    public const string Header = "variant,reference,eval_context,metric,diff_mean,diff_se,ci95_low,ci95_high,seeds,seeds_for_10pt";
 
     public string ToCsv() => string.Join(",", Csv(Variant), Csv(Reference), EvalContext, Metric, F(Difference.Mean), F(Difference.Se), F(Difference.Low),
-        F(Difference.High), Difference.Seeds);
+        F(Difference.High), Difference.Seeds, Difference.SeedsFor(0.10)?.ToString(CultureInfo.InvariantCulture) ?? "");
 
     static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 
