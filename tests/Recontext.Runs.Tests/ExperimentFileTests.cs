@@ -18,7 +18,13 @@ public class ExperimentFileTests
     {
         var files = Directory.GetFiles(Path.Combine(Repo(), "experiments"), "*.yaml");
         Assert.True(files.Length >= 3);
-        foreach (var file in files) Assert.NotNull(ExperimentFile.Load(file));
+        // A sweep file is an experiment with a sweep section: it loads as a sweep, every point as an experiment.
+        foreach (var file in files)
+        {
+            if (File.ReadLines(file).Any(l => l.StartsWith("sweep:", StringComparison.Ordinal))) Assert.NotEmpty(Recontext.Runs.Sweeps.SweepFile.Load(file).Points);
+            else Assert.NotNull(ExperimentFile.Load(file));
+        }
+        Assert.Contains(files, f => Path.GetFileName(f).StartsWith("sweep-", StringComparison.Ordinal));
     }
 
     [Fact]
