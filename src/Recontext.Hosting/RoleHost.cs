@@ -12,8 +12,7 @@ namespace Recontext.Hosting;
 /// <summary>
 /// The shape every role's service shares: the role's MassTransit consumers on one durable shared queue of the
 /// RabbitMQ broker given by <c>--bus</c> (or RECONTEXT_BUS_URL), so replicas compete for messages and messages wait
-/// while none is up, transient failures retried (1, 3, 10 s) and invalid messages sent to the error queue at once;
-/// Prometheus metrics on <c>/metrics</c>; <c>/alive</c> and the bus's health on <c>/health</c>
+/// while none is up; Prometheus metrics on <c>/metrics</c>; <c>/alive</c> and the bus's health on <c>/health</c>
 /// (<see cref="ServiceHealth"/>).
 /// </summary>
 public static class RoleHost
@@ -60,15 +59,6 @@ public static class RoleHost
                 cfg.ConnectTo(transport);
                 cfg.ReceiveEndpoint(queue, e =>
                 {
-                    // A transient failure (the broker or the trainer's weights server away for a moment) is retried
-                    // in place; a message that cannot be valid (FormatException, NotSupportedException: a bad task row,
-                    // an unsupported model) goes straight to the error queue and the run hears the fault at once.
-                    e.UseMessageRetry(r =>
-                    {
-                        r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10));
-                        r.Ignore<FormatException>();
-                        r.Ignore<NotSupportedException>();
-                    });
                     if (prefetch is int count)
                     {
                         e.PrefetchCount = count;
