@@ -1,3 +1,4 @@
+using Recontext.TestSupport;
 using System.Text.Json;
 
 namespace Recontext.Cli.Tests;
@@ -75,10 +76,7 @@ public class CommandLineTests
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("recontext-cli-").FullName, "e.yaml");
         File.WriteAllText(file, "name: x\n");
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int port = UnusedPort.Next();
         var result = RecontextCli.Run("submit", file, "--gateway", $"http://127.0.0.1:{port}", "--api-key", "k");
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"recontext submit: no gateway answered at http://127.0.0.1:{port}/", result.Error);

@@ -16,10 +16,7 @@ public sealed class HostStartupTests
     public void AServiceWhoseBrokerDoesNotAnswerFailsInSecondsNamingTheBus()
     {
         // A loopback port that nothing listens on: the connection is refused at once.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int port = UnusedPort.Next();
 
         var watch = Stopwatch.StartNew();
         var silent = Assert.Throws<ArgumentException>(() => JudgeHost.Build(["--bus", $"rabbitmq://127.0.0.1:{port}/", "--urls", "http://127.0.0.1:0"]));

@@ -84,13 +84,9 @@ static class DemoWorker
         return args;
     }
 
-    public static IEnumerable<string> DeploymentArgs(Runs.RunDeployment deployment)
-    {
-        if (deployment.StoreUrl is not null) yield return "--store";
-        if (deployment.StoreUrl is not null) yield return deployment.StoreUrl;
-        if (deployment.BusUrl is not null) yield return "--bus";
-        if (deployment.BusUrl is not null) yield return deployment.BusUrl;
-    }
+    /// <summary>The store and bus a worker's runs use, as the worker's options.</summary>
+    public static IEnumerable<string> DeploymentArgs(Runs.RunDeployment deployment) =>
+        [.. deployment.StoreUrl is { } store ? ["--store", store] : Array.Empty<string>(), .. deployment.BusUrl is { } bus ? ["--bus", bus] : Array.Empty<string>()];
 
     /// <summary>Reports on the calling thread, so progress lines come out in order.</summary>
     sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
