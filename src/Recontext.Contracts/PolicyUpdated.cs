@@ -11,5 +11,8 @@ public sealed record PolicyUpdated
     public required float Kl { get; init; }
     public required float ClippedFraction { get; init; }
     public required float ContextGap { get; init; }
+    /// <summary>Each sample's completion log-prob under f_train before the update (sum over its tokens), in batch order;
+    /// null when the algorithm does not compute it (only GRPO does).</summary>
+    public float[]? TrainingLogpSums { get; init; }
     public required double Seconds { get; init; }
 }

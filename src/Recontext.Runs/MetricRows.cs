@@ -18,6 +18,19 @@ public static class MetricRows
         run.Evaluations = files.Evaluations.Select(Of).ToList();
     }
 
+    /// <summary>The step record a stored row holds (the inverse of <see cref="Of(StepRecord)"/>).</summary>
+    /// <exception cref="FormatException">the row lacks a column of metrics.csv</exception>
+    public static StepRecord ToStep(MetricRow row) => StepRecord.Parse(Csv(StepRecord.Header, row, contextColumn: null));
+
+    /// <summary>The evaluation record a stored row holds (the inverse of <see cref="Of(EvaluationRecord)"/>).</summary>
+    /// <exception cref="FormatException">the row lacks a column of evaluations.csv</exception>
+    public static EvaluationRecord ToEvaluation(MetricRow row) => EvaluationRecord.Parse(Csv(EvaluationRecord.Header, row, contextColumn: 1));
+
+    static string Csv(string header, MetricRow row, int? contextColumn) => string.Join(",", header.Split(',').Select((name, i) =>
+        i == 0 ? row.Step.ToString(CultureInfo.InvariantCulture)
+        : i == contextColumn ? row.Context ?? throw new FormatException("the stored evaluation row has no eval context")
+        : row.Values.TryGetValue(name, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : throw new FormatException($"the stored row of step {row.Step} has no '{name}'")));
+
     static MetricRow Row(string header, string csv, int? contextColumn)
     {
         var names = header.Split(',');

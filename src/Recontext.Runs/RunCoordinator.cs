@@ -113,23 +113,26 @@ public sealed class RunCoordinator
 
     /// <summary>Evaluates policy version <paramref name="version"/>: one completion per held-out task under each eval
     /// context, sampled by the generator and scored by the judge like any batch (never trained on).</summary>
-    public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(int version, Action<string>? waiting, CancellationToken cancellation)
+    /// <returns>the rates under each eval context, and the judged samples they come from</returns>
+    public async Task<EvaluationOutcome> EvaluateAsync(int version, Action<string>? waiting, CancellationToken cancellation)
     {
         // An evaluation chunk holds as many rollouts as a training chunk: one sample of each of that many tasks.
         int? tasksPerChunk = config.GroupsPerChunk * config.SamplesPerPrompt;
-        var batches = new List<(PromptContext Context, RunSession.StepResult Pending)>();
+        var batches = new List<(PromptContext Context, GenerateRollouts Batch, RunSession.StepResult Pending)>();
         foreach (var context in evalContexts)
         {
             var batch = Request(NewId.NextGuid(), version, version, evalTasks, context, 1, seeds.EvalSampling(version), evaluation: true);
-            batches.Add((context, await SendAsync(batch, tasksPerChunk, waiting, cancellation)));
+            batches.Add((context, batch, await SendAsync(batch, tasksPerChunk, waiting, cancellation)));
         }
         var rates = new List<ContextRates>();
-        foreach (var (context, pending) in batches)
+        var samples = new List<EvaluationSamples>();
+        foreach (var (context, batch, pending) in batches)
         {
             var judged = (await AwaitBatch(pending, $"the evaluation after step {version}", waiting, cancellation)).Judged!;
             rates.Add(ContextRates.Of(context.Name, judged.Scores.Select(CompletionScores.FromContract).ToList()));
+            samples.Add(new EvaluationSamples(context.Name, batch, judged));
         }
-        return rates;
+        return new EvaluationOutcome(rates, samples);
     }
 
     /// <summary>Registers a batch and publishes it to the generators in chunks (<see cref="GenerationChunks"/>).</summary>

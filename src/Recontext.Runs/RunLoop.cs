@@ -97,7 +97,9 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         async Task Evaluate(int step)
         {
             progress?.Report(new Progress(step, config.Steps, "evaluating", files.Steps.LastOrDefault()));
-            files.Append(step, await coordinator.EvaluateAsync(step, Waiting(step, "evaluating"), cancellation));
+            var evaluation = await coordinator.EvaluateAsync(step, Waiting(step, "evaluating"), cancellation);
+            store.SaveRollouts(RolloutDocuments.OfEvaluation(RunId, step, evaluation.Samples));
+            files.Append(step, evaluation.Rates);
         }
 
         if (firstStep == 1 && initialEvaluation is not null) files.Append(0, initialEvaluation);
@@ -117,7 +119,8 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             // Persisting the step is the loop's own cost, so it counts in the step's overhead with the bus's hops;
             // evaluation, when due, runs after it and is timed apart, and so is time spent waiting for an absent role.
             var samples = training.Samples;
-            store.SaveRollouts(judged.Completions.Select((c, i) => RolloutDocuments.Of(RunId, step, i, tasks[c.Group].Id, c, judged.Scores[i], samples[i])).ToList());
+            var trainingLogps = update.TrainingLogpSums is { } sums && sums.Length == samples.Length ? sums : null;
+            store.SaveRollouts(judged.Completions.Select((c, i) => RolloutDocuments.Of(RunId, step, i, tasks[c.Group].Id, c, judged.Scores[i], samples[i], trainingLogps?[i])).ToList());
             double stepSeconds = total.Elapsed.TotalSeconds - waited.TotalSeconds;
             if (step % config.EvalEvery == 0 || step == config.Steps) await Evaluate(step);
 

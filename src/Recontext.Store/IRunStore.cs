@@ -13,7 +13,9 @@ public interface IRunStore : IDisposable
 
     void SaveRollouts(IReadOnlyCollection<RolloutDocument> rollouts);
 
-    IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null);
+    /// <summary>A run's training rollouts (of one step, or all), or with <paramref name="evaluation"/> its evaluation
+    /// samples, in step, eval context and index order.</summary>
+    IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null, bool evaluation = false);
 
     /// <summary>Removes rollouts of steps after <paramref name="lastKeptStep"/> (a resumed run redoes them).</summary>
     void DeleteRolloutsAfter(string runId, int lastKeptStep);

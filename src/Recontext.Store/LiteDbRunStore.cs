@@ -38,9 +38,11 @@ public sealed class LiteDbRunStore : IRunStore
         database.Commit();
     }
 
-    public IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null) =>
+    public IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null, bool evaluation = false) =>
         (step is int s ? rollouts.Find(r => r.RunId == runId && r.Step == s) : rollouts.Find(r => r.RunId == runId))
-            .OrderBy(r => r.Step).ThenBy(r => r.Index).ToList();
+            // Documents written before the kind existed read back with the default, "train".
+            .Where(r => (r.Kind == RolloutDocument.EvalKind) == evaluation)
+            .OrderBy(r => r.Step).ThenBy(r => r.EvalContext, StringComparer.Ordinal).ThenBy(r => r.Index).ToList();
 
     public void DeleteRolloutsAfter(string runId, int lastKeptStep) => rollouts.DeleteMany(r => r.RunId == runId && r.Step > lastKeptStep);
 

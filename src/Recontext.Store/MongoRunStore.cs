@@ -58,12 +58,14 @@ public sealed class MongoRunStore : IRunStore
         rollouts.BulkWrite(writes, new BulkWriteOptions { IsOrdered = false });
     }
 
-    public IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null)
+    public IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null, bool evaluation = false)
     {
-        var filter = step is int s
-            ? Builders<RolloutDocument>.Filter.Where(r => r.RunId == runId && r.Step == s)
-            : Builders<RolloutDocument>.Filter.Where(r => r.RunId == runId);
-        return rollouts.Find(filter).SortBy(r => r.Step).ThenBy(r => r.Index).ToList();
+        var where = Builders<RolloutDocument>.Filter;
+        var filter = where.Eq(r => r.RunId, runId)
+                     // "not eval" also matches documents written before the kind existed
+                     & (evaluation ? where.Eq(r => r.Kind, RolloutDocument.EvalKind) : where.Ne(r => r.Kind, RolloutDocument.EvalKind));
+        if (step is int s) filter &= where.Eq(r => r.Step, s);
+        return rollouts.Find(filter).SortBy(r => r.Step).ThenBy(r => r.EvalContext).ThenBy(r => r.Index).ToList();
     }
 
     public void DeleteRolloutsAfter(string runId, int lastKeptStep) => rollouts.DeleteMany(r => r.RunId == runId && r.Step > lastKeptStep);

@@ -9,6 +9,11 @@ public sealed class RolloutDocument
 {
     public string Id { get; set; } = "";
     public string RunId { get; set; } = "";
+    /// <summary><see cref="TrainKind"/> (sampled for training) or <see cref="EvalKind"/> (sampled by an evaluation,
+    /// never trained on); documents written before evaluations were kept read as training rollouts.</summary>
+    public string Kind { get; set; } = TrainKind;
+    /// <summary>The eval context an evaluation sample answered; null for a training rollout.</summary>
+    public string? EvalContext { get; set; }
     public int Step { get; set; }
     public int Index { get; set; }
     public int PolicyVersion { get; set; }
@@ -33,6 +38,14 @@ public sealed class RolloutDocument
     public bool FlagsWrongTest { get; set; }
     public double LogpGenSum { get; set; }
     public double LogpGenMean { get; set; }
+    /// <summary>The completion's log-prob under f_train by the policy that sampled it (sum over its tokens); null when
+    /// the algorithm did not score it (only GRPO does). LogpGenSum − this, per token, is the rollout's context gap.</summary>
+    public double? LogpTrainSum { get; set; }
+
+    public const string TrainKind = "train", EvalKind = "eval";
 
     public static string KeyOf(string runId, int step, int index) => $"{runId}/{step}/{index}";
+
+    /// <summary>An evaluation sample's key: apart from the training rollouts of the same step.</summary>
+    public static string EvalKeyOf(string runId, int step, string context, int index) => $"{runId}/eval/{step}/{context}/{index}";
 }

@@ -101,4 +101,23 @@ public abstract class RunStoreContract
         Assert.Equal([1, 2], store.Rollouts("kept/seed-1/a").Select(r => r.Step));
         Assert.Equal([1, 2, 3, 4], store.Rollouts("other/seed-1/a").Select(r => r.Step));
     }
+
+    [Fact]
+    public void EvaluationSamplesAreKeptApartFromTrainingRolloutsAndDeletedWithTheirSteps()
+    {
+        using var store = Open();
+        RolloutDocument Sample(int step, string context, int index) => new()
+        {
+            Id = RolloutDocument.EvalKeyOf("e/seed-1/a", step, context, index), RunId = "e/seed-1/a", Kind = RolloutDocument.EvalKind, EvalContext = context,
+            Step = step, Index = index, Text = $"{context} {index}",
+        };
+        store.SaveRollouts([Rollout("e/seed-1/a", 2, 0), Sample(2, "neutral", 0), Sample(2, "bad", 0), Sample(2, "bad", 1), Sample(4, "neutral", 0)]);
+        // Same step and index as the training rollout, yet a document of its own.
+        Assert.Equal(["e/seed-1/a/2/0"], store.Rollouts("e/seed-1/a").Select(r => r.Id));
+        Assert.Equal(["bad 0", "bad 1", "neutral 0"], store.Rollouts("e/seed-1/a", step: 2, evaluation: true).Select(r => r.Text));
+        Assert.Equal(RolloutDocument.TrainKind, store.Rollouts("e/seed-1/a")[0].Kind);
+
+        store.DeleteRolloutsAfter("e/seed-1/a", 2);
+        Assert.Equal([2, 2, 2], store.Rollouts("e/seed-1/a", evaluation: true).Select(r => r.Step));
+    }
 }

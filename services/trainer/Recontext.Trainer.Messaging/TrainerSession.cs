@@ -54,6 +54,7 @@ public sealed class TrainerSession(string runId, Func<TrainingBatchReady, Update
         {
             RunId = batch.RunId, Step = batch.Step, BatchId = batch.BatchId, Version = batch.Step,
             Loss = metrics.Loss, Kl = metrics.Kl, ClippedFraction = metrics.ClippedFraction, ContextGap = metrics.ContextGap,
+            TrainingLogpSums = metrics.TrainingLogpSums,
             Seconds = watch.Elapsed.TotalSeconds,
         };
     }

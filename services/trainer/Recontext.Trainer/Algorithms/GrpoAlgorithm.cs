@@ -11,7 +11,7 @@ sealed class GrpoAlgorithm(GrpoTrainer trainer, int groupSize) : ITrainingAlgori
     public UpdateMetrics Update(IReadOnlyList<TrainingSample> samples, IReadOnlyList<CompletionScore> scores)
     {
         var m = trainer.Update(samples, groupSize);
-        return new UpdateMetrics(m.Loss, m.Kl, m.ClippedFraction, m.ContextGap);
+        return new UpdateMetrics(m.Loss, m.Kl, m.ClippedFraction, m.ContextGap) { TrainingLogpSums = m.TrainingLogpSums };
     }
 
     public void Dispose() => trainer.Dispose();

@@ -69,8 +69,10 @@ public sealed class GrpoTrainer : IDisposable
         }
         float total = Math.Max(1f, mask.sum().item<float>());
         float contextGap = ((generationLogp - trainingLogp!) * mask).sum().item<float>() / total;
+        var trainingLogpSums = (trainingLogp! * mask).sum(1).to(float32).cpu().data<float>().ToArray();
         batch.Dispose();
-        return new GrpoStepMetrics(last!.Loss.item<float>(), last.MeanKl, last.ClippedFraction, last.MeanRatio, contextGap, advantages.Select(Math.Abs).DefaultIfEmpty(0).Average());
+        return new GrpoStepMetrics(last!.Loss.item<float>(), last.MeanKl, last.ClippedFraction, last.MeanRatio, contextGap, advantages.Select(Math.Abs).DefaultIfEmpty(0).Average(),
+            trainingLogpSums);
     }
 
     public void Dispose() => optimizer.Dispose();
