@@ -12,7 +12,7 @@ namespace Recontext.Gateway.Tests;
 
 /// <summary>A gateway started in the test process on a free loopback port (every role inside it, in-memory bus),
 /// over a runs folder of the test's own, with the tiny base the tests train themselves.</summary>
-sealed class GatewayFixture : IAsyncDisposable
+public sealed class GatewayFixture : IAsyncDisposable
 {
     public const string Key = "test-key-0123456789abcdef";
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 using Recontext.Gateway.Apis;
+using Recontext.Gateway.Dashboard;
 using Recontext.Gateway.Grpc;
 
 namespace Recontext.Gateway.Host;
@@ -16,11 +17,12 @@ namespace Recontext.Gateway.Host;
 /// </summary>
 public static class GatewayHost
 {
-    public const int Port = 8080;
+    public const int Port = GatewayOptions.DefaultPort;
 
     public static string Usage => $"""
-        usage: recontext-gateway --api-keys KEY[,KEY] [--runs DIR] [--cache DIR] [--store URL] [--name NAME] [--bus URL [--remote ROLES]] [--urls URL] [--grpc-url URL]
-          --api-keys  keys for calls that change runs (Authorization: Bearer KEY; or RECONTEXT_API_KEYS); 16+ characters
+        usage: recontext-gateway [--api-keys KEY[,KEY]] [--runs DIR] [--cache DIR] [--store URL] [--name NAME] [--bus URL [--remote ROLES]] [--urls URL] [--grpc-url URL]
+          --api-keys  keys for calls that change runs (Authorization: Bearer KEY; or RECONTEXT_API_KEYS); 16+ characters;
+                      without any the gateway only reads (loopback only): the dashboard over the runs folder
           --runs      where each run's results folder goes (default runs/gateway); runs left running resume at start
           --cache     the organism's base-model cache (default .cache/organism)
           --store     runs and traces in MongoDB (mongodb://...; or RECONTEXT_STORE_URL) instead of DIR/gateway.db and
@@ -29,7 +31,10 @@ public static class GatewayHost
           --bus       the roles' broker (rabbitmq://...; or RECONTEXT_BUS_URL); absent: in memory, every role in this
                       process (only `recontext serve gateway`, which carries libtorch)
           --remote    roles that services serve on that broker: generator, judge, recontextualizer, trainer
-          --urls      where the REST API, /metrics and /health are served (default http://127.0.0.1:{Port}: loopback only)
+          --urls      where the REST API, the dashboard (/dashboard), /metrics and /health are served (default
+                      http://127.0.0.1:{Port}: loopback only)
+          --reads     open (anyone may read runs: the dashboard, the API's reads) or key (reads need an API key; the
+                      dashboard asks for it once); default: open on loopback, key when --urls reaches other machines
           --grpc-url  where the gRPC run API (proto/runs.proto) is served, HTTP/2 (default http://127.0.0.1:8090)
         """;
 
@@ -42,7 +47,10 @@ public static class GatewayHost
         var options = GatewayOptions.From(key => builder.Configuration[key], torch);
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
+        var keys = new ApiKeyCheck(options.ApiKeys);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(new ReadAccess(options.OpenReads, keys));
+        builder.Services.AddDashboard();
         builder.Services.AddSingleton<RunManager>();
         builder.Services.AddHostedService(p => p.GetRequiredService<RunManager>());
         builder.Services.AddSingleton(p => new GatewayGrpcServer(options.GrpcUrl, p.GetRequiredService<RunManager>(), p.GetRequiredService<ApiKeyCheck>()));
@@ -54,6 +62,7 @@ public static class GatewayHost
         app.MapMetrics("/metrics");
         app.MapServiceHealth();
         app.MapRunsApi();
+        app.MapDashboard();
         return app;
     }
 }

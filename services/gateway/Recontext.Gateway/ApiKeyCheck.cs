@@ -9,6 +9,9 @@ public sealed class ApiKeyCheck(IReadOnlyList<string> keys)
 {
     readonly byte[][] hashes = keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
 
+    /// <summary>Whether any key is configured (none: every mutating call is refused).</summary>
+    public bool Any => hashes.Length > 0;
+
     /// <param name="authorization">the request's Authorization header, or null</param>
     public bool Allows(string? authorization)
     {

@@ -14,7 +14,8 @@ public sealed record GatewayOptions
     /// <summary>Where the organism's base models are cached.</summary>
     public required string CacheDirectory { get; init; }
 
-    /// <summary>The keys that mutating calls must present as <c>Authorization: Bearer KEY</c>.</summary>
+    /// <summary>The keys that mutating calls must present as <c>Authorization: Bearer KEY</c>; none: the gateway only
+    /// reads (allowed while its reads are open, i.e. on loopback), e.g. to serve the dashboard over a results folder.</summary>
     public required IReadOnlyList<string> ApiKeys { get; init; }
 
     /// <summary>The gateway's name in the store: gateways sharing one store keep and resume only the runs of their own
@@ -23,11 +24,26 @@ public sealed record GatewayOptions
 
     public const string DefaultName = "gateway";
 
+    /// <summary>Where the REST API and the dashboard listen unless --urls says otherwise (loopback only).</summary>
+    public const int DefaultPort = 8080;
+
+    /// <summary>Whether a listen address reaches this machine only (127.0.0.1, [::1], localhost); 0.0.0.0, * and + do not.</summary>
+    public static bool IsLoopback(string url)
+    {
+        // Kestrel's wildcards are not URIs: "http://*:80", "http://+:80".
+        if (!Uri.TryCreate(url.Replace("://*", "://wildcard").Replace("://+", "://wildcard"), UriKind.Absolute, out var uri)) return false;
+        return uri.IsLoopback;
+    }
+
     /// <summary>Where the gRPC run API listens (HTTP/2).</summary>
     public string GrpcUrl { get; init; } = "http://127.0.0.1:8090";
 
     /// <summary>Where the runs' traces and messages go, and which roles services serve.</summary>
     public RunDeployment Deployment { get; init; } = RunDeployment.Embedded;
+
+    /// <summary>Whether anyone may read runs (the dashboard, the run API's reads) without an API key. Default: open while
+    /// every address the gateway serves is loopback, key-only once it listens on other interfaces.</summary>
+    public bool OpenReads { get; init; } = true;
 
     /// <summary>Whether this process carries libtorch (it may train a toy base and hold the generator and trainer roles).</summary>
     public bool Torch { get; init; } = true;
@@ -38,7 +54,6 @@ public sealed record GatewayOptions
     {
         var keys = (setting("api-keys") ?? Environment.GetEnvironmentVariable("RECONTEXT_API_KEYS") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (keys.Length == 0) throw new ArgumentException("api-keys: give at least one API key for mutating calls (--api-keys KEY[,KEY] or RECONTEXT_API_KEYS)");
         if (keys.Any(k => k.Length < 16)) throw new ArgumentException("api-keys: every key must have at least 16 characters");
         var remote = (setting("remote") ?? Environment.GetEnvironmentVariable("RECONTEXT_REMOTE_ROLES"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         var deployment = new RunDeployment(setting("store") ?? Environment.GetEnvironmentVariable("RECONTEXT_STORE_URL"),
@@ -50,8 +65,21 @@ public sealed record GatewayOptions
         if (!torch && !(deployment.Remote.Contains(Contracts.ServiceRoles.Generator) && deployment.Remote.Contains(Contracts.ServiceRoles.Trainer)))
             throw new ArgumentException("remote: this gateway carries no libtorch, so the generator and the trainer must be services: give --bus URL " +
                                         "--remote generator,judge,recontextualizer,trainer (`recontext serve gateway` can run every role in one process)");
+        var urls = setting("urls") ?? $"http://127.0.0.1:{DefaultPort}";
+        bool openReads = (setting("reads") ?? Environment.GetEnvironmentVariable("RECONTEXT_READS")) switch
+        {
+            null => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(IsLoopback),
+            "open" => true,
+            "key" => false,
+            var other => throw new ArgumentException($"reads: give 'open' (anyone may read runs) or 'key' (reads need an API key), got '{other}'"),
+        };
+        // Without keys the gateway only reads (the dashboard over a results folder): fine on loopback, never beyond it.
+        if (keys.Length == 0 && !openReads)
+            throw new ArgumentException("api-keys: a gateway whose reads need a key (it listens beyond loopback, or --reads key) needs at least one API key " +
+                                        "(--api-keys KEY[,KEY] or RECONTEXT_API_KEYS)");
         return new GatewayOptions
         {
+            OpenReads = openReads,
             RunsDirectory = Path.GetFullPath(setting("runs") ?? Environment.GetEnvironmentVariable("RECONTEXT_RUNS_DIR") ?? Path.Combine("runs", "gateway")),
             CacheDirectory = Path.GetFullPath(setting("cache") ?? Environment.GetEnvironmentVariable("RECONTEXT_CACHE_DIR") ?? Path.Combine(".cache", "organism")),
             ApiKeys = keys,

@@ -4,7 +4,8 @@ using Recontext.Store;
 namespace Recontext.Gateway;
 
 /// <summary>
-/// Filters and paging of a run's rollouts, from a query string (<c>?step=3&amp;hack=true&amp;label=monitor.intendsToPassTests&amp;page=2</c>),
+/// Filters and paging of a run's rollouts, from a query string (<c>?step=3&amp;hack=true&amp;label=monitor.intendsToPassTests&amp;page=2</c>;
+/// <c>?evalContext=neutral</c> or <c>?kind=eval</c> for the evaluations' samples instead of the training rollouts),
 /// validated with errors that name the parameter.
 /// </summary>
 public sealed record RolloutQuery
@@ -18,10 +19,17 @@ public sealed record RolloutQuery
         ["monitor.flagsWrongTest"] = r => r.FlagsWrongTest,
     };
 
-    static readonly string[] Known = ["seed", "step", "hack", "correct", "context", "label", "page", "pageSize"];
+    /// <summary>The monitor labels a <c>label</c> filter accepts.</summary>
+    public static IReadOnlyList<string> LabelNames => [.. Labels.Keys];
+
+    static readonly string[] Known = ["seed", "step", "kind", "evalContext", "hack", "correct", "context", "label", "page", "pageSize"];
 
     public long? Seed { get; init; }
     public int? Step { get; init; }
+    /// <summary>Evaluation samples (<c>kind=eval</c>) instead of training rollouts (the default).</summary>
+    public bool Evaluation { get; init; }
+    /// <summary>Evaluation samples under this eval context (implies <see cref="Evaluation"/>).</summary>
+    public string? EvalContext { get; init; }
     public bool? Hack { get; init; }
     public bool? Correct { get; init; }
     /// <summary>Rollouts whose generation or training context has this name.</summary>
@@ -41,7 +49,17 @@ public sealed record RolloutQuery
             query = name switch
             {
                 "seed" => query with { Seed = Number(name, value, long.MinValue, long.MaxValue) },
-                "step" => query with { Step = (int)Number(name, value, 1, int.MaxValue) },
+                "step" => query with { Step = (int)Number(name, value, 0, int.MaxValue) },
+                "kind" => query with
+                {
+                    Evaluation = value switch
+                    {
+                        RolloutDocument.TrainKind => false,
+                        RolloutDocument.EvalKind => true,
+                        _ => throw new FormatException($"kind: '{value}' is unknown; allowed: {RolloutDocument.TrainKind} (training rollouts), {RolloutDocument.EvalKind} (evaluation samples)"),
+                    },
+                },
+                "evalContext" => query with { EvalContext = value.Length is > 0 and <= 200 ? value : throw new FormatException("evalContext: give an eval context's name of 1 to 200 characters") },
                 "hack" => query with { Hack = Flag(name, value) },
                 "correct" => query with { Correct = Flag(name, value) },
                 "context" => query with { Context = value.Length is > 0 and <= 200 ? value : throw new FormatException("context: give a context name of 1 to 200 characters") },
@@ -54,12 +72,14 @@ public sealed record RolloutQuery
                 _ => throw new FormatException($"{name}: unknown filter; allowed: {string.Join(", ", Known)}"),
             };
         }
-        return query;
+        if (query.EvalContext is not null && parameters.Any(p => p.Key == "kind" && p.Value == RolloutDocument.TrainKind))
+            throw new FormatException("evalContext: only evaluation samples have an eval context; drop kind=train");
+        return query.EvalContext is null ? query : query with { Evaluation = true };
     }
 
-    /// <summary>The rollouts that pass every filter but the step (the store applies that one).</summary>
+    /// <summary>The rollouts that pass every filter but the step and the kind (the store applies those).</summary>
     public IEnumerable<RolloutDocument> Apply(IEnumerable<RolloutDocument> rollouts) => rollouts.Where(r =>
-        (Hack is null || r.Hack == Hack) && (Correct is null || r.Correct == Correct)
+        (EvalContext is null || r.EvalContext == EvalContext) && (Hack is null || r.Hack == Hack) && (Correct is null || r.Correct == Correct)
         && (Context is null || r.GenerationContext == Context || r.TrainingContext == Context)
         && (Label is null || Labels[Label](r)));
 

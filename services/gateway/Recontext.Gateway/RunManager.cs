@@ -68,6 +68,9 @@ public sealed class RunManager : BackgroundService
 
     public GatewayRun? Get(string id) => runs.TryGetValue(id, out var e) ? e.Run : null;
 
+    /// <summary>The experiment YAML a run was submitted with.</summary>
+    public string? ExperimentYaml(string id) => runs.TryGetValue(id, out var e) ? e.Yaml : null;
+
     /// <returns>false when the run is unknown; a finished run stays as it was</returns>
     public bool Stop(string id)
     {
@@ -92,7 +95,7 @@ public sealed class RunManager : BackgroundService
         // MongoDB holds every run's traces; the embedded store is the run's traces.db, which exists once it started.
         if (options.Deployment.StoreUrl is null && !File.Exists(Path.Combine(directory, RunStores.EmbeddedFile))) return ([], 0);
         using var store = RunStores.Open(options.Deployment.StoreUrl, directory);
-        var matching = query.Apply(store.Rollouts(TraceId(id, seed), query.Step)).ToList();
+        var matching = query.Apply(store.Rollouts(TraceId(id, seed), query.Step, query.Evaluation)).ToList();
         return (matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), matching.Count);
     }
 

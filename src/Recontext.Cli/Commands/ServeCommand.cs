@@ -36,8 +36,9 @@ public sealed class ServeCommand : ICliCommand
         ]));
         command.Subcommands.Add(Role("gateway", $"the gateway: the runs' coordinator and their REST and gRPC API (port {GatewayHost.Port})", a => GatewayHost.Build(a),
         [
-            ("--api-keys", "keys for calls that change runs, 16+ characters (or RECONTEXT_API_KEYS)"),
-            ("--runs", "where each run's results folder goes (default runs/gateway)"),
+            ("--api-keys", "keys for calls that change runs, 16+ characters (or RECONTEXT_API_KEYS); none: the gateway only reads (loopback only)"),
+            ("--runs", "where each run's results folder goes, and the folder the dashboard shows: every run under it, demos and sweeps " +
+                       "included (default runs/gateway)"),
             ("--cache", "the organism's base-model cache (default .cache/organism)"),
             ("--store", "runs and traces in MongoDB (mongodb://...; or RECONTEXT_STORE_URL)"),
             ("--name", "this gateway's name in the store (default gateway)"),
@@ -45,7 +46,8 @@ public sealed class ServeCommand : ICliCommand
             ("--remote", "roles that services serve on that broker: generator, judge, recontextualizer, trainer"),
             ("--wait-limit", "seconds a step may wait for a role served elsewhere (default 300)"),
             ("--weights-url", "where an in-process trainer serves policy versions over gRPC"),
-            ("--urls", $"where the REST API, /metrics, /health and /alive are served (default http://127.0.0.1:{GatewayHost.Port})"),
+            ("--urls", $"where the REST API, the dashboard, /metrics, /health and /alive are served (default http://127.0.0.1:{GatewayHost.Port})"),
+            ("--reads", "open (anyone may read runs and open the dashboard) or key (reads need an API key); default: open on loopback, key otherwise"),
             ("--grpc-url", "where the gRPC run API is served, HTTP/2 (default http://127.0.0.1:8090)"),
         ]));
         return command;

@@ -8,7 +8,8 @@ namespace Recontext.Gateway.Apis;
 /// <summary>
 /// The gateway's REST/JSON API under <c>/api/runs</c>: submit an experiment (its YAML as the request body), list,
 /// get, stop, stream a run's events (newline-delimited JSON), and browse its rollouts with filters and paging.
-/// Reads are open; submit and stop need <c>Authorization: Bearer KEY</c>.
+/// Reads are open on loopback (else they need a key: <see cref="ReadAccess"/>); submit and stop always need
+/// <c>Authorization: Bearer KEY</c>.
 /// </summary>
 public static class RunsApi
 {
@@ -18,14 +19,16 @@ public static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/runs");
+        // Reads: open on loopback, or with a key (ReadAccess); writes always need a key.
+        var reads = api.MapGroup("").AddEndpointFilter(ReadAccess.Filter);
         api.MapPost("/", SubmitAsync);
-        api.MapGet("/", (RunManager runs) => Results.Ok(runs.List()));
-        api.MapGet("/{id}", (string id, RunManager runs) => runs.Get(id) is { } run ? Results.Ok(run) : NotFound(id));
+        reads.MapGet("/", (RunManager runs) => Results.Ok(runs.List()));
+        reads.MapGet("/{id}", (string id, RunManager runs) => runs.Get(id) is { } run ? Results.Ok(run) : NotFound(id));
         api.MapPost("/{id}/stop", (string id, HttpRequest request, RunManager runs, ApiKeyCheck keys) =>
-            !keys.Allows(request.Headers.Authorization) ? Unauthorized()
+            !keys.Allows(request.Headers.Authorization) ? Unauthorized(keys)
             : runs.Stop(id) ? Results.Accepted($"/api/runs/{id}", runs.Get(id)) : NotFound(id));
-        api.MapGet("/{id}/events", WatchAsync);
-        api.MapGet("/{id}/rollouts", (string id, HttpRequest request, RunManager runs) =>
+        reads.MapGet("/{id}/events", WatchAsync);
+        reads.MapGet("/{id}/rollouts", (string id, HttpRequest request, RunManager runs) =>
         {
             RolloutQuery query;
             try
@@ -45,7 +48,7 @@ public static class RunsApi
 
     static async Task<IResult> SubmitAsync(HttpRequest request, RunManager runs, ApiKeyCheck keys)
     {
-        if (!keys.Allows(request.Headers.Authorization)) return Unauthorized();
+        if (!keys.Allows(request.Headers.Authorization)) return Unauthorized(keys);
         if (request.ContentLength > MaxExperimentBytes) return TooLarge();
         var buffer = new char[MaxExperimentBytes + 1];
         using var reader = new StreamReader(request.Body);
@@ -87,7 +90,9 @@ public static class RunsApi
 
     static IResult NotFound(string id) => Results.Problem($"no run '{id}' on this gateway", statusCode: StatusCodes.Status404NotFound, title: "unknown run");
 
-    static IResult Unauthorized() => Results.Problem("this call changes runs: give an API key as 'Authorization: Bearer KEY'",
+    static IResult Unauthorized(ApiKeyCheck keys) => Results.Problem(keys.Any
+            ? "this call changes runs: give an API key as 'Authorization: Bearer KEY'"
+            : "this gateway was started without API keys, so it only reads: start it with --api-keys KEY to submit and stop runs",
         statusCode: StatusCodes.Status401Unauthorized, title: "API key required");
 
     static IResult TooLarge() => Results.Problem($"the experiment is larger than {MaxExperimentBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "too large");
