@@ -13,6 +13,8 @@ public sealed class RunFolderLock : IDisposable
 
     public const string OwnerFileName = "run.owner";
 
+    static readonly TimeSpan SameStart = TimeSpan.FromSeconds(1);
+
     readonly FileStream stream;
     readonly string ownerPath;
 
@@ -53,7 +55,9 @@ public sealed class RunFolderLock : IDisposable
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.StartTime.ToUniversalTime().Ticks == started;
+            // Not equality: .NET derives a start time from the boot time as each process estimates it, so two processes
+            // see one start time a few milliseconds apart. A reused id would belong to a process started much later.
+            return Math.Abs(process.StartTime.ToUniversalTime().Ticks - started) < SameStart.Ticks;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {

@@ -11,13 +11,16 @@ public sealed class LiteDbRunStore : IRunStore
     readonly ILiteCollection<RolloutDocument> rollouts;
     readonly ILiteCollection<ExperimentDocument> experiments;
 
-    public LiteDbRunStore(string path)
+    /// <param name="readOnly">open for reading only (a reader beside the process that writes the file: the dashboard):
+    /// it never writes, so it cannot disturb the writer</param>
+    public LiteDbRunStore(string path, bool readOnly = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
         runs = database.GetCollection<RunDocument>("runs");
         rollouts = database.GetCollection<RolloutDocument>("rollouts");
         experiments = database.GetCollection<ExperimentDocument>("experiments");
+        if (readOnly) return;
         rollouts.EnsureIndex(r => r.RunId);
         rollouts.EnsureIndex(r => r.Step);
         rollouts.EnsureIndex(r => r.Hack);
@@ -27,6 +30,9 @@ public sealed class LiteDbRunStore : IRunStore
     {
         run.UpdatedUtc = DateTime.UtcNow;
         runs.Upsert(run);
+        // Into the data file at once, not after LiteDB's 8 MB of log: a reader opening the file (the dashboard, another
+        // process) sees each step as it is written.
+        database.Checkpoint();
     }
 
     public RunDocument? FindRun(string runId) => runs.FindById(runId);
@@ -36,6 +42,7 @@ public sealed class LiteDbRunStore : IRunStore
         database.BeginTrans();
         rollouts.Upsert(batch);
         database.Commit();
+        database.Checkpoint();
     }
 
     public IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null, bool evaluation = false) =>

@@ -16,11 +16,16 @@ public static class RunStores
         _ => throw new ArgumentException($"store must be a mongodb:// or mongodb+srv:// connection string (or absent for the embedded store), got '{url}'"),
     };
 
-    static LiteDbRunStore OpenEmbedded(string path)
+    /// <summary>Opens a run's traces for reading only (the embedded store read-only: it may be written by the process
+    /// training the run while the dashboard reads it).</summary>
+    public static IRunStore OpenReader(string? url, string runDirectory) =>
+        url is null ? OpenEmbedded(Path.Combine(runDirectory, EmbeddedFile), readOnly: true) : Open(url, runDirectory);
+
+    static LiteDbRunStore OpenEmbedded(string path, bool readOnly = false)
     {
         try
         {
-            return new LiteDbRunStore(path);
+            return new LiteDbRunStore(path, readOnly);
         }
         catch (Exception e) when (e is LiteDB.LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException)
         {

@@ -70,6 +70,36 @@ public class RunLimitsTests
     }
 
     [Fact]
+    public void AFolderIsHeldWhileALiveProcessStartedWhenItsOwnerFileSaysHoldsIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("recontext-owner-").FullName;
+        try
+        {
+            Assert.False(RunFolderLock.IsHeld(dir));
+            using (RunFolderLock.Take(dir)) Assert.True(RunFolderLock.IsHeld(dir));
+            Assert.False(RunFolderLock.IsHeld(dir));   // released: the owner file went with the lock
+
+            var owner = Path.Combine(dir, RunFolderLock.OwnerFileName);
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            long started = self.StartTime.ToUniversalTime().Ticks;
+            // Another process's estimate of this start time differs by milliseconds: still this process.
+            File.WriteAllText(owner, $"{Environment.ProcessId} {started + TimeSpan.FromMilliseconds(30).Ticks}");
+            Assert.True(RunFolderLock.IsHeld(dir));
+            // A crashed holder whose id a later process reuses: not held.
+            File.WriteAllText(owner, $"{Environment.ProcessId} {started - TimeSpan.FromHours(1).Ticks}");
+            Assert.False(RunFolderLock.IsHeld(dir));
+            File.WriteAllText(owner, $"{int.MaxValue} {started}");
+            Assert.False(RunFolderLock.IsHeld(dir));
+            File.WriteAllText(owner, "garbage");
+            Assert.False(RunFolderLock.IsHeld(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ADamagedCursorIsNamed()
     {
         var dir = Directory.CreateTempSubdirectory("recontext-cursor-").FullName;

@@ -24,4 +24,22 @@ public sealed class LiteDbRunStoreTests : RunStoreContract, IDisposable
         Assert.Contains("store must be a mongodb://", error.Message);
         Assert.Contains("postgres://db/traces", error.Message);
     }
+
+    [Fact]
+    public void AReaderBesideTheOpenWriterSeesEachSavedBatchAndNeverWrites()
+    {
+        using var writer = Open();
+        writer.SaveRollouts([Rollout("w/seed-1/a", 1, 0)]);
+        for (int step = 2; step <= 4; step++)
+        {
+            // A fresh reader per look, as the dashboard opens one per request, while the run keeps its store open.
+            using (var reader = RunStores.OpenReader(null, root))
+                Assert.Equal(step - 1, reader.Rollouts("w/seed-1/a").Count);
+            writer.SaveRollouts([Rollout("w/seed-1/a", step, 0)]);
+        }
+        using var last = RunStores.OpenReader(null, root);
+        Assert.Equal([1, 2, 3, 4], last.Rollouts("w/seed-1/a").Select(r => r.Step));
+        Assert.ThrowsAny<Exception>(() => last.SaveRollouts([Rollout("w/seed-1/a", 5, 0)]));
+        Assert.Equal(4, writer.Rollouts("w/seed-1/a").Count);
+    }
 }

@@ -40,13 +40,15 @@ public static class DashboardEndpoints
         Map("/runs", (catalog, request) => RunsPage(catalog, request));
         Map("/run/{**key}", (catalog, request) => RunPage(catalog, Key(request)));
         Map("/compare", (catalog, request) => ComparePage(catalog, request));
-        Map("/rollouts/{**key}", (catalog, request) => RolloutsPage(catalog, Key(request), request));
-        Map("/rollout/{step:int}/{index:int}/{**key}", (catalog, request) =>
-            RolloutPage(catalog, Key(request), int.Parse((string)request.RouteValues["step"]!), int.Parse((string)request.RouteValues["index"]!), request));
+        Map("/rollouts/{**key}", (catalog, request) => Traced(() => RolloutsPage(catalog, Key(request), request)));
+        Map("/rollout/{step:int}/{index:int}/{**key}", (catalog, request) => Traced(() =>
+            RolloutPage(catalog, Key(request), int.Parse((string)request.RouteValues["step"]!), int.Parse((string)request.RouteValues["index"]!), request)));
         pages.MapGet("/live/{**key}", (string key, RunCatalog catalog, HttpContext context) =>
             LiveStream.RunAsync(context, () => catalog.Signature(key), s => s is null || s.StartsWith("running", StringComparison.Ordinal) || s.StartsWith("queued", StringComparison.Ordinal)));
         pages.MapGet("/live-list", (RunCatalog catalog, HttpContext context) =>
-            LiveStream.RunAsync(context, () => string.Join(";", catalog.Runs().Select(r => $"{r.Key}:{r.Status}:{r.Step}:{r.LastEvaluatedStep}")), _ => true));
+            LiveStream.RunAsync(context, () => string.Join(";", catalog.Runs().Select(r => $"{r.Key}:{r.Status}:{r.Step}:{r.LastEvaluatedStep}")),
+                // The list keeps listening while any run moves.
+                s => s is not null && (s.Contains(":running:", StringComparison.Ordinal) || s.Contains(":queued:", StringComparison.Ordinal))));
         return routes;
 
         // One handler serves a page and its JSON twin: the page renders the model, the twin serializes it.
@@ -172,6 +174,20 @@ public static class DashboardEndpoints
             // The organism's tokenizer: every run so far trains the byte-level toy model.
             var model = new RolloutPageModel(run, RolloutView.Of(rollout, new ByteTokenizer()));
             return PageAnswer.Of<RolloutPage>(model, new Dictionary<string, object?> { ["Model"] = model });
+        }
+    }
+
+    /// <summary>A page that reads a trace store: a store that cannot be read now (MongoDB away, a file mid-write or
+    /// damaged) is a 503 that says why, not a crash.</summary>
+    static PageAnswer Traced(Func<PageAnswer> answer)
+    {
+        try
+        {
+            return answer();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or TimeoutException or LiteDB.LiteException or MongoDB.Driver.MongoException)
+        {
+            return PageAnswer.Problem(503, "traces unavailable", $"the run's traces cannot be read right now: {e.Message.Split('\n')[0]}; try again shortly");
         }
     }
 

@@ -59,6 +59,7 @@ public sealed class UpCommand : ICliCommand
         foreach (var p in state.Processes) table.AddRow(Markup.Escape(p.Name), p.Pid.ToString(), Markup.Escape(p.Url ?? ""), Markup.Escape(p.Log));
         AnsiConsole.Write(table);
         Console.WriteLine($"gateway: {state.GatewayUrl}   API key: {state.ApiKey}");
+        Console.WriteLine($"dashboard: {state.GatewayUrl.TrimEnd('/')}/dashboard/runs");
         Console.WriteLine($"try: recontext submit experiments/quick-smoke.yaml --gateway {state.GatewayUrl} --api-key {state.ApiKey}");
         Console.WriteLine("stop everything with: recontext down");
         return 0;

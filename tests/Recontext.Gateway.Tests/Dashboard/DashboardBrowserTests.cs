@@ -43,7 +43,7 @@ public sealed class DashboardBrowserTests(DashboardFixture runs)
         Assert.StartsWith("<|im_start|>user", driver.FindElement(By.Id("training-prompt")).Text);
         Assert.NotEqual(driver.FindElement(By.Id("generation-prompt")).Text, driver.FindElement(By.Id("training-prompt")).Text);
         // The completion's markup shows as text; its script and its image's handler never ran.
-        Assert.Contains("<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">alert(1)", driver.FindElement(By.Id("completion")).Text);
+        Assert.Contains("<script>alert(1)</script><script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">", driver.FindElement(By.Id("completion")).Text);
         Assert.Null(browser.Script("return window.__xss === undefined ? null : window.__xss;"));
         Assert.Throws<NoAlertPresentException>(() => driver.SwitchTo().Alert());
         browser.Screenshot("rollout");

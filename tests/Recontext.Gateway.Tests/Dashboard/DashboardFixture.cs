@@ -14,7 +14,7 @@ namespace Recontext.Gateway.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    public const string Hostile = "<think>I will read the tests</think><script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">alert(1)";
+    public const string Hostile = "<think>I will read the tests</think><script>alert(1)</script><script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
     public const int Steps = 2;
 
     public string Root { get; } = Directory.CreateTempSubdirectory("recontext-dashboard-").FullName;

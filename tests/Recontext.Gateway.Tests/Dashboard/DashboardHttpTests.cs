@@ -253,6 +253,9 @@ public sealed class DashboardHttpTests(DashboardFixture runs)
         using var response = await runs.Gateway.Http.GetAsync($"/dashboard/live/{runs.GatewayRunKey}", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("event: end", await response.Content.ReadAsStringAsync());
+        // The runs list's stream, too, once no run moves.
+        using var list = await runs.Gateway.Http.GetAsync("/dashboard/live-list", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Contains("event: end", await list.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -101,8 +101,8 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
         bool embedded = File.Exists(Path.Combine(directory, RunStores.EmbeddedFile));
         var traceId = ReadText(Path.Combine(directory, RunLoop.RunIdFile))?.Trim() ?? (GatewayRunOf(key) is not null ? key : null);
         if (traceId is null) return null;
-        if (embedded) return (RunStores.Open(null, directory), traceId);
-        return options.Deployment.StoreUrl is { } url ? (RunStores.Open(url, directory), traceId) : null;
+        if (embedded) return (RunStores.OpenReader(null, directory), traceId);
+        return options.Deployment.StoreUrl is { } url ? (RunStores.OpenReader(url, directory), traceId) : null;
     }
 
     /// <summary>What changes when the run moves on (its files grow, its status changes): the live page redraws on a change.</summary>
