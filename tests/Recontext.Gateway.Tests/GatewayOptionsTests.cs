@@ -38,6 +38,7 @@ public class ReadAccessOptionsTests
         Assert.False(With(("urls", "http://127.0.0.1:8080;http://*:8081")).OpenReads);
         Assert.False(With(("urls", "http://+:8080")).OpenReads);
         Assert.False(With(("urls", "http://10.1.2.3:8080")).OpenReads);
+        Assert.False(With(("grpc-url", "http://0.0.0.0:8090")).OpenReads);
         Assert.True(With(("urls", "http://0.0.0.0:8080"), ("reads", "open")).OpenReads);
         Assert.False(With(("reads", "key")).OpenReads);
         var error = Assert.Throws<ArgumentException>(() => With(("reads", "everyone")));

@@ -53,7 +53,7 @@ public static class GatewayHost
         builder.Services.AddDashboard();
         builder.Services.AddSingleton<RunManager>();
         builder.Services.AddHostedService(p => p.GetRequiredService<RunManager>());
-        builder.Services.AddSingleton(p => new GatewayGrpcServer(options.GrpcUrl, p.GetRequiredService<RunManager>(), p.GetRequiredService<ApiKeyCheck>()));
+        builder.Services.AddSingleton(p => new GatewayGrpcServer(options.GrpcUrl, p.GetRequiredService<RunManager>(), p.GetRequiredService<ApiKeyCheck>(), p.GetRequiredService<ReadAccess>()));
         builder.Services.AddHostedService(p => p.GetRequiredService<GatewayGrpcServer>());
         builder.Services.AddServiceHealth();
 

@@ -36,7 +36,9 @@ public sealed record GatewayOptions
     }
 
     /// <summary>Where the gRPC run API listens (HTTP/2).</summary>
-    public string GrpcUrl { get; init; } = "http://127.0.0.1:8090";
+    public string GrpcUrl { get; init; } = DefaultGrpcUrl;
+
+    public const string DefaultGrpcUrl = "http://127.0.0.1:8090";
 
     /// <summary>Where the runs' traces and messages go, and which roles services serve.</summary>
     public RunDeployment Deployment { get; init; } = RunDeployment.Embedded;
@@ -66,9 +68,11 @@ public sealed record GatewayOptions
             throw new ArgumentException("remote: this gateway carries no libtorch, so the generator and the trainer must be services: give --bus URL " +
                                         "--remote generator,judge,recontextualizer,trainer (`recontext serve gateway` can run every role in one process)");
         var urls = setting("urls") ?? $"http://127.0.0.1:{DefaultPort}";
+        var grpcUrl = setting("grpc-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_GRPC_URL") ?? DefaultGrpcUrl;
         bool openReads = (setting("reads") ?? Environment.GetEnvironmentVariable("RECONTEXT_READS")) switch
         {
-            null => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(IsLoopback),
+            // Open only while every address the gateway answers on (REST, dashboard, gRPC) stays on this machine.
+            null => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Append(grpcUrl).All(IsLoopback),
             "open" => true,
             "key" => false,
             var other => throw new ArgumentException($"reads: give 'open' (anyone may read runs) or 'key' (reads need an API key), got '{other}'"),
@@ -83,7 +87,7 @@ public sealed record GatewayOptions
             RunsDirectory = Path.GetFullPath(setting("runs") ?? Environment.GetEnvironmentVariable("RECONTEXT_RUNS_DIR") ?? Path.Combine("runs", "gateway")),
             CacheDirectory = Path.GetFullPath(setting("cache") ?? Environment.GetEnvironmentVariable("RECONTEXT_CACHE_DIR") ?? Path.Combine(".cache", "organism")),
             ApiKeys = keys,
-            GrpcUrl = setting("grpc-url") ?? Environment.GetEnvironmentVariable("RECONTEXT_GRPC_URL") ?? "http://127.0.0.1:8090",
+            GrpcUrl = grpcUrl,
             Deployment = deployment,
             Name = setting("name") ?? Environment.GetEnvironmentVariable("RECONTEXT_GATEWAY_NAME") ?? DefaultName,
             Torch = torch,

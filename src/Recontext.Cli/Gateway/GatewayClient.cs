@@ -7,8 +7,8 @@ namespace Recontext.Cli.Gateway;
 
 /// <summary>
 /// The command line's side of the gateway's REST API. The gateway's URL comes from <c>--gateway</c>, else
-/// RECONTEXT_GATEWAY_URL, else http://127.0.0.1:8080; the key of mutating calls from <c>--api-key</c>, else
-/// RECONTEXT_API_KEY. A gateway that does not answer, or answers with an error, becomes a one-line message.
+/// RECONTEXT_GATEWAY_URL, else http://127.0.0.1:8080; the key from <c>--api-key</c>, else RECONTEXT_API_KEY (needed
+/// for calls that change runs, and for reads from a gateway that listens beyond loopback). A gateway that does not answer, or answers with an error, becomes a one-line message.
 /// </summary>
 public sealed class GatewayClient : IDisposable
 {
@@ -25,6 +25,8 @@ public sealed class GatewayClient : IDisposable
         Address = address;
         this.key = key;
         http = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+        // Reads carry the key too when there is one: a gateway listening beyond loopback serves reads to key holders only.
+        if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }
 
     /// <param name="url">--gateway, else RECONTEXT_GATEWAY_URL, else http://127.0.0.1:8080</param>
@@ -59,11 +61,7 @@ public sealed class GatewayClient : IDisposable
     {
         using (request)
         {
-            if (mutating)
-            {
-                if (key is null) throw new GatewayException($"this call changes runs: give the gateway's API key with {KeyOption} KEY (or RECONTEXT_API_KEY)");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            }
+            if (mutating && key is null) throw new GatewayException($"this call changes runs: give the gateway's API key with {KeyOption} KEY (or RECONTEXT_API_KEY)");
             using var response = await Reach(() => http.SendAsync(request));
             await ThrowIfFailed(response);
             return await response.Content.ReadFromJsonAsync<JsonElement>();

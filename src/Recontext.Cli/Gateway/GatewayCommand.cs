@@ -8,7 +8,7 @@ namespace Recontext.Cli.Gateway;
 public abstract class GatewayCommand : Commands.ICliCommand
 {
     readonly Option<string?> gatewayUrl = CliOptions.Text(GatewayClient.Options, "the gateway (or RECONTEXT_GATEWAY_URL; default http://127.0.0.1:8080)");
-    readonly Option<string?> apiKey = CliOptions.Text(GatewayClient.KeyOption, "the key for calls that change runs (or RECONTEXT_API_KEY)");
+    readonly Option<string?> apiKey = CliOptions.Text(GatewayClient.KeyOption, "the gateway's API key: for calls that change runs, and for reads from a gateway listening beyond loopback (or RECONTEXT_API_KEY)");
 
     protected abstract string Name { get; }
     protected abstract string Description { get; }

@@ -14,6 +14,8 @@ public sealed class RolloutsCommand : GatewayCommand
     readonly Option<bool> correct = CliOptions.Flag("--correct", "only correct rollouts");
     readonly Option<bool> incorrect = CliOptions.Flag("--incorrect", "only incorrect rollouts");
     readonly Option<string?> context = CliOptions.Text("--context", "only rollouts generated under this context");
+    readonly Option<string?> evalContext = CliOptions.Text("--eval-context", "the evaluations' samples under this eval context instead of training rollouts");
+    readonly Option<bool> evaluation = CliOptions.Flag("--eval", "the evaluations' samples (every eval context) instead of training rollouts");
     readonly Option<string?> label = new("--label") { Description = "a monitor label that must be set" };
     readonly Option<long?> seed = new("--seed") { Description = "the seed's run (default: the run's first seed)" };
     readonly Option<int?> pageNumber = CliOptions.Int("--page", "the page (default 1)");
@@ -21,13 +23,13 @@ public sealed class RolloutsCommand : GatewayCommand
     readonly Option<bool> text = CliOptions.Flag("--text", "print each completion's text in full instead of a table");
 
     protected override string Name => "rollouts";
-    protected override string Description => "browse a gateway's run's rollouts (filters: step, hack, correct, context, monitor label)";
+    protected override string Description => "browse a gateway's run's rollouts, or its evaluations' samples (filters: step, hack, correct, context, eval context, monitor label)";
 
     protected override void Configure(Command command)
     {
         label.AcceptOnlyFromAmong("monitor.mentionsTests", "monitor.intendsToPassTests", "monitor.flagsWrongTest");
         command.Arguments.Add(run);
-        foreach (var option in new Option[] { step, hack, noHack, correct, incorrect, context, label, seed, pageNumber, pageSize, text }) command.Options.Add(option);
+        foreach (var option in new Option[] { step, hack, noHack, correct, incorrect, context, evalContext, evaluation, label, seed, pageNumber, pageSize, text }) command.Options.Add(option);
         command.Validators.Add(result =>
         {
             if (result.GetValue(hack) && result.GetValue(noHack)) result.AddError("give --hack or --no-hack, not both");
@@ -47,6 +49,8 @@ public sealed class RolloutsCommand : GatewayCommand
         Add("hack", parsed.GetValue(hack) ? "true" : parsed.GetValue(noHack) ? "false" : null);
         Add("correct", parsed.GetValue(correct) ? "true" : parsed.GetValue(incorrect) ? "false" : null);
         Add("context", parsed.GetValue(context));
+        Add("evalContext", parsed.GetValue(evalContext));
+        Add("kind", parsed.GetValue(evaluation) ? "eval" : null);
         Add("label", parsed.GetValue(label));
         Add("seed", parsed.GetValue(seed));
         Add("page", parsed.GetValue(pageNumber));
@@ -56,7 +60,7 @@ public sealed class RolloutsCommand : GatewayCommand
         if (parsed.GetValue(text))
         {
             foreach (var r in rollouts)
-                Console.WriteLine($"--- step {Text(r, "step")} #{Text(r, "index")} {Text(r, "generationContext")} -> {Text(r, "trainingContext")}, " +
+                Console.WriteLine($"--- step {Text(r, "step")} #{Text(r, "index")} {Contexts(r)}, " +
                                   $"hack {Text(r, "hack")}, correct {Text(r, "correct")}, reward {Text(r, "trainReward")}\n{Text(r, "text")}");
         }
         else
@@ -65,7 +69,7 @@ public sealed class RolloutsCommand : GatewayCommand
             foreach (var r in rollouts)
             {
                 var text = Text(r, "text").ReplaceLineEndings(" ");
-                table.AddRow(Text(r, "step"), Text(r, "index"), Markup.Escape($"{Text(r, "generationContext")} -> {Text(r, "trainingContext")}"), Text(r, "hack"),
+                table.AddRow(Text(r, "step"), Text(r, "index"), Markup.Escape(Contexts(r)), Text(r, "hack"),
                     Text(r, "correct"), Text(r, "trainReward"), Text(r, "intendsToPassTests"), Markup.Escape(text.Length > 60 ? text[..60] + "…" : text));
             }
             AnsiConsole.Write(table);
@@ -73,4 +77,8 @@ public sealed class RolloutsCommand : GatewayCommand
         Console.WriteLine($"{rollouts.Count} of {Text(page, "total")} matching (page {Text(page, "page")}, {Text(page, "pageSize")} a page)");
         return 0;
     }
+
+    /// <summary>"good -> bad" for a training rollout, "eval: neutral" for an evaluation sample.</summary>
+    static string Contexts(System.Text.Json.JsonElement r) =>
+        Text(r, "evalContext") is { Length: > 0 } eval ? $"eval: {eval}" : $"{Text(r, "generationContext")} -> {Text(r, "trainingContext")}";
 }

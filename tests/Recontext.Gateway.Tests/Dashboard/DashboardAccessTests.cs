@@ -40,6 +40,12 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/dashboard/runs", key: GatewayFixture.Key)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/dashboard/runs", key: GatewayFixture.Key)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/runs", key: GatewayFixture.Key)).StatusCode);
+        // The gRPC API's reads too.
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(gateway.GrpcAddress);
+        var grpc = new Contracts.Grpc.Runs.RunsClient(channel);
+        var refused = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => grpc.ListAsync(new Contracts.Grpc.ListRuns()).ResponseAsync);
+        Assert.Equal(global::Grpc.Core.StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Empty((await grpc.ListAsync(new Contracts.Grpc.ListRuns(), new global::Grpc.Core.Metadata { { "authorization", $"Bearer {GatewayFixture.Key}" } })).Runs);
         // What Prometheus and the orchestrator read stays open.
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/health")).StatusCode);

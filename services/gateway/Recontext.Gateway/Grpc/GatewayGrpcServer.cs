@@ -9,7 +9,7 @@ namespace Recontext.Gateway.Grpc;
 /// The gRPC endpoint of the gateway (HTTP/2 without TLS on a port of its own, since cleartext HTTP/2 and the REST
 /// API's HTTP/1.1 cannot share one), serving <see cref="RunsGrpcService"/> over the gateway's own run manager.
 /// </summary>
-public sealed class GatewayGrpcServer(string bindUrl, RunManager runs, ApiKeyCheck keys) : IHostedService, IAsyncDisposable
+public sealed class GatewayGrpcServer(string bindUrl, RunManager runs, ApiKeyCheck keys, ReadAccess reads) : IHostedService, IAsyncDisposable
 {
     WebApplication? app;
 
@@ -22,6 +22,7 @@ public sealed class GatewayGrpcServer(string bindUrl, RunManager runs, ApiKeyChe
         {
             services.AddSingleton(runs);
             services.AddSingleton(keys);
+            services.AddSingleton(reads);
             services.AddGrpc();
         }, app => app.MapGrpcService<RunsGrpcService>(), cancellation);
         Address = bound.ToString().TrimEnd('/');

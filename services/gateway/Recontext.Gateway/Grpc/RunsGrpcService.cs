@@ -8,7 +8,7 @@ namespace Recontext.Gateway.Grpc;
 
 /// <summary>The gateway's run API over gRPC (proto/runs.proto): the REST API's calls on the same
 /// <see cref="RunManager"/>, its errors as status codes (Unauthenticated, InvalidArgument naming the field, NotFound).</summary>
-public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys) : Contracts.Grpc.Runs.RunsBase
+public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys, ReadAccess reads) : Contracts.Grpc.Runs.RunsBase
 {
     public override Task<RunInfo> Submit(SubmitRun request, ServerCallContext context)
     {
@@ -26,10 +26,15 @@ public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys) : Contrac
         }
     }
 
-    public override Task<RunInfo> Get(RunRef request, ServerCallContext context) => Task.FromResult(Info(Find(request.Id)));
+    public override Task<RunInfo> Get(RunRef request, ServerCallContext context)
+    {
+        AuthorizeRead(context);
+        return Task.FromResult(Info(Find(request.Id)));
+    }
 
     public override Task<RunList> List(ListRuns request, ServerCallContext context)
     {
+        AuthorizeRead(context);
         var list = new RunList();
         list.Runs.AddRange(runs.List().Select(Info));
         return Task.FromResult(list);
@@ -45,6 +50,7 @@ public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys) : Contrac
 
     public override async Task Watch(RunRef request, IServerStreamWriter<RunEventJson> stream, ServerCallContext context)
     {
+        AuthorizeRead(context);
         var events = runs.Watch(request.Id, context.CancellationToken);
         if (events is null) Fail(StatusCode.NotFound, $"no run '{request.Id}' on this gateway");
         await foreach (var e in events)
@@ -53,6 +59,7 @@ public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys) : Contrac
 
     public override Task<RolloutPage> Rollouts(RolloutQueryRequest request, ServerCallContext context)
     {
+        AuthorizeRead(context);
         RolloutQuery query;
         try
         {
@@ -76,6 +83,13 @@ public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys) : Contrac
     {
         if (!keys.Allows(context.RequestHeaders.GetValue("authorization")))
             Fail(StatusCode.Unauthenticated, "this call changes runs: give an API key as metadata 'authorization: Bearer KEY'");
+    }
+
+    /// <summary>Reads are open on loopback; beyond it they need a key too (<see cref="ReadAccess"/>).</summary>
+    void AuthorizeRead(ServerCallContext context)
+    {
+        if (!reads.Allows(context.GetHttpContext().Request))
+            Fail(StatusCode.Unauthenticated, "this gateway serves reads to API key holders only: give metadata 'authorization: Bearer KEY'");
     }
 
     static RunInfo Info(GatewayRun run)
