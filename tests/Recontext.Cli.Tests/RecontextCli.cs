@@ -8,7 +8,10 @@ static class RecontextCli
 {
     public sealed record Result(int ExitCode, string Out, string Error);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(args, whileRunning: null);
+
+    /// <param name="whileRunning">called until it returns true (or the process ends), while the command works</param>
+    public static Result Run(string[] args, Func<bool>? whileRunning)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(RepositoryRoot.Path, "src", "Recontext.Cli", "bin", configuration, "net10.0", "recontext.dll");
@@ -21,7 +24,10 @@ static class RecontextCli
         start.Environment.Remove("RECONTEXT_API_KEY");
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
+        var outputTask = process.StandardOutput.ReadToEndAsync();
+        if (whileRunning is not null)
+            while (!process.HasExited && !whileRunning()) Thread.Sleep(100);
+        var output = outputTask.Result;
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
         {
             process.Kill(entireProcessTree: true);

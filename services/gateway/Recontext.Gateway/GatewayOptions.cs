@@ -47,6 +47,10 @@ public sealed record GatewayOptions
     /// every address the gateway serves is loopback, key-only once it listens on other interfaces.</summary>
     public bool OpenReads { get; init; } = true;
 
+    /// <summary>Only the dashboard: the runs folder is shown, no run is submitted or resumed (the dashboard a command
+    /// such as `recontext demo --dashboard` serves beside its own work).</summary>
+    public bool DashboardOnly { get; init; }
+
     /// <summary>Whether this process carries libtorch (it may train a toy base and hold the generator and trainer roles).</summary>
     public bool Torch { get; init; } = true;
 
@@ -84,6 +88,7 @@ public sealed record GatewayOptions
         return new GatewayOptions
         {
             OpenReads = openReads,
+            DashboardOnly = setting("dashboard-only") is "true",
             RunsDirectory = Path.GetFullPath(setting("runs") ?? Environment.GetEnvironmentVariable("RECONTEXT_RUNS_DIR") ?? Path.Combine("runs", "gateway")),
             CacheDirectory = Path.GetFullPath(setting("cache") ?? Environment.GetEnvironmentVariable("RECONTEXT_CACHE_DIR") ?? Path.Combine(".cache", "organism")),
             ApiKeys = keys,

@@ -49,6 +49,7 @@ public sealed class RunManager : BackgroundService
     /// <exception cref="ExperimentException">the experiment is invalid (the message names the field); nothing is stored</exception>
     public GatewayRun Submit(string yaml)
     {
+        if (options.DashboardOnly) throw new ArgumentException("this gateway only serves the dashboard: it takes no runs (start `recontext serve gateway` for that)");
         var experiment = ExperimentFile.Parse(yaml);
         foreach (var seed in experiment.Seeds) RunLimits.Check((experiment.Config with { Seed = seed }).Validate());
         var id = $"{Slug(experiment.Config.Name)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
@@ -205,6 +206,12 @@ public sealed class RunManager : BackgroundService
             if (runs.ContainsKey(run.Id)) continue;
             runs[run.Id] = new Entry(run, yaml);
             if (!run.Active) continue;
+            if (options.DashboardOnly)
+            {
+                // A dashboard beside a command's own work lists the gateway's runs and trains none of them.
+                log.LogInformation("run {Id} was left {Status}; a dashboard-only gateway does not resume it", run.Id, run.Status);
+                continue;
+            }
             log.LogInformation("resuming run {Id} ({Status} when the gateway last stopped)", run.Id, run.Status);
             queue.Writer.TryWrite(run.Id);
         }

@@ -21,6 +21,7 @@ public sealed class DemoCommand : ICliCommand
         var workers = CliOptions.Int("--workers", "runs side by side, each in a worker process of its own (default: one per core, at most 8); a worker " +
                                                   "that crashes is restarted and resumes its run. 1 runs everything in this process.");
         var deployment = new DeploymentOptions();
+        var dashboard = new DashboardOption();
         var worker = DemoWorker.Options();
         var command = new Command("demo", "rerun the paper's experiment on the toy organism: GRPO variants (neutral->neutral, neutral->bad, good->neutral, " +
                                           "good->bad, bad->bad, strong KL, recomputed old log-probs, an irrelevant control) x seeds from the cached toy base; " +
@@ -29,6 +30,7 @@ public sealed class DemoCommand : ICliCommand
             quick, seeds, firstSeed, steps, output, workers,
         };
         deployment.AddTo(command, all: false);
+        dashboard.AddTo(command);
         worker.AddTo(command);
         command.SetAction(parsed =>
         {
@@ -45,7 +47,9 @@ public sealed class DemoCommand : ICliCommand
                 var workerOptions = options with { Deployment = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus)) };
                 return DemoWorker.Run(new DemoRunner(workerOptions, arm.BaseDirectory, baseModel), arm);
             }
-            return Run(options with { Deployment = deployment.Read(parsed) }, baseModel, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8));
+            var read = deployment.Read(parsed);
+            return dashboard.Around(parsed, options.OutputDirectory,
+                () => Run(options with { Deployment = read }, baseModel, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8)));
         });
 
         var perfectQuick = CliOptions.Flag("--quick", "the quick base and fewer samples");

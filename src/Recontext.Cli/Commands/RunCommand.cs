@@ -18,20 +18,24 @@ public sealed class RunCommand : ICliCommand
         var resume = CliOptions.Text("--resume",
             "continue a stopped run (its results folder) from its last completed step; weights, optimizer and cursors are saved after every step");
         var deployment = new DeploymentOptions();
+        var dashboard = new DashboardOption();
         var command = new Command("run", "run an experiment YAML file (see experiments/): train, evaluate, and write DIR/seed-<s>/: metrics.csv, " +
                                          "evaluations.csv, traces.db (every rollout), state/ (resume point), plots and summary.md") { file, output, resume };
         deployment.AddTo(command);
+        dashboard.AddTo(command);
         command.Validators.Add(result =>
         {
             bool hasFile = result.GetValue(file) is not null, resuming = result.GetValue(resume) is not null;
             if (hasFile && resuming) result.AddError("give either an experiment file or --resume DIR, not both");
             if (!hasFile && !resuming) result.AddError("name one experiment file (or --resume DIR)");
         });
-        command.SetAction(parsed => Run(parsed.GetValue(file), parsed.GetValue(output), parsed.GetValue(resume), deployment.Read(parsed)));
+        command.SetAction(parsed => Run(parsed.GetValue(file), parsed.GetValue(output), parsed.GetValue(resume), deployment.Read(parsed),
+            work => dashboard.Around(parsed, work.Folder, work.Run)));
         return command;
     }
 
-    static int Run(string? experimentFile, string? outputOption, string? resume, RunDeployment deployment)
+    /// <param name="around">runs the work on a results folder (with the dashboard up when asked for)</param>
+    static int Run(string? experimentFile, string? outputOption, string? resume, RunDeployment deployment, Func<(string Folder, Func<int> Run), int> around)
     {
         var file = experimentFile ?? Path.Combine(resume!, "experiment.yaml");
         if (resume is not null && !File.Exists(file)) throw new CliUsageException($"--resume: {resume} has no experiment.yaml (is it a `recontext run` results folder?)");
@@ -51,7 +55,7 @@ public sealed class RunCommand : ICliCommand
         bool created = !Directory.Exists(output);
         try
         {
-            return RunSeeds(experiment, file, output, resume, deployment);
+            return around((output, () => RunSeeds(experiment, file, output, resume, deployment)));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException
                                        or Model.Checkpoints.CheckpointMismatchException)

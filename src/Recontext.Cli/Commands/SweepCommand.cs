@@ -22,6 +22,7 @@ public sealed class SweepCommand : ICliCommand
                                               "--out to continue a stopped sweep (finished runs are read back, a stopped run resumes)");
         var workers = CliOptions.Int("--workers", "runs side by side in worker processes (default: one per core, at most 8); 1 runs them in this process");
         var deployment = new DeploymentOptions();
+        var dashboard = new DashboardOption();
         var worker = DemoWorker.Options();
         var command = new Command("sweep", "run an experiment over a grid or list of settings × seeds (worker processes, resumable): sweep.csv (mean ± SE " +
                                            "per point and eval context), paired.csv (each point minus the first, seed by seed, with a 95 % interval), plots")
@@ -54,7 +55,8 @@ public sealed class SweepCommand : ICliCommand
                 var store = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus));
                 return DemoWorker.Run(SweepRuns.Runner(sweep, directory, arm.BaseDirectory, store), arm);
             }
-            return Run(sweep, path, directory, deployment.Read(parsed), parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8));
+            var read = deployment.Read(parsed);
+            return dashboard.Around(parsed, directory, () => Run(sweep, path, directory, read, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8)));
         });
         return command;
     }
