@@ -32,7 +32,7 @@ public sealed record TransformerConfig
     [JsonPropertyName("num_key_value_heads")] public int NumKeyValueHeads { get; init; } = 2;
 
     /// <summary>Width of one attention head; when absent, hidden_size / num_attention_heads.</summary>
-    [JsonPropertyName("head_dim")] public int? HeadDimOverride { get; init; }
+    [JsonPropertyName("head_dim"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? HeadDimOverride { get; init; }
 
     /// <summary>Base of the rotary position embedding's frequencies.</summary>
     [JsonPropertyName("rope_theta")] public double RopeTheta { get; init; } = 10000.0;
@@ -53,10 +53,16 @@ public sealed record TransformerConfig
     /// Qwen3's per-head RMSNorm on queries and keys (<c>self_attn.q_norm</c>, <c>self_attn.k_norm</c>).
     /// HF configs do not spell it out; when absent it follows <see cref="ModelType"/> == "qwen3".
     /// </summary>
-    [JsonPropertyName("use_qk_norm")] public bool? UseQkNormOverride { get; init; }
+    [JsonPropertyName("use_qk_norm"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? UseQkNormOverride { get; init; }
 
     /// <summary>Id of the end-of-sequence token, when the tokenizer defines one.</summary>
-    [JsonPropertyName("eos_token_id")] public int? EosTokenId { get; init; }
+    [JsonPropertyName("eos_token_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? EosTokenId { get; init; }
+
+    /// <summary>The families this model implements, by HF <c>model_type</c>, with the class HF's own loader builds.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Architectures = new Dictionary<string, string>
+    {
+        ["qwen3"] = "Qwen3ForCausalLM", ["qwen2"] = "Qwen2ForCausalLM", ["llama"] = "LlamaForCausalLM",
+    };
 
     [JsonIgnore] public int HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
 
@@ -65,6 +71,8 @@ public sealed record TransformerConfig
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public TransformerConfig Validate()
     {
+        if (!Architectures.ContainsKey(ModelType))
+            throw new ArgumentException($"model_type '{ModelType}' is not supported; supported: {string.Join(", ", Architectures.Keys)}");
         Positive(VocabSize, "vocab_size");
         Positive(HiddenSize, "hidden_size");
         Positive(IntermediateSize, "intermediate_size");
@@ -92,7 +100,42 @@ public sealed record TransformerConfig
 
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    /// <summary>
+    /// The model's <c>config.json</c> as Hugging Face writes one for its family: the class to build
+    /// (<c>architectures</c>), <c>head_dim</c> always a number, the activation, and no field of our own, so HF's loader
+    /// builds the same model. Q/K normalisation is not a field there but follows the family (Qwen3 has it, Qwen2 and
+    /// Llama do not): a config that departs from its family cannot be written as one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the q/k normalisation departs from the family's</exception>
+    public string ToJson()
+    {
+        Validate();
+        if (UseQkNorm != (ModelType == "qwen3"))
+            throw new InvalidOperationException($"use_qk_norm {UseQkNorm} departs from model_type '{ModelType}' (q/k norm: {ModelType == "qwen3"}); a Hugging Face " +
+                                                "config.json cannot say so: give the family that matches");
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["architectures"] = new System.Text.Json.Nodes.JsonArray(Architectures[ModelType]),
+            ["model_type"] = ModelType,
+            ["vocab_size"] = VocabSize,
+            ["hidden_size"] = HiddenSize,
+            ["intermediate_size"] = IntermediateSize,
+            ["num_hidden_layers"] = NumHiddenLayers,
+            ["num_attention_heads"] = NumAttentionHeads,
+            ["num_key_value_heads"] = NumKeyValueHeads,
+            ["head_dim"] = HeadDim,
+            ["hidden_act"] = "silu",
+            ["max_position_embeddings"] = MaxPositionEmbeddings,
+            ["rms_norm_eps"] = RmsNormEps,
+            ["rope_theta"] = RopeTheta,
+            ["tie_word_embeddings"] = TieWordEmbeddings,
+            ["attention_bias"] = AttentionBias,
+            ["torch_dtype"] = "float32",
+            ["use_cache"] = true,
+        };
+        if (EosTokenId is int eos) json["eos_token_id"] = eos;
+        return json.ToJsonString(JsonOptions);
+    }
 
     /// <summary>Parses a HF <c>config.json</c>; fields this model does not use are ignored.</summary>
     public static TransformerConfig FromJson(string json)

@@ -29,3 +29,42 @@ public class ConfigTests
         Assert.Contains("config.json", Assert.Throws<ArgumentException>(() => TransformerConfig.FromJson("{not json")).Message);
     }
 }
+
+/// <summary>The config.json every model folder the project writes is one Hugging Face's loader reads as the same
+/// model: its family's class, numbers where HF expects numbers, no field of our own.</summary>
+public class WrittenConfigTests
+{
+    /// <summary>The fields HF's Qwen3/Qwen2/Llama configs define (PretrainedConfig's common ones included).</summary>
+    static readonly HashSet<string> HuggingFaceFields =
+    [
+        "architectures", "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+        "num_key_value_heads", "head_dim", "hidden_act", "max_position_embeddings", "rms_norm_eps", "rope_theta", "tie_word_embeddings",
+        "attention_bias", "torch_dtype", "use_cache", "eos_token_id", "bos_token_id", "pad_token_id", "rope_scaling",
+    ];
+
+    [Theory]
+    [InlineData("qwen3", "Qwen3ForCausalLM")]
+    [InlineData("qwen2", "Qwen2ForCausalLM")]
+    [InlineData("llama", "LlamaForCausalLM")]
+    public void AWrittenConfigHasOnlyHuggingFaceFieldsAndNoNulls(string family, string architecture)
+    {
+        // head_dim left to its default: written as the number HF would otherwise have to guess.
+        var config = TinyModels.Qwen3Style() with { ModelType = family, HeadDimOverride = null };
+        var json = System.Text.Json.JsonDocument.Parse(config.ToJson()).RootElement;
+        Assert.All(json.EnumerateObject(), p => Assert.Contains(p.Name, HuggingFaceFields));
+        Assert.DoesNotContain(json.EnumerateObject(), p => p.Value.ValueKind == System.Text.Json.JsonValueKind.Null);
+        Assert.Equal(architecture, json.GetProperty("architectures")[0].GetString());
+        Assert.Equal(config.HiddenSize / config.NumAttentionHeads, json.GetProperty("head_dim").GetInt32());
+        var back = TransformerConfig.FromJson(config.ToJson());
+        Assert.Equal((config.HeadDim, config.UseQkNorm, config.TieWordEmbeddings), (back.HeadDim, back.UseQkNorm, back.TieWordEmbeddings));
+    }
+
+    [Fact]
+    public void AConfigThatDepartsFromItsFamilyOrAnUnknownFamilyIsRefusedByName()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => (TinyModels.Qwen3Style() with { UseQkNormOverride = false }).ToJson());
+        Assert.Contains("use_qk_norm False departs from model_type 'qwen3'", error.Message);
+        var unknown = Assert.Throws<ArgumentException>(() => TransformerConfig.FromJson("""{"model_type":"mistral","vocab_size":10,"hidden_size":8,"num_attention_heads":2,"num_key_value_heads":1}"""));
+        Assert.Equal("model_type 'mistral' is not supported; supported: qwen3, qwen2, llama", unknown.Message);
+    }
+}

@@ -112,6 +112,22 @@ public static class SafeTensors
         return result;
     }
 
+    /// <summary>One tensor as a file's header describes it.</summary>
+    public sealed record Entry(string Name, string Dtype, long[] Shape)
+    {
+        public long Elements => Shape.Aggregate(1L, (a, b) => a * b);
+    }
+
+    /// <summary>The tensors a file holds, from its header alone (nothing is loaded).</summary>
+    public static IReadOnlyList<Entry> ReadEntries(string path)
+    {
+        using var file = File.OpenRead(path);
+        using var header = ReadHeader(file, path).Header;
+        return header.RootElement.EnumerateObject().Where(e => e.Name != "__metadata__")
+            .Select(e => new Entry(e.Name, e.Value.GetProperty("dtype").GetString() ?? "?", e.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray()))
+            .ToList();
+    }
+
     /// <summary>The metadata map of a file (empty when it has none).</summary>
     public static Dictionary<string, string> ReadMetadata(string path)
     {

@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace Recontext.Model.Checkpoints;
+
+/// <summary>
+/// What a model folder in Hugging Face layout holds, read from its config and its safetensors headers without loading
+/// a weight: the family, the shapes, every tensor, the parameter count and storage dtypes, and the memory a training
+/// step needs (<see cref="TrainingMemory"/>). What <c>recontext model inspect</c> prints.
+/// </summary>
+public sealed record ModelFolder(string Directory, TransformerConfig Config, IReadOnlyList<SafeTensors.Entry> Tensors, long FileBytes)
+{
+    public long Parameters => Tensors.Sum(t => t.Elements);
+
+    public IReadOnlyList<string> Dtypes => Tensors.Select(t => t.Dtype).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>How prompts are laid out for this family: ChatML for Qwen (Qwen3 with its &lt;think&gt; convention),
+    /// Llama 3's header tokens for Llama.</summary>
+    public string ChatFormat => Config.ModelType switch
+    {
+        "qwen3" => "ChatML (<|im_start|>role ... <|im_end|>), reasoning in <think>...</think>",
+        "qwen2" => "ChatML (<|im_start|>role ... <|im_end|>)",
+        _ => "Llama 3 (<|start_header_id|>role<|end_header_id|> ... <|eot_id|>)",
+    };
+
+    /// <exception cref="FileNotFoundException">no config.json, or neither weights file nor shard index</exception>
+    /// <exception cref="ArgumentException">the config is invalid or of an unsupported family (the message names it)</exception>
+    public static ModelFolder Read(string directory)
+    {
+        var configPath = Path.Combine(directory, Checkpoint.ConfigFile);
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"no {Checkpoint.ConfigFile} in {directory}", configPath);
+        var config = TransformerConfig.FromJson(File.ReadAllText(configPath));
+        var files = WeightFiles(directory);
+        var tensors = files.SelectMany(SafeTensors.ReadEntries).ToList();
+        return new ModelFolder(directory, config, tensors, files.Sum(f => new FileInfo(f).Length));
+    }
+
+    static List<string> WeightFiles(string directory)
+    {
+        var single = Path.Combine(directory, Checkpoint.WeightsFile);
+        if (File.Exists(single)) return [single];
+        var index = Path.Combine(directory, Checkpoint.ShardIndexFile);
+        if (!File.Exists(index)) throw new FileNotFoundException($"neither {Checkpoint.WeightsFile} nor {Checkpoint.ShardIndexFile} in {directory}");
+        using var document = JsonDocument.Parse(File.ReadAllBytes(index));
+        var shards = document.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => Path.Combine(directory, p.Value.GetString()!)).Distinct().ToList();
+        var missing = shards.FirstOrDefault(s => !File.Exists(s));
+        return missing is null ? shards : throw new FileNotFoundException($"{Checkpoint.ShardIndexFile} names the shard {Path.GetFileName(missing)}, which is not in {directory}", missing);
+    }
+}

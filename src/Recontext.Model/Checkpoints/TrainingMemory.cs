@@ -1,0 +1,47 @@
+namespace Recontext.Model.Checkpoints;
+
+/// <summary>
+/// An estimate of the memory one training step of a model needs, by parts, for full fine-tuning (fp32 weights,
+/// gradients and AdamW's two moments: 16 bytes a parameter) and for LoRA (the frozen base at its storage width, and
+/// 16 bytes for each adapter parameter), with the activations a step keeps for its backward pass (every decoder
+/// layer's saved tensors, the attention probabilities, and the logits), in fp32 and without gradient checkpointing.
+/// An estimate to plan hardware by, not a measurement: allocator slack and framework buffers come on top.
+/// </summary>
+public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long OptimizerBytes, long ActivationBytes)
+{
+    public long Total => WeightBytes + GradientBytes + OptimizerBytes + ActivationBytes;
+
+    /// <summary>The LoRA default: the attention and MLP projections of every layer.</summary>
+    public static long LoraParameters(TransformerConfig c, int rank)
+    {
+        long h = c.HiddenSize, q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim, i = c.IntermediateSize;
+        // A rank-r adapter on an in → out projection holds r × (in + out) parameters.
+        long perLayer = rank * ((h + q) + (h + kv) + (h + kv) + (q + h) + (h + i) + (h + i) + (i + h));
+        return perLayer * c.NumHiddenLayers;
+    }
+
+    public static TrainingMemory FullFineTuning(TransformerConfig c, long parameters, int batch, int sequence) =>
+        new(parameters * 4, parameters * 4, parameters * 8, Activations(c, batch, sequence));
+
+    /// <param name="storageBytes">bytes a frozen base weight takes (2 for bf16/fp16, 4 for fp32)</param>
+    public static TrainingMemory Lora(TransformerConfig c, long parameters, int batch, int sequence, int rank, int storageBytes)
+    {
+        long adapter = LoraParameters(c, rank);
+        return new(parameters * storageBytes + adapter * 4, adapter * 4, adapter * 8, Activations(c, batch, sequence));
+    }
+
+    static long Activations(TransformerConfig c, int batch, int sequence)
+    {
+        long tokens = (long)batch * sequence, h = c.HiddenSize, i = c.IntermediateSize;
+        long q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
+        // Saved per token and layer: two norms' inputs and outputs, q/k/v (after rotation), the attention output and
+        // its projection, the MLP's gate, up, their product and the down projection's input.
+        long perTokenLayer = 4 * h + 2 * q + 2 * kv + h + 4 * i;
+        // Attention probabilities (and their softmax's input): heads × sequence per token and layer.
+        long attention = 2L * c.NumAttentionHeads * sequence;
+        long layers = tokens * (perTokenLayer + attention) * c.NumHiddenLayers;
+        // Logits and their log-softmax over the vocabulary.
+        long logits = tokens * 2L * c.VocabSize;
+        return (layers + logits) * 4;
+    }
+}
