@@ -46,8 +46,12 @@ public sealed record TransformerConfig
     /// <summary>When true the output head reuses the embedding matrix and no <c>lm_head.weight</c> exists.</summary>
     [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; } = true;
 
-    /// <summary>Whether q/k/v projections carry a bias (true for Qwen2, false for Llama and Qwen3).</summary>
-    [JsonPropertyName("attention_bias")] public bool AttentionBias { get; init; }
+    /// <summary>Whether q/k/v projections carry a bias, as written. HF's Qwen2 config has no such field (Qwen2 always
+    /// has them); Llama's and Qwen3's do (default false). Read <see cref="AttentionBias"/>.</summary>
+    [JsonPropertyName("attention_bias"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? AttentionBiasOverride { get; init; }
+
+    /// <summary>Whether q/k/v projections carry a bias: the config's word, else the family's (Qwen2 yes, others no).</summary>
+    [JsonIgnore] public bool AttentionBias => AttentionBiasOverride ?? ModelType == "qwen2";
 
     /// <summary>
     /// Qwen3's per-head RMSNorm on queries and keys (<c>self_attn.q_norm</c>, <c>self_attn.k_norm</c>).
@@ -113,6 +117,8 @@ public sealed record TransformerConfig
         if (UseQkNorm != (ModelType == "qwen3"))
             throw new InvalidOperationException($"use_qk_norm {UseQkNorm} departs from model_type '{ModelType}' (q/k norm: {ModelType == "qwen3"}); a Hugging Face " +
                                                 "config.json cannot say so: give the family that matches");
+        if (ModelType == "qwen2" && !AttentionBias)
+            throw new InvalidOperationException("attention_bias false departs from model_type 'qwen2' (Hugging Face's Qwen2 always has q/k/v biases)");
         var json = new System.Text.Json.Nodes.JsonObject
         {
             ["architectures"] = new System.Text.Json.Nodes.JsonArray(Architectures[ModelType]),

@@ -17,7 +17,8 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.Save(model, dir);
         using var loaded = Checkpoint.Load(dir);
 
-        Assert.Equal(model.Config, loaded.Config);
+        // The same model: what the family leaves implicit (q/k/v biases, head_dim) comes back written out.
+        Assert.Equal(model.Config.ToJson(), loaded.Config.ToJson());
         var original = model.state_dict();
         var restored = loaded.state_dict();
         Assert.Equal(original.Keys.Order(), restored.Keys.Order());

@@ -60,6 +60,21 @@ public class WrittenConfigTests
     }
 
     [Fact]
+    public void QkvBiasesFollowTheFamilyWhenTheConfigIsSilent()
+    {
+        const string shape = "\"vocab_size\":10,\"hidden_size\":8,\"num_attention_heads\":2,\"num_key_value_heads\":1,\"intermediate_size\":16,\"num_hidden_layers\":1";
+        // HF's Qwen2 config has no attention_bias field: Qwen2 always has the biases.
+        Assert.True(TransformerConfig.FromJson($$"""{"model_type":"qwen2",{{shape}}}""").AttentionBias);
+        Assert.False(TransformerConfig.FromJson($$"""{"model_type":"llama",{{shape}}}""").AttentionBias);
+        Assert.True(TransformerConfig.FromJson($$"""{"model_type":"llama","attention_bias":true,{{shape}}}""").AttentionBias);
+        Assert.False(TransformerConfig.FromJson($$"""{"model_type":"qwen3",{{shape}}}""").AttentionBias);
+        using var qwen2 = new Modules.CausalLm(TransformerConfig.FromJson($$"""{"model_type":"qwen2",{{shape}}}"""));
+        Assert.Contains("model.layers.0.self_attn.q_proj.bias", qwen2.state_dict().Keys);
+        Assert.Contains("attention_bias false departs from model_type 'qwen2'",
+            Assert.Throws<InvalidOperationException>(() => (TinyModels.Qwen3Style() with { ModelType = "qwen2", AttentionBiasOverride = false }).ToJson()).Message);
+    }
+
+    [Fact]
     public void AConfigThatDepartsFromItsFamilyOrAnUnknownFamilyIsRefusedByName()
     {
         var error = Assert.Throws<InvalidOperationException>(() => (TinyModels.Qwen3Style() with { UseQkNormOverride = false }).ToJson());

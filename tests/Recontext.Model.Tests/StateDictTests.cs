@@ -49,7 +49,7 @@ public class StateDictTests
     [Fact]
     public void Qwen2StyleHasBiasesAndNoQkNorm()
     {
-        var config = TinyModels.Qwen3Style() with { ModelType = "qwen2", AttentionBias = true };
+        var config = TinyModels.Qwen3Style() with { ModelType = "qwen2" };
         using var model = new CausalLm(config);
         var keys = Actual(model);
         Assert.Equal([config.NumAttentionHeads * config.HeadDim], keys["model.layers.0.self_attn.q_proj.bias"]);
