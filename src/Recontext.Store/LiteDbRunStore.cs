@@ -11,12 +11,28 @@ public sealed class LiteDbRunStore : IRunStore
     readonly ILiteCollection<RolloutDocument> rollouts;
     readonly ILiteCollection<ExperimentDocument> experiments;
 
+    /// <summary>
+    /// The stores' one mapper, built for every document type before any store exists. LiteDB builds a type's mapper on
+    /// first use and publishes it before its member list is complete, so two stores serializing a type for the first
+    /// time on two threads (the demo's runs side by side in one process) could fail with "Collection was modified"
+    /// (seen in CI on a run document). Warming it once, in the type initializer, leaves nothing to build concurrently.
+    /// </summary>
+    static readonly BsonMapper Mapper = Warmed(new BsonMapper());
+
+    static BsonMapper Warmed(BsonMapper mapper)
+    {
+        mapper.ToDocument(new RunDocument { Steps = [new MetricRow()], Evaluations = [new MetricRow()] });
+        mapper.ToDocument(new RolloutDocument());
+        mapper.ToDocument(new ExperimentDocument());
+        return mapper;
+    }
+
     /// <param name="readOnly">open for reading only (a reader beside the process that writes the file: the dashboard):
     /// it never writes, so it cannot disturb the writer</param>
     public LiteDbRunStore(string path, bool readOnly = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+        database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly }, Mapper);
         runs = database.GetCollection<RunDocument>("runs");
         rollouts = database.GetCollection<RolloutDocument>("rollouts");
         experiments = database.GetCollection<ExperimentDocument>("experiments");
