@@ -68,10 +68,7 @@ public static class DashboardEndpoints
         public static PageAnswer Problem(int status, string title, string detail) => new(null, null, status, title, detail);
 
         public IResult Page(HttpRequest request) => Render is { } render ? render()
-            : new RazorComponentResult<ProblemPage>(new Dictionary<string, object?>
-            {
-                ["Status"] = Status, ["Title"] = Title, ["Detail"] = Detail, ["JsonUrl"] = DashboardRoutes.Json(request.Path + request.QueryString),
-            }) { StatusCode = Status };
+            : ProblemPageResult(Status, Title!, Detail!, DashboardRoutes.Json(request.Path + request.QueryString));
 
         public IResult Json() => Render is not null ? Results.Json(Model, JsonSerializerOptions.Web) : Results.Problem(Detail, statusCode: Status, title: Title);
     }
@@ -148,8 +145,8 @@ public static class DashboardEndpoints
         }
         using (store)
         {
-            var matching = query.Apply(store.Rollouts(traceId, query.Step, query.Evaluation)).ToList();
-            var model = new RolloutsPageModel(run, query, matching.Count, matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), Traced: true);
+            var (page, total) = query.Read(store, traceId);
+            var model = new RolloutsPageModel(run, query, total, page, Traced: true);
             return PageAnswer.Of<RolloutsPage>(model, new Dictionary<string, object?> { ["Model"] = model });
         }
     }
@@ -205,12 +202,17 @@ public static class DashboardEndpoints
     {
         var http = context.HttpContext;
         if (http.RequestServices.GetRequiredService<ReadAccess>().Allows(http.Request)) return await next(context);
-        return new RazorComponentResult<ProblemPage>(new Dictionary<string, object?>
-        {
-            ["Status"] = 401, ["Title"] = "API key required",
-            ["Detail"] = "This gateway listens beyond this machine, so reading its runs needs one of its API keys.",
-            ["JsonUrl"] = DashboardRoutes.Json(http.Request.Path + http.Request.QueryString), ["ReturnUrl"] = (http.Request.Path + http.Request.QueryString).ToString(),
-        }) { StatusCode = 401 };
+        var self = (http.Request.Path + http.Request.QueryString).ToString();
+        return ProblemPageResult(401, "API key required", "This gateway listens beyond this machine, so reading its runs needs one of its API keys.",
+            DashboardRoutes.Json(self), returnUrl: self);
+    }
+
+    /// <param name="returnUrl">where the login form on a 401 page sends the browser back to</param>
+    static RazorComponentResult<ProblemPage> ProblemPageResult(int status, string title, string detail, string jsonUrl, string? returnUrl = null)
+    {
+        var parameters = new Dictionary<string, object?> { ["Status"] = status, ["Title"] = title, ["Detail"] = detail, ["JsonUrl"] = jsonUrl };
+        if (returnUrl is not null) parameters["ReturnUrl"] = returnUrl;
+        return new RazorComponentResult<ProblemPage>(parameters) { StatusCode = status };
     }
 
     static async Task<IResult> LoginAsync(HttpContext context, ApiKeyCheck keys)
@@ -221,10 +223,7 @@ public static class DashboardEndpoints
         // Only a path on this site: a login never sends the browser elsewhere.
         if (!back.StartsWith(DashboardRoutes.Root + "/", StringComparison.Ordinal) || back.Contains("//") || back.Contains('\\')) back = DashboardRoutes.Runs();
         if (!keys.Allows("Bearer " + key))
-            return new RazorComponentResult<ProblemPage>(new Dictionary<string, object?>
-            {
-                ["Status"] = 401, ["Title"] = "API key required", ["Detail"] = "That key is not one of this gateway's.", ["JsonUrl"] = DashboardRoutes.Json(DashboardRoutes.Runs()), ["ReturnUrl"] = back,
-            }) { StatusCode = 401 };
+            return ProblemPageResult(401, "API key required", "That key is not one of this gateway's.", DashboardRoutes.Json(DashboardRoutes.Runs()), returnUrl: back);
         context.Response.Cookies.Append(ReadAccess.CookieName, key, new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = "/", MaxAge = TimeSpan.FromDays(7),

@@ -77,6 +77,13 @@ public sealed record RolloutQuery
         return query.EvalContext is null ? query : query with { Evaluation = true };
     }
 
+    /// <summary>The page of a run's traces that this query asks for, and how many match in all.</summary>
+    public (IReadOnlyList<RolloutDocument> Page, int Total) Read(IRunStore store, string traceId)
+    {
+        var matching = Apply(store.Rollouts(traceId, Step, Evaluation)).ToList();
+        return (matching.Skip((Page - 1) * PageSize).Take(PageSize).ToList(), matching.Count);
+    }
+
     /// <summary>The rollouts that pass every filter but the step and the kind (the store applies those).</summary>
     public IEnumerable<RolloutDocument> Apply(IEnumerable<RolloutDocument> rollouts) => rollouts.Where(r =>
         (EvalContext is null || r.EvalContext == EvalContext) && (Hack is null || r.Hack == Hack) && (Correct is null || r.Correct == Correct)

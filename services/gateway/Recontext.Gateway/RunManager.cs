@@ -96,8 +96,7 @@ public sealed class RunManager : BackgroundService
         // MongoDB holds every run's traces; the embedded store is the run's traces.db, which exists once it started.
         if (options.Deployment.StoreUrl is null && !File.Exists(Path.Combine(directory, RunStores.EmbeddedFile))) return ([], 0);
         using var store = RunStores.OpenReader(options.Deployment.StoreUrl, directory);
-        var matching = query.Apply(store.Rollouts(TraceId(id, seed), query.Step, query.Evaluation)).ToList();
-        return (matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), matching.Count);
+        return query.Read(store, TraceId(id, seed));
     }
 
     public string DirectoryOf(string id) => Path.Combine(options.RunsDirectory, id);

@@ -77,15 +77,24 @@ public static class Checkpoint
 
     static Dictionary<string, Tensor> ReadAllShards(string directory)
     {
+        var all = new Dictionary<string, Tensor>();
+        foreach (var file in WeightFiles(directory))
+            foreach (var (key, tensor) in SafeTensors.Load(file)) all[key] = tensor;
+        return all;
+    }
+
+    /// <summary>The safetensors files holding a folder's weights: model.safetensors, or the shards its index names.</summary>
+    /// <exception cref="FileNotFoundException">neither file exists, or the index names a shard that is not there (named)</exception>
+    public static IReadOnlyList<string> WeightFiles(string directory)
+    {
         var single = Path.Combine(directory, WeightsFile);
-        if (File.Exists(single)) return SafeTensors.Load(single);
+        if (File.Exists(single)) return [single];
         var indexPath = Path.Combine(directory, ShardIndexFile);
         if (!File.Exists(indexPath)) throw new FileNotFoundException($"neither {WeightsFile} nor {ShardIndexFile} in {directory}");
         using var index = JsonDocument.Parse(File.ReadAllBytes(indexPath));
-        var shards = index.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => p.Value.GetString()!).Distinct();
-        var all = new Dictionary<string, Tensor>();
-        foreach (var shard in shards)
-            foreach (var (key, tensor) in SafeTensors.Load(Path.Combine(directory, shard))) all[key] = tensor;
-        return all;
+        var shards = index.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => Path.Combine(directory, p.Value.GetString()!)).Distinct().ToList();
+        var missing = shards.FirstOrDefault(s => !File.Exists(s));
+        return missing is null ? shards
+            : throw new FileNotFoundException($"{ShardIndexFile} names the shard {Path.GetFileName(missing)}, which is not in {directory}", missing);
     }
 }

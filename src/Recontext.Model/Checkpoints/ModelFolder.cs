@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Recontext.Model.Checkpoints;
 
 /// <summary>
@@ -29,20 +27,8 @@ public sealed record ModelFolder(string Directory, TransformerConfig Config, IRe
         var configPath = Path.Combine(directory, Checkpoint.ConfigFile);
         if (!File.Exists(configPath)) throw new FileNotFoundException($"no {Checkpoint.ConfigFile} in {directory}", configPath);
         var config = TransformerConfig.FromJson(File.ReadAllText(configPath));
-        var files = WeightFiles(directory);
+        var files = Checkpoint.WeightFiles(directory);
         var tensors = files.SelectMany(SafeTensors.ReadEntries).ToList();
         return new ModelFolder(directory, config, tensors, files.Sum(f => new FileInfo(f).Length));
-    }
-
-    static List<string> WeightFiles(string directory)
-    {
-        var single = Path.Combine(directory, Checkpoint.WeightsFile);
-        if (File.Exists(single)) return [single];
-        var index = Path.Combine(directory, Checkpoint.ShardIndexFile);
-        if (!File.Exists(index)) throw new FileNotFoundException($"neither {Checkpoint.WeightsFile} nor {Checkpoint.ShardIndexFile} in {directory}");
-        using var document = JsonDocument.Parse(File.ReadAllBytes(index));
-        var shards = document.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => Path.Combine(directory, p.Value.GetString()!)).Distinct().ToList();
-        var missing = shards.FirstOrDefault(s => !File.Exists(s));
-        return missing is null ? shards : throw new FileNotFoundException($"{Checkpoint.ShardIndexFile} names the shard {Path.GetFileName(missing)}, which is not in {directory}", missing);
     }
 }
