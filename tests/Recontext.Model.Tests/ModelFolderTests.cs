@@ -19,7 +19,7 @@ public sealed class ModelFolderTests : IDisposable
         Assert.Equal(model.state_dict().Count, folder.Tensors.Count);
         Assert.Equal(["F32"], folder.Dtypes);
         Assert.Equal("qwen3", folder.Config.ModelType);
-        Assert.StartsWith("ChatML", folder.ChatFormat);
+        Assert.StartsWith("Qwen3 ChatML", folder.ChatFormat);
         Assert.Equal(new FileInfo(Path.Combine(dir, Checkpoint.WeightsFile)).Length, folder.FileBytes);
     }
 

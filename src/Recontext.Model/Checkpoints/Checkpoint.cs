@@ -15,11 +15,77 @@ public static class Checkpoint
     public const string WeightsFile = "model.safetensors";
     public const string ShardIndexFile = "model.safetensors.index.json";
 
-    public static void Save(CausalLm model, string directory)
+    /// <summary>The dtypes weights can be stored in, by the name Hugging Face's <c>torch_dtype</c> gives them.</summary>
+    public static readonly IReadOnlyDictionary<string, ScalarType> StorageDtypes = new Dictionary<string, ScalarType>
     {
+        ["float32"] = ScalarType.Float32, ["bfloat16"] = ScalarType.BFloat16, ["float16"] = ScalarType.Float16,
+    };
+
+    /// <summary>Writes config.json and the weights, as one model.safetensors or, past <paramref name="maxShardBytes"/>,
+    /// as Hugging Face's numbered shards plus model.safetensors.index.json.</summary>
+    /// <param name="storageDtype">"float32", "bfloat16" or "float16"; the model itself is not changed</param>
+    /// <param name="maxShardBytes">largest shard; null writes one file</param>
+    public static void Save(CausalLm model, string directory, string storageDtype = "float32", long? maxShardBytes = null)
+    {
+        if (!StorageDtypes.TryGetValue(storageDtype, out var dtype))
+            throw new ArgumentException($"storage dtype '{storageDtype}' is not supported; supported: {string.Join(", ", StorageDtypes.Keys)}");
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, ConfigFile), model.Config.ToJson());
-        SafeTensors.Save(Path.Combine(directory, WeightsFile), model.state_dict(), new Dictionary<string, string> { ["format"] = "pt" });
+        var state = model.state_dict();
+        var stored = state.ToDictionary(kv => kv.Key, kv => kv.Value.dtype == dtype ? kv.Value : kv.Value.detach().to(dtype));
+        try
+        {
+            var metadata = new Dictionary<string, string> { ["format"] = "pt" };
+            var shards = Shards(stored, maxShardBytes);
+            // A folder written before in the other layout must not keep it: loading prefers model.safetensors.
+            if (shards.Count == 1)
+            {
+                SafeTensors.Save(Path.Combine(directory, WeightsFile), stored, metadata);
+                File.Delete(Path.Combine(directory, ShardIndexFile));
+            }
+            else
+            {
+                SaveShards(directory, stored, shards, metadata);
+                File.Delete(Path.Combine(directory, WeightsFile));
+            }
+            File.WriteAllText(Path.Combine(directory, ConfigFile), model.Config.ToJson(storageDtype));
+        }
+        finally
+        {
+            foreach (var (key, tensor) in stored) if (!ReferenceEquals(tensor, state[key])) tensor.Dispose();
+        }
+    }
+
+    /// <summary>Keys in name order, cut into consecutive groups of at most <paramref name="maxBytes"/> (a larger tensor alone).</summary>
+    static List<List<string>> Shards(Dictionary<string, Tensor> tensors, long? maxBytes)
+    {
+        var shards = new List<List<string>> { new() };
+        long size = 0;
+        foreach (var key in tensors.Keys.Order(StringComparer.Ordinal))
+        {
+            long bytes = tensors[key].NumberOfElements * tensors[key].ElementSize;
+            if (maxBytes is long max && size > 0 && size + bytes > max)
+            {
+                shards.Add([]);
+                size = 0;
+            }
+            shards[^1].Add(key);
+            size += bytes;
+        }
+        return shards;
+    }
+
+    static void SaveShards(string directory, Dictionary<string, Tensor> tensors, List<List<string>> shards, Dictionary<string, string> metadata)
+    {
+        var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < shards.Count; i++)
+        {
+            var name = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
+            SafeTensors.Save(Path.Combine(directory, name), shards[i].ToDictionary(k => k, k => tensors[k]), metadata);
+            foreach (var key in shards[i]) weightMap[key] = name;
+        }
+        long total = tensors.Values.Sum(t => t.NumberOfElements * t.ElementSize);
+        var index = new { metadata = new { total_size = total }, weight_map = weightMap };
+        File.WriteAllText(Path.Combine(directory, ShardIndexFile), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));
     }
 
     public static CausalLm Load(string directory, Device? device = null)

@@ -12,13 +12,16 @@ public sealed record ModelFolder(string Directory, TransformerConfig Config, IRe
     public IReadOnlyList<string> Dtypes => Tensors.Select(t => t.Dtype).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>How prompts are laid out for this family: ChatML for Qwen (Qwen3 with its &lt;think&gt; convention),
-    /// Llama 3's header tokens for Llama.</summary>
+    /// Llama 3's header tokens for Llama (<see cref="Prompts.Chat.ChatFormats"/>).</summary>
     public string ChatFormat => Config.ModelType switch
     {
-        "qwen3" => "ChatML (<|im_start|>role ... <|im_end|>), reasoning in <think>...</think>",
+        "qwen3" => "Qwen3 ChatML (<|im_start|>role ... <|im_end|>), reasoning in <think>...</think>",
         "qwen2" => "ChatML (<|im_start|>role ... <|im_end|>)",
         _ => "Llama 3 (<|start_header_id|>role<|end_header_id|> ... <|eot_id|>)",
     };
+
+    /// <summary>Whether the folder holds a tokenizer (tokenizer.json).</summary>
+    public bool HasTokenizer => File.Exists(Path.Combine(Directory, Prompts.Tokenization.TokenizerSettings.TokenizerFile));
 
     /// <exception cref="FileNotFoundException">no config.json, or neither weights file nor shard index</exception>
     /// <exception cref="ArgumentException">the config is invalid or of an unsupported family (the message names it)</exception>

@@ -13,7 +13,9 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
     /// <param name="prompts">prompt token ids, one array per row (each non-empty)</param>
     /// <param name="useKvCache">false recomputes the whole sequence at every step (for checks and benchmarks)</param>
     /// <param name="sharePrefill">false prefills every row even when prompts repeat (for checks and benchmarks)</param>
-    public GenerationResult[] Generate(IReadOnlyList<int[]> prompts, SamplingOptions options, bool useKvCache = true, bool sharePrefill = true)
+    /// <param name="onToken">called with (row, token id) for every token as it is sampled, to stream the answer</param>
+    public GenerationResult[] Generate(IReadOnlyList<int[]> prompts, SamplingOptions options, bool useKvCache = true, bool sharePrefill = true,
+                                       Action<int, int>? onToken = null)
     {
         options.Validate();
         using var batch = PaddedBatch.LeftPadded(prompts, options.MaxNewTokens, tokenizer.PaddingId, model.Config.VocabSize);
@@ -49,6 +51,7 @@ public sealed class TextGenerator(CausalLm model, ITokenizer tokenizer)
                 if (finish[row] is not null) continue;
                 completions[row].Add((int)next[row]);
                 logProbs[row].Add(nextLogProbs[row]);
+                onToken?.Invoke(row, (int)next[row]);
                 if (stopTokens.Contains((int)next[row])) finish[row] = FinishReason.StopToken;
                 else if (options.StopStrings.Count > 0 && CutAtStopString(completions[row], options.StopStrings) is { } cut)
                 {

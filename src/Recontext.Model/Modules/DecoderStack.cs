@@ -20,7 +20,7 @@ public sealed class DecoderStack : nn.Module
         layers = new ModuleList<DecoderLayer>();
         for (int i = 0; i < config.NumHiddenLayers; i++) layers.Add(new DecoderLayer($"{i}", config, i));
         norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEps);
-        rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta);
+        rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling);
         RegisterComponents();
     }
 

@@ -10,11 +10,15 @@ public sealed class RotaryEmbedding
 {
     readonly float[] inverseFrequencies;
 
-    public RotaryEmbedding(int headDim, double theta)
+    /// <param name="scaling">Llama 3's frequency stretching, or null for plain RoPE</param>
+    public RotaryEmbedding(int headDim, double theta, RopeScaling? scaling = null)
     {
         inverseFrequencies = new float[headDim / 2];
         for (int i = 0; i < inverseFrequencies.Length; i++)
-            inverseFrequencies[i] = (float)(1.0 / Math.Pow(theta, 2.0 * i / headDim));
+        {
+            double inverseFrequency = 1.0 / Math.Pow(theta, 2.0 * i / headDim);
+            inverseFrequencies[i] = (float)(scaling?.Apply(inverseFrequency) ?? inverseFrequency);
+        }
     }
 
     /// <summary>Cosines and sines for the given positions.</summary>

@@ -23,18 +23,21 @@ public sealed class HfBpeTokenizer : ITokenizer
     public int? EndOfSequenceId { get; }
     public int PaddingId { get; }
 
-    HfBpeTokenizer(BpeTokenizer inner, Dictionary<string, int> specialTokens, int vocabSize, int? eos)
+    HfBpeTokenizer(BpeTokenizer inner, Dictionary<string, int> specialTokens, int vocabSize, int? eos, int? pad)
     {
         this.inner = inner;
         this.specialTokens = specialTokens;
         VocabSize = vocabSize;
         EndOfSequenceId = eos;
-        PaddingId = specialTokens.TryGetValue("<|endoftext|>", out var pad) ? pad : eos ?? 0;
+        PaddingId = pad ?? (specialTokens.TryGetValue("<|endoftext|>", out var endOfText) ? endOfText : eos ?? 0);
     }
 
     /// <param name="tokenizerJsonPath">path of a HF tokenizer.json</param>
     /// <param name="endOfSequenceToken">text of the token that ends an assistant turn (Qwen: &lt;|im_end|&gt;)</param>
-    public static HfBpeTokenizer Load(string tokenizerJsonPath, string? endOfSequenceToken = "<|im_end|>")
+    /// <param name="paddingToken">text of the padding token (tokenizer_config's pad_token); by default
+    /// &lt;|endoftext|&gt; when the vocabulary has it, else the end-of-sequence token</param>
+    /// <exception cref="ArgumentException">a named end-of-sequence or padding token is not in the vocabulary</exception>
+    public static HfBpeTokenizer Load(string tokenizerJsonPath, string? endOfSequenceToken = "<|im_end|>", string? paddingToken = null)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(tokenizerJsonPath));
         var root = document.RootElement;
@@ -64,7 +67,11 @@ public sealed class HfBpeTokenizer : ITokenizer
         };
         int vocabSize = Math.Max(vocabulary.Values.DefaultIfEmpty(-1).Max(), specials.Values.DefaultIfEmpty(-1).Max()) + 1;
         int? eos = endOfSequenceToken is not null && specials.TryGetValue(endOfSequenceToken, out var e) ? e : null;
-        return new HfBpeTokenizer(BpeTokenizer.Create(options), specials, vocabSize, eos);
+        int? pad = null;
+        if (paddingToken is not null)
+            pad = specials.TryGetValue(paddingToken, out var p) ? p
+                : throw new ArgumentException($"{tokenizerJsonPath}: the padding token '{paddingToken}' is not one of its added tokens");
+        return new HfBpeTokenizer(BpeTokenizer.Create(options), specials, vocabSize, eos, pad);
     }
 
     public int[] Encode(string text) => inner.EncodeToIds(text).ToArray();

