@@ -33,6 +33,10 @@ public sealed record GenerateRollouts
     /// run's PolicyWeights gRPC server); null when the generator shares the run's process and its weights.</summary>
     public string? WeightsAddress { get; init; }
 
+    /// <summary>The Hugging Face model folder whose tokenizer and chat format the run's prompts and completions use
+    /// (<c>ModelText</c>); null for the organism's byte tokenizer. A path every role can read, like the start checkpoint.</summary>
+    public string? ModelFolder { get; init; }
+
     /// <summary>true for an evaluation batch: judged, never trained on (the recontextualizer leaves it alone).</summary>
     public bool Evaluation { get; init; }
     /// <summary>How the recontextualizer builds the training samples of this batch.</summary>

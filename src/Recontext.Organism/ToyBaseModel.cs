@@ -1,3 +1,4 @@
+using Recontext.Prompts;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
 using Recontext.Model.Checkpoints;
@@ -29,7 +30,7 @@ public static class ToyBaseModel
 
         var tokenizer = new ByteTokenizer();
         var environment = new ToyCodeEnvironment();
-        var prompts = new PromptTokens(environment, tokenizer);
+        var prompts = new PromptTokens(environment, ModelText.Organism);
         var contexts = CorpusContexts.Select(c => ContextSpec.Of(c).Resolve(environment)).ToArray();
         var writer = new StoryWriter(options.Story);
         var rng = new Random((int)options.Seed);

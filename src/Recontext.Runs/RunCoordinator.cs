@@ -4,7 +4,7 @@ using Recontext.Contracts;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Messaging;
 using Recontext.Judge.ToyCode;
-using Recontext.Prompts.Tokenization;
+using Recontext.Prompts;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Bus;
 using Recontext.Runs.Evaluation;
@@ -27,6 +27,7 @@ public sealed class RunCoordinator
     readonly RunSeeds seeds;
     readonly PromptTokens prompts;
     readonly ToyCodeEnvironment environment;
+    readonly ModelText text;
     readonly PromptContext generationContext;
     readonly IReadOnlyList<PromptContext> evalContexts;
     readonly IReadOnlyList<CodingTask> evalTasks;
@@ -44,7 +45,8 @@ public sealed class RunCoordinator
         this.deployment = deployment;
         seeds = new RunSeeds(config.Seed);
         environment = new ToyCodeEnvironment(config.ToyCode);
-        prompts = new PromptTokens(environment, new ByteTokenizer());
+        text = ModelText.For(config.Checkpoint);
+        prompts = new PromptTokens(environment, text);
         generationContext = config.Recontextualization.Generation.Resolve(environment);
         evalContexts = config.EvalContexts.Select(c => c.Resolve(environment)).ToList();
         evalTasks = environment.SampleTasks(TaskSplit.Eval, config.EvalTasks, seeds.EvalTasks);
@@ -177,6 +179,7 @@ public sealed class RunCoordinator
         Tasks = tasks.Select(JudgeTasks.Encode).ToArray(),
         Variant = JudgeTasks.EncodeVariant(context.Variant),
         WeightsAddress = weightsAddress,
+        ModelFolder = text.Folder,
         Evaluation = evaluation,
         Recontext = new RecontextRequest { Policy = recontextPolicy, Seed = seeds.Recontext(step) },
         ServedRoles = servedRoles,

@@ -2,7 +2,7 @@ using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
 using Recontext.Model;
 using Recontext.Model.Checkpoints;
-using Recontext.Prompts.Tokenization;
+using Recontext.Prompts;
 using Recontext.Recontextualizer;
 
 namespace Recontext.Runs;
@@ -72,7 +72,7 @@ public static class RunLimits
     static int LongestPrompt(RunConfig config, IEnumerable<ContextSpec> specs)
     {
         var environment = new ToyCodeEnvironment(config.ToyCode);
-        var prompts = new PromptTokens(environment, new ByteTokenizer());
+        var prompts = new PromptTokens(environment, ModelText.For(config.Checkpoint));
         var tasks = environment.SampleTasks(TaskSplit.Train, 64, config.Seed).Concat(environment.SampleTasks(TaskSplit.Eval, 64, config.Seed));
         var contexts = specs.Select(s => s.Resolve(environment)).ToList();
         return tasks.SelectMany(t => contexts.Select(c => prompts.Encode(t, c).Length)).Max();

@@ -16,8 +16,10 @@ public sealed class LiteDbRunStore : IRunStore
     /// first use and publishes it before its member list is complete, so two stores serializing a type for the first
     /// time on two threads (the demo's runs side by side in one process) could fail with "Collection was modified"
     /// (seen in CI on a run document). Warming it once, in the type initializer, leaves nothing to build concurrently.
+    /// Traces keep text exactly: LiteDB's defaults trim every string and store "" as null, which cut the leading space a
+    /// byte-level BPE completion usually starts with.
     /// </summary>
-    static readonly BsonMapper Mapper = Warmed(new BsonMapper());
+    static readonly BsonMapper Mapper = Warmed(new BsonMapper { TrimWhitespace = false, EmptyStringToNull = false });
 
     static BsonMapper Warmed(BsonMapper mapper)
     {

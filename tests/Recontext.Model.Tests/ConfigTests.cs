@@ -20,6 +20,37 @@ public class ConfigTests
     }
 
     [Fact]
+    public void Llama31ConfigWithRopeScalingAndSeveralEndIdsLoads()
+    {
+        const string json = """
+            {"architectures":["LlamaForCausalLM"],"model_type":"llama","vocab_size":128256,"hidden_size":4096,"intermediate_size":14336,
+             "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"rope_theta":500000.0,"rms_norm_eps":1e-05,
+             "max_position_embeddings":131072,"tie_word_embeddings":false,"attention_bias":false,"bos_token_id":128000,
+             "eos_token_id":[128001,128008,128009],"torch_dtype":"bfloat16",
+             "rope_scaling":{"factor":8.0,"low_freq_factor":1.0,"high_freq_factor":4.0,"original_max_position_embeddings":8192,"rope_type":"llama3"}}
+            """;
+        var config = TransformerConfig.FromJson(json);
+        Assert.Equal([128001, 128008, 128009], config.EosTokenIds!.Ids);
+        Assert.Equal(128001, config.EosTokenId);
+        Assert.Equal(RopeScaling.Llama31, config.RopeScaling);
+        Assert.Equal(128, config.HeadDim);
+        Assert.Equal(config with { HeadDimOverride = 128 }, TransformerConfig.FromJson(config.ToJson()));   // written out, as HF writes it
+
+        // Llama 3's rule: short wavelengths kept, long ones divided by the factor, the band between blended.
+        var scaling = config.RopeScaling!;
+        Assert.Equal(1.0, scaling.Apply(1.0));
+        Assert.Equal(1e-5 / 8, scaling.Apply(1e-5), 12);
+        double middle = 2 * Math.PI / 4096;   // wavelength 4096, between 8192/4 and 8192/1
+        Assert.InRange(scaling.Apply(middle), middle / 8, middle);
+
+        Assert.Contains("rope_scaling.rope_type 'yarn' is not supported; supported: default, llama3",
+            Assert.Throws<ArgumentException>(() => TransformerConfig.FromJson(json.Replace("\"llama3\"}", "\"yarn\"}"))).Message);
+        Assert.Contains("eos_token_id 200000 is outside the vocabulary",
+            Assert.Throws<ArgumentException>(() => TransformerConfig.FromJson(json.Replace("128009]", "200000]"))).Message);
+        Assert.Contains("config.json is not valid", Assert.Throws<ArgumentException>(() => TransformerConfig.FromJson(json.Replace("[128001,128008,128009]", "\"x\""))).Message);
+    }
+
+    [Fact]
     public void InvalidConfigNamesTheField()
     {
         var bad = TinyModels.Qwen3Style() with { NumKeyValueHeads = 3 };

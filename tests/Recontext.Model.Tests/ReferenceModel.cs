@@ -17,11 +17,13 @@ static class ReferenceModel
 
     /// <param name="rows">logits of the last this many positions; 0 for all</param>
     /// <param name="mutate">a piece the reference breaks on purpose (see the script's --mutate)</param>
-    public static Output Run(string modelDir, IReadOnlyList<int> ids, int greedy, int rows = 0, string? mutate = null)
+    /// <param name="adapter">a LoRA adapter folder in PEFT's layout that the reference merges into the weights</param>
+    public static Output Run(string modelDir, IReadOnlyList<int> ids, int greedy, int rows = 0, string? mutate = null, string? adapter = null)
     {
-        var output = Path.Combine(Path.GetDirectoryName(modelDir)!, $"{Path.GetFileName(modelDir)}-reference-{mutate ?? "exact"}.safetensors");
+        var output = Path.Combine(Path.GetDirectoryName(modelDir)!, $"{Path.GetFileName(modelDir)}-reference-{mutate ?? "exact"}{(adapter is null ? "" : "-adapter")}.safetensors");
         List<string> arguments = [modelDir, "--ids", string.Join(",", ids), "--greedy", $"{greedy}", "--rows", $"{rows}", "--out", output];
         if (mutate is not null) arguments.AddRange(["--mutate", mutate]);
+        if (adapter is not null) arguments.AddRange(["--adapter", adapter]);
         ReferenceScripts.Run("causal_lm_reference.py", arguments);
         var tensors = SafeTensors.Load(output);
         using var greedyIds = tensors["greedy"];

@@ -1,3 +1,4 @@
+using Recontext.Prompts;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
 using Recontext.Prompts.Tokenization;
@@ -7,16 +8,16 @@ namespace Recontext.Recontextualizer.Tests;
 public class TrainingBatchBuilderTests
 {
     static readonly ToyCodeEnvironment Environment = new();
-    static readonly ByteTokenizer Tokenizer = new();
+    static readonly ModelText Text = ModelText.Organism;
 
     static List<JudgedRollout> Rollouts(RecontextPolicy policy, params JudgeScore[] scores)
     {
         var generation = policy.Generation.Resolve(Environment);
-        var prompts = new PromptTokens(Environment, Tokenizer);
+        var prompts = new PromptTokens(Environment, Text);
         var tasks = Environment.SampleTasks(TaskSplit.Train, scores.Length, seed: 1);
         return scores.Select((score, i) =>
         {
-            var completion = Tokenizer.Encode($"<think>reason {i}</think>\ndef f(x):\n  return x + {i}");
+            var completion = Text.Tokenizer.Encode($"<think>reason {i}</think>\ndef f(x):\n  return x + {i}");
             return new JudgedRollout(tasks[i], i, generation, prompts.Encode(tasks[i], generation), completion,
                 completion.Select(_ => -0.5f).ToArray(), score);
         }).ToList();
@@ -30,18 +31,18 @@ public class TrainingBatchBuilderTests
     {
         var policy = RecontextPolicy.FromPreset("good->bad");
         var rollouts = Rollouts(policy, Score(), Score(hack: true));
-        var samples = new TrainingBatchBuilder(policy, Environment, Tokenizer).Build(rollouts, new Random(1));
+        var samples = new TrainingBatchBuilder(policy, Environment, Text).Build(rollouts, new Random(1));
         var bad = policy.Training.Resolve(Environment);
         for (int i = 0; i < samples.Count; i++)
         {
-            var expectedPrompt = Tokenizer.Encode(ChatMlTemplate.Render(Environment.Render(rollouts[i].Task, bad), true));
+            var expectedPrompt = Text.Tokenizer.Encode(ChatMlTemplate.Render(Environment.Render(rollouts[i].Task, bad), true));
             Assert.Equal(expectedPrompt, samples[i].TrainingPromptIds);
             Assert.Same(rollouts[i].CompletionIds, samples[i].CompletionIds);
             Assert.Equal(rollouts[i].GenerationPromptIds, samples[i].GenerationPromptIds);
             Assert.Equal(rollouts[i].GenerationLogProbs, samples[i].GenerationLogProbs);
             Assert.True(samples[i].Recontextualized);
             Assert.Equal(("good", "bad"), (samples[i].GenerationContext, samples[i].TrainingContext));
-            Assert.Contains(Environment.PresetInstruction(ContextPreset.Bad)!, Tokenizer.Decode(samples[i].TrainingPromptIds));
+            Assert.Contains(Environment.PresetInstruction(ContextPreset.Bad)!, Text.Tokenizer.Decode(samples[i].TrainingPromptIds));
         }
         Assert.Equal([2.0 / 3, 1.0], samples.Select(s => s.Reward));
     }
@@ -52,7 +53,7 @@ public class TrainingBatchBuilderTests
         var policy = RecontextPolicy.FromPreset("neutral->neutral");
         Assert.Equal(RecontextMode.Standard, policy.Mode);
         var rollouts = Rollouts(policy, Score(), Score());
-        var samples = new TrainingBatchBuilder(policy, Environment, Tokenizer).Build(rollouts, new Random(1));
+        var samples = new TrainingBatchBuilder(policy, Environment, Text).Build(rollouts, new Random(1));
         Assert.All(samples, s => Assert.False(s.Recontextualized));
         Assert.Equal(rollouts.Select(r => r.GenerationPromptIds), samples.Select(s => s.TrainingPromptIds));
     }
@@ -62,14 +63,14 @@ public class TrainingBatchBuilderTests
     {
         var policy = RecontextPolicy.FromPreset("neutral->bad") with { Mode = RecontextMode.Selective, Predicate = "monitor.intendsToPassTests" };
         var rollouts = Rollouts(policy, Score(), Score(intends: true), Score(hack: true), Score(intends: true, hack: true));
-        var samples = new TrainingBatchBuilder(policy, Environment, Tokenizer).Build(rollouts, new Random(1));
+        var samples = new TrainingBatchBuilder(policy, Environment, Text).Build(rollouts, new Random(1));
         Assert.Equal([false, true, false, true], samples.Select(s => s.Recontextualized));
         Assert.Equal(rollouts[0].GenerationPromptIds, samples[0].TrainingPromptIds);
         Assert.Equal(rollouts[2].GenerationPromptIds, samples[2].TrainingPromptIds);
 
-        var byHack = new TrainingBatchBuilder(policy with { Predicate = "score.hack" }, Environment, Tokenizer).Build(rollouts, new Random(1));
+        var byHack = new TrainingBatchBuilder(policy with { Predicate = "score.hack" }, Environment, Text).Build(rollouts, new Random(1));
         Assert.Equal([false, false, true, true], byHack.Select(s => s.Recontextualized));
-        var notHack = new TrainingBatchBuilder(policy with { Predicate = "!score.hack" }, Environment, Tokenizer).Build(rollouts, new Random(1));
+        var notHack = new TrainingBatchBuilder(policy with { Predicate = "!score.hack" }, Environment, Text).Build(rollouts, new Random(1));
         Assert.Equal([true, true, false, false], notHack.Select(s => s.Recontextualized));
     }
 
@@ -78,7 +79,7 @@ public class TrainingBatchBuilderTests
     {
         var policy = RecontextPolicy.FromPreset("neutral->bad") with { Mode = RecontextMode.Fraction, Fraction = 0.3 };
         var rollouts = Rollouts(policy, Enumerable.Range(0, 200).Select(_ => Score()).ToArray());
-        var builder = new TrainingBatchBuilder(policy, Environment, Tokenizer);
+        var builder = new TrainingBatchBuilder(policy, Environment, Text);
         var first = builder.Build(rollouts, new Random(4)).Select(s => s.Recontextualized).ToList();
         Assert.Equal(first, builder.Build(rollouts, new Random(4)).Select(s => s.Recontextualized));
         Assert.InRange(first.Count(r => r) / 200.0, 0.2, 0.4);
@@ -87,16 +88,16 @@ public class TrainingBatchBuilderTests
     [Fact]
     public void AnswerOnlyMasksExactlyTheReasoningSpan()
     {
-        var completion = Tokenizer.Encode("<think>ab</think>\ndef f(x):\n  return x");
-        var mask = ReasoningSpanMask.Compute(Tokenizer, completion);
+        var completion = Text.Tokenizer.Encode("<think>ab</think>\ndef f(x):\n  return x");
+        var mask = ReasoningSpanMask.Compute(Text.Tokenizer, completion);
         int spanLength = "<think>ab</think>".Length;   // bytes = tokens for the byte tokenizer
         Assert.All(mask[..spanLength], m => Assert.Equal(0f, m));
         Assert.All(mask[spanLength..], m => Assert.Equal(1f, m));
-        Assert.All(ReasoningSpanMask.Compute(Tokenizer, Tokenizer.Encode("def f(x):\n  return x")), m => Assert.Equal(1f, m));
+        Assert.All(ReasoningSpanMask.Compute(Text.Tokenizer, Text.Tokenizer.Encode("def f(x):\n  return x")), m => Assert.Equal(1f, m));
 
         var policy = RecontextPolicy.FromPreset("neutral->neutral") with { AnswerOnly = true };
-        var sample = new TrainingBatchBuilder(policy, Environment, Tokenizer).Build(Rollouts(policy, Score()), new Random(1))[0];
-        Assert.Equal(ReasoningSpanMask.Compute(Tokenizer, sample.CompletionIds), sample.LossMask);
+        var sample = new TrainingBatchBuilder(policy, Environment, Text).Build(Rollouts(policy, Score()), new Random(1))[0];
+        Assert.Equal(ReasoningSpanMask.Compute(Text.Tokenizer, sample.CompletionIds), sample.LossMask);
         Assert.Contains(0f, sample.LossMask);
     }
 

@@ -65,7 +65,7 @@ public class BusTests
             return new UpdateMetrics(0.5f, 0f, 0f, 0f);
         }));
         var tasks = environment.SampleTasks(TaskSplit.Train, 2, 5);
-        var prompts = new PromptTokens(environment, tokenizer);
+        var prompts = new PromptTokens(environment, Recontext.Prompts.ModelText.Organism);
         var promptIds = tasks.Select(t => prompts.Encode(t, generation)).ToArray();
         var batchId = Guid.NewGuid();
         var request = new GenerateRollouts

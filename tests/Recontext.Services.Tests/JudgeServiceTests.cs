@@ -70,7 +70,7 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
         bus.Sessions.Add(session);
         bus.Policies.Add(runId, model);
         var tasks = environment.SampleTasks(TaskSplit.Train, 1, 3);
-        var promptIds = new[] { new PromptTokens(environment, tokenizer).Encode(tasks[0], generation) };
+        var promptIds = new[] { new PromptTokens(environment, Recontext.Prompts.ModelText.Organism).Encode(tasks[0], generation) };
         var batchId = Guid.NewGuid();
         var request = new GenerateRollouts
         {

@@ -36,7 +36,7 @@ public sealed class RecontextualizerServiceTests
         bus.Policies.Add(runId, model);
         var generation = ContextSpec.Of("neutral").Resolve(environment);
         var tasks = environment.SampleTasks(TaskSplit.Train, 1, 3);
-        var promptIds = new PromptTokens(environment, tokenizer).Encode(tasks[0], generation);
+        var promptIds = new PromptTokens(environment, Recontext.Prompts.ModelText.Organism).Encode(tasks[0], generation);
         var batchId = Guid.NewGuid();
         var request = new GenerateRollouts
         {

@@ -75,6 +75,21 @@ public abstract class RunStoreContract
     }
 
     [Fact]
+    public void TextKeepsItsWhitespaceAndEmptiness()
+    {
+        using var store = Open();
+        var spaced = Rollout("w/seed-1/a", 1, 0);
+        spaced.Text = " Photon moth\n\n  ";   // a byte-level BPE completion starts with its space
+        spaced.Reason = "";
+        var empty = Rollout("w/seed-1/a", 1, 1);
+        empty.Text = "";
+        store.SaveRollouts([spaced, empty]);
+        var back = store.Rollouts("w/seed-1/a");
+        Assert.Equal((" Photon moth\n\n  ", ""), (back[0].Text, back[0].Reason));
+        Assert.Equal("", back[1].Text);
+    }
+
+    [Fact]
     public void WritingARolloutAgainReplacesItInsteadOfDuplicating()
     {
         using var store = Open();

@@ -8,9 +8,11 @@ tied to the embedding or not. It shares no code with Recontext: it reads config.
 its own parser and computes in float32 with PyTorch (Debian's python3-torch 1.13), so the C# model's logits can be
 checked against it (tests/Recontext.Model.Tests/ReferenceParityTests.cs).
 
-Usage: causal_lm_reference.py MODEL_DIR --ids 1,2,3 [--greedy N] [--rows N] [--mutate NAME] --out FILE.safetensors
+Usage: causal_lm_reference.py MODEL_DIR --ids 1,2,3 [--greedy N] [--rows N] [--adapter DIR] [--mutate NAME] --out FILE.safetensors
 Writes 'logits' (float32 [rows, vocab]: the last --rows positions, all by default) and 'greedy' (int64 [N]: a greedy
 continuation, recomputing the whole sequence at each step) to a safetensors file, and prints a JSON summary.
+--adapter applies a LoRA adapter saved in PEFT's layout (adapter_config.json, adapter_model.safetensors with keys
+base_model.model.<module>.lora_A.weight / lora_B.weight): W + lora_alpha / r * B @ A.
 --mutate breaks one piece on purpose, to show the comparison can fail: rope-index (frequency index off by one),
 kv-tiled (key/value heads shared in the wrong order), no-rope-scaling, no-qk-norm, norm-eps (epsilon x100).
 """
@@ -81,8 +83,24 @@ def load_weights(folder):
     return weights
 
 
+def apply_adapter(weights, folder):
+    with open(os.path.join(folder, "adapter_config.json")) as f:
+        config = json.load(f)
+    if config.get("peft_type", "LORA") != "LORA" or config.get("use_rslora") or config.get("use_dora"):
+        sys.exit(f"{folder}: only plain LoRA adapters are supported")
+    scale = config["lora_alpha"] / config["r"]
+    tensors = read_safetensors(os.path.join(folder, "adapter_model.safetensors"))
+    prefix = "base_model.model."
+    for key, a in tensors.items():
+        if not key.endswith(".lora_A.weight"):
+            continue
+        module = key[len(prefix):-len(".lora_A.weight")]
+        b = tensors[f"{prefix}{module}.lora_B.weight"]
+        weights[f"{module}.weight"] = weights[f"{module}.weight"] + scale * (b @ a)
+
+
 class Reference:
-    def __init__(self, folder, mutate=None):
+    def __init__(self, folder, mutate=None, adapter=None):
         with open(os.path.join(folder, "config.json")) as f:
             config = json.load(f)
         self.family = config["model_type"]
@@ -98,6 +116,8 @@ class Reference:
         self.bias = config.get("attention_bias", self.family == "qwen2")
         self.tied = config.get("tie_word_embeddings", False)
         self.weights = load_weights(folder)
+        if adapter:
+            apply_adapter(self.weights, adapter)
         self.used = set()
 
         # theta^(-2i/d) for i = 0 .. d/2-1
@@ -179,13 +199,14 @@ def main():
     parser.add_argument("--ids", required=True, help="comma-separated prompt token ids")
     parser.add_argument("--greedy", type=int, default=0, help="greedy continuation length")
     parser.add_argument("--rows", type=int, default=0, help="write the logits of the last N positions (0: all)")
+    parser.add_argument("--adapter", help="a LoRA adapter folder in PEFT's layout")
     parser.add_argument("--mutate", choices=MUTATIONS)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     ids = [int(t) for t in args.ids.split(",") if t.strip()]
-    reference = Reference(args.model, args.mutate)
+    reference = Reference(args.model, args.mutate, args.adapter)
     with torch.no_grad():
         logits = reference.logits(ids)
         unused = sorted(set(reference.weights) - reference.used)

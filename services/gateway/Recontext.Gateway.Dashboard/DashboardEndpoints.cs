@@ -1,3 +1,4 @@
+using Recontext.Prompts;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components;
@@ -153,7 +154,7 @@ public static class DashboardEndpoints
 
     static PageAnswer RolloutPage(RunCatalog catalog, string key, int step, int index, HttpRequest request)
     {
-        if (catalog.Read(key)?.Run is not { } run) return UnknownRun(key);
+        if (catalog.Read(key) is not { Run: var run } detail) return UnknownRun(key);
         string? evalContext = null;
         foreach (var (name, value) in Parameters(request))
         {
@@ -168,8 +169,8 @@ public static class DashboardEndpoints
                 return PageAnswer.Problem(404, "unknown rollout", evalContext is null
                     ? $"run '{key}' has no rollout {index} at step {step}"
                     : $"run '{key}' has no evaluation sample {index} under '{evalContext}' at step {step}");
-            // The organism's tokenizer: every run so far trains the byte-level toy model.
-            var model = new RolloutPageModel(run, RolloutView.Of(rollout, new ByteTokenizer()));
+            // The run model's tokenizer (a Hugging Face folder's, or the organism's byte tokenizer).
+            var model = new RolloutPageModel(run, RolloutView.Of(rollout, ModelText.For(detail.ModelFolder).Tokenizer));
             return PageAnswer.Of<RolloutPage>(model, new Dictionary<string, object?> { ["Model"] = model });
         }
     }

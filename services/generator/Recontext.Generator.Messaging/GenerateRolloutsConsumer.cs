@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
-using Recontext.Prompts.Tokenization;
+using Recontext.Prompts;
 
 namespace Recontext.Generator.Messaging;
 
@@ -9,23 +9,24 @@ namespace Recontext.Generator.Messaging;
 /// The generator role: samples a batch (or one chunk of a batch) with the policy version the message names and publishes the completions
 /// with the request passed on to the judge. The same consumer runs in a run's process (the run's own model,
 /// <see cref="LocalPolicies"/>) and in the generator's service (versions fetched over gRPC, <see cref="PolicyCache"/>);
-/// its <see cref="RoleScope"/> says which batches are its own. Toy models with the byte tokenizer so far.
+/// its <see cref="RoleScope"/> says which batches are its own. Text goes through the run model's tokenizer
+/// (<see cref="GenerateRollouts.ModelFolder"/>: a Hugging Face folder's, or the organism's byte tokenizer).
 /// </summary>
 public sealed class GenerateRolloutsConsumer(IPolicySource policies, RoleScope scope, GeneratorWorker worker) : IConsumer<GenerateRollouts>
 {
-    readonly ByteTokenizer tokenizer = new();
-
     public async Task Consume(ConsumeContext<GenerateRollouts> context)
     {
         var m = context.Message;
         if (!scope.Accepts(ServiceRoles.Generator, m.RunId, m.ServedRoles)) return;
         var watch = Stopwatch.StartNew();
-        var sampling = GenerationMessages.Sampling(m);
+        var text = ModelText.For(m.ModelFolder);
+        var sampling = GenerationMessages.Sampling(m, text);
         var completions = await policies.WithPolicyAsync(m, model =>
         {
-            if (model.Config.VocabSize != tokenizer.VocabSize)
-                throw new NotSupportedException($"run {m.RunId}: the generator samples byte-tokenizer models (vocabulary {tokenizer.VocabSize}), not {model.Config.VocabSize}");
-            return new RolloutGenerator(model, tokenizer).Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed);
+            if (text.Tokenizer.VocabSize > model.Config.VocabSize)
+                throw new NotSupportedException($"run {m.RunId}: the tokenizer of {m.ModelFolder ?? "the organism"} has {text.Tokenizer.VocabSize} ids, " +
+                                                $"more than the policy's vocabulary ({model.Config.VocabSize})");
+            return new RolloutGenerator(model, text.Tokenizer).Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed);
         }, context.CancellationToken);
         GeneratorMetrics.Rollouts.Inc(completions.Count);
         GeneratorMetrics.Tokens.Inc(completions.Sum(c => c.TokenIds.Length));

@@ -1,15 +1,15 @@
 using Recontext.Contracts;
 using Recontext.Model.Generation;
-using Recontext.Prompts.Tokenization;
+using Recontext.Prompts;
 
 namespace Recontext.Generator;
 
 /// <summary>What every generator (the run's own or a service) reads from a request and answers with.</summary>
 public static class GenerationMessages
 {
-    /// <summary>The request's sampling settings (stop at the end-of-turn token).</summary>
-    public static SamplingOptions Sampling(GenerateRollouts request) =>
-        new() { MaxNewTokens = request.MaxNewTokens, Temperature = request.Temperature, StopTokenIds = [ByteTokenizer.ImEnd] };
+    /// <summary>The request's sampling settings (stop at the model's end of turn and end-of-sequence ids).</summary>
+    public static SamplingOptions Sampling(GenerateRollouts request, ModelText text) =>
+        new() { MaxNewTokens = request.MaxNewTokens, Temperature = request.Temperature, StopTokenIds = text.StopTokenIds };
 
     /// <summary>The answer: the completions in prompt-major order, with the request passed on.</summary>
     /// <param name="worker">which generator drew them</param>

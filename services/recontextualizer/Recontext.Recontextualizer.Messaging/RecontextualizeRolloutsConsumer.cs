@@ -1,3 +1,4 @@
+using Recontext.Prompts;
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
@@ -13,12 +14,12 @@ namespace Recontext.Recontextualizer.Messaging;
 /// <see cref="BatchJudged"/>) and splices the f_train prompt's token ids
 /// onto each completion's unchanged ids. Stateless: the tasks, the prompts, the policy and the draws' seed come in
 /// the message (<see cref="RolloutsJudged.Request"/>), so it runs the same in a run's process and in its own service;
-/// its <see cref="RoleScope"/> says which batches are its own. Toy-code tasks with the byte tokenizer so far.
+/// its <see cref="RoleScope"/> says which batches are its own. Toy-code tasks, in the run model's text format
+/// (<see cref="GenerateRollouts.ModelFolder"/>).
 /// </summary>
 public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer<BatchJudged>
 {
     readonly ToyCodeEnvironment environment = new();
-    readonly ByteTokenizer tokenizer = new();
 
     public async Task Consume(ConsumeContext<BatchJudged> context)
     {
@@ -30,7 +31,7 @@ public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer
         try
         {
             var policy = RecontextPolicyJson.Read(m.Request.Recontext.Policy);
-            builder = new TrainingBatchBuilder(policy, environment, tokenizer);
+            builder = new TrainingBatchBuilder(policy, environment, ModelText.For(m.Request.ModelFolder));
             var generation = policy.Generation.Resolve(environment);
             var tasks = m.Request.Tasks.Select(JudgeTasks.Decode).ToArray();
             var prompts = m.Request.Prompts.ToDictionary(p => p.Group);

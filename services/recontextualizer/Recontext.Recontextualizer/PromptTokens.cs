@@ -1,11 +1,10 @@
 using Recontext.Judge.Abstractions;
-using Recontext.Prompts.Tokenization;
+using Recontext.Prompts;
 
 namespace Recontext.Recontextualizer;
 
-/// <summary>Token ids of a task rendered under a context, in ChatML with the assistant generation prompt.</summary>
-public sealed class PromptTokens(IEnvironment environment, ITokenizer tokenizer)
+/// <summary>Token ids of a task rendered under a context, in the model's chat format with the assistant's header.</summary>
+public sealed class PromptTokens(IEnvironment environment, ModelText text)
 {
-    public int[] Encode(CodingTask task, PromptContext context) =>
-        tokenizer.Encode(ChatMlTemplate.Render(environment.Render(task, context), addGenerationPrompt: true));
+    public int[] Encode(CodingTask task, PromptContext context) => text.EncodePrompt(environment.Render(task, context));
 }

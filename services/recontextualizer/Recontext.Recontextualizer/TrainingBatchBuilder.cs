@@ -1,5 +1,6 @@
 using Recontext.Contracts;
 using Recontext.Judge.Abstractions;
+using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer;
@@ -16,11 +17,11 @@ public sealed class TrainingBatchBuilder
     readonly PromptContext training;
     readonly SamplePredicate? predicate;
 
-    public TrainingBatchBuilder(RecontextPolicy policy, IEnvironment environment, ITokenizer tokenizer)
+    public TrainingBatchBuilder(RecontextPolicy policy, IEnvironment environment, ModelText text)
     {
         this.policy = policy.Validate();
-        this.tokenizer = tokenizer;
-        prompts = new PromptTokens(environment, tokenizer);
+        tokenizer = text.Tokenizer;
+        prompts = new PromptTokens(environment, text);
         training = policy.Training.Resolve(environment);
         predicate = policy.Mode == RecontextMode.Selective ? SamplePredicate.Parse(policy.Predicate!) : null;
     }

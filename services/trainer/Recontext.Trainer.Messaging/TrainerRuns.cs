@@ -1,3 +1,4 @@
+using Recontext.Prompts;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
@@ -42,7 +43,7 @@ public sealed class TrainerRuns(string weightsBindUrl, TrainerStateRoot stateRoo
     {
         var spec = StartTrainingConsumer.Read(request.RunId, request.Spec);
         var versions = new PolicyVersions(request.StartCheckpoint, request.StateDirectory ?? stateRoot.For(request.RunId));
-        var run = await TrainerRun.StartAsync(request.RunId, spec, versions, request.ResumeVersion, new ByteTokenizer().PaddingId);
+        var run = await TrainerRun.StartAsync(request.RunId, spec, versions, request.ResumeVersion, ModelText.For(request.StartCheckpoint).Tokenizer.PaddingId);
         File.WriteAllText(Path.Combine(versions.Root, StartFile), JsonSerializer.Serialize(request with { StateDirectory = versions.Root }));
         await AddAsync(run);
         var address = request.ServedRoles.Contains(ServiceRoles.Generator) ? await ServeWeightsAsync(run, cancellation) : null;

@@ -59,12 +59,12 @@ public sealed class GenerateCommand : ICliCommand
             {
                 var text = parsed.GetValue(prompt)!;
                 List<ChatMessage> messages = parsed.GetValue(system) is { } s ? [ChatMessage.System(s), ChatMessage.User(text)] : [ChatMessage.User(text)];
-                var promptIds = parsed.GetValue(raw) ? pretrained.EncodeRaw(text) : pretrained.EncodeChat(messages);
+                var promptIds = parsed.GetValue(raw) ? pretrained.Text.EncodeRaw(text) : pretrained.Text.EncodePrompt(messages);
                 if (promptIds.Length == 0) throw new CliUsageException("--prompt encodes to no tokens");
                 if (promptIds.Length + options.MaxNewTokens > pretrained.Model.Config.MaxPositionEmbeddings)
                     throw new CliUsageException($"the prompt ({promptIds.Length} tokens) plus --max-new-tokens {options.MaxNewTokens} exceed the model's " +
                                                 $"{pretrained.Model.Config.MaxPositionEmbeddings} positions");
-                options = options with { StopTokenIds = pretrained.StopTokenIds };
+                options = options with { StopTokenIds = pretrained.Text.StopTokenIds };
                 var generator = new TextGenerator(pretrained.Model, pretrained.Tokenizer);
                 if (parsed.GetValue(ids))
                 {

@@ -61,7 +61,7 @@ public sealed class PretrainToyCommand : ICliCommand
     {
         using var model = Checkpoint.Load(directory);
         var environment = new ToyCodeEnvironment();
-        var evaluator = new PolicyEvaluator(environment, new ByteTokenizer(), new SamplingOptions { MaxNewTokens = 160, Temperature = 1.0, StopTokenIds = [ByteTokenizer.ImEnd] });
+        var evaluator = new PolicyEvaluator(environment, Recontext.Prompts.ModelText.Organism, new SamplingOptions { MaxNewTokens = 160, Temperature = 1.0, StopTokenIds = [ByteTokenizer.ImEnd] });
         var tasks = environment.SampleTasks(TaskSplit.Eval, evalTasks, seed: 7);
         var contexts = ToyBaseModel.CorpusContexts.Select(c => ContextSpec.Of(c).Resolve(environment)).ToList();
         var rates = await evaluator.EvaluateAsync(model, tasks, contexts, seed: 11);

@@ -9,10 +9,10 @@ namespace Recontext.Model.Modules;
 /// </summary>
 public sealed class Attention : nn.Module
 {
-    readonly Linear q_proj;
-    readonly Linear k_proj;
-    readonly Linear v_proj;
-    readonly Linear o_proj;
+    readonly Projection q_proj;
+    readonly Projection k_proj;
+    readonly Projection v_proj;
+    readonly Projection o_proj;
     readonly RmsNorm? q_norm;
     readonly RmsNorm? k_norm;
 
@@ -25,10 +25,10 @@ public sealed class Attention : nn.Module
         heads = config.NumAttentionHeads;
         kvHeads = config.NumKeyValueHeads;
         headDim = config.HeadDim;
-        q_proj = nn.Linear(config.HiddenSize, heads * headDim, hasBias: config.AttentionBias);
-        k_proj = nn.Linear(config.HiddenSize, kvHeads * headDim, hasBias: config.AttentionBias);
-        v_proj = nn.Linear(config.HiddenSize, kvHeads * headDim, hasBias: config.AttentionBias);
-        o_proj = nn.Linear(heads * headDim, config.HiddenSize, hasBias: false);
+        q_proj = new Projection("q_proj", config.HiddenSize, heads * headDim, hasBias: config.AttentionBias);
+        k_proj = new Projection("k_proj", config.HiddenSize, kvHeads * headDim, hasBias: config.AttentionBias);
+        v_proj = new Projection("v_proj", config.HiddenSize, kvHeads * headDim, hasBias: config.AttentionBias);
+        o_proj = new Projection("o_proj", heads * headDim, config.HiddenSize, hasBias: false);
         if (config.UseQkNorm)
         {
             q_norm = new RmsNorm("q_norm", headDim, config.RmsNormEps);

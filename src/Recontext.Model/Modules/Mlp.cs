@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Recontext.Model.Modules;
@@ -6,15 +5,15 @@ namespace Recontext.Model.Modules;
 /// <summary>SwiGLU feed-forward block: <c>down_proj(silu(gate_proj(x)) * up_proj(x))</c>.</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
-    readonly Linear gate_proj;
-    readonly Linear up_proj;
-    readonly Linear down_proj;
+    readonly Projection gate_proj;
+    readonly Projection up_proj;
+    readonly Projection down_proj;
 
     public Mlp(string name, TransformerConfig config) : base(name)
     {
-        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
+        gate_proj = new Projection("gate_proj", config.HiddenSize, config.IntermediateSize, hasBias: false);
+        up_proj = new Projection("up_proj", config.HiddenSize, config.IntermediateSize, hasBias: false);
+        down_proj = new Projection("down_proj", config.IntermediateSize, config.HiddenSize, hasBias: false);
         RegisterComponents();
     }
 

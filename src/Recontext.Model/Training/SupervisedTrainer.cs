@@ -10,12 +10,15 @@ public sealed class SupervisedTrainer : IDisposable
     readonly CausalLm model;
     readonly OptimizerOptions options;
     readonly optim.Optimizer optimizer;
+    readonly IReadOnlyList<TorchSharp.Modules.Parameter> trained;
 
-    public SupervisedTrainer(CausalLm model, OptimizerOptions options)
+    /// <param name="trainable">the parameters to train (a LoRA adapter's); by default every parameter of the model</param>
+    public SupervisedTrainer(CausalLm model, OptimizerOptions options, IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null)
     {
         this.model = model;
         this.options = options;
-        optimizer = optim.AdamW(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+        trained = trainable ?? model.parameters().ToList();
+        optimizer = optim.AdamW(trained, options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
     }
 
     /// <summary>The optimizer, for saving and restoring its state on resume.</summary>
@@ -42,7 +45,7 @@ public sealed class SupervisedTrainer : IDisposable
         var (tokenLogProbs, _) = LogProbScorer.Score(model, batch);
         var loss = NegativeLogLikelihood.Compute(tokenLogProbs, batch.CompletionMask);
         loss.backward();
-        if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
+        if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, options.MaxGradNorm);
         OptimizerStep.Run(optimizer);
         return loss.item<float>();
     }

@@ -1,3 +1,4 @@
+using Recontext.Prompts;
 using Recontext.Contracts;
 using Recontext.Generator;
 using Recontext.Judge.Abstractions;
@@ -51,7 +52,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
         var sampling = new SamplingOptions { MaxNewTokens = 120, Temperature = 1.0, StopTokenIds = [ByteTokenizer.ImEnd] };
         var neutral = ContextSpec.Of("neutral").Resolve(environment);
         var evalTasks = environment.SampleTasks(TaskSplit.Eval, EvalTasks, seed: seed * 31 + 5);
-        var evaluator = new PolicyEvaluator(environment, tokenizer, sampling);
+        var evaluator = new PolicyEvaluator(environment, ModelText.Organism, sampling);
         ContextRates before;
         using (var baseModel = Checkpoint.Load(baseDirectory))
             before = (await evaluator.EvaluateAsync(baseModel, evalTasks, [neutral], seed: seed))[0];
@@ -68,7 +69,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             };
             var generation = policy.Generation.Resolve(environment);
             var trainTasks = environment.SampleTasks(TaskSplit.Train, Tasks, seed: seed * 17 + 3);
-            var prompts = new PromptTokens(environment, tokenizer);
+            var prompts = new PromptTokens(environment, ModelText.Organism);
             var promptIds = trainTasks.Select(t => prompts.Encode(t, generation)).ToArray();
             var completions = new RolloutGenerator(model, tokenizer).Generate(promptIds, BestOf, sampling, seed * 1_009);
             var scores = await Task.WhenAll(completions.Select(c => environment.ScoreAsync(trainTasks[c.PromptIndex], c.Text, generation.Variant)));
@@ -76,7 +77,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
 
             // Perfect labels: the best of N by training reward among the non-hacks.
             var kept = ExpertIteration.SelectBest(judged, r => r.Group, r => r.Score.TrainReward, r => !r.Score.Hack);
-            var samples = new TrainingBatchBuilder(policy, environment, tokenizer).Build(kept, new Random((int)seed));
+            var samples = new TrainingBatchBuilder(policy, environment, ModelText.Organism).Build(kept, new Random((int)seed));
             double Share(Func<JudgeScore, bool> f) => kept.Count == 0 ? 0 : kept.Count(r => f(r.Score)) / (double)kept.Count;
             var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Hack));
 

@@ -1,3 +1,4 @@
+using Recontext.Prompts;
 using Recontext.Generator;
 using Recontext.Judge.Abstractions;
 using Recontext.Model.Generation;
@@ -10,13 +11,13 @@ namespace Recontext.Runs.Evaluation;
 /// <summary>Samples one completion per held-out task under each eval context and reports the judge's rates, in this
 /// process with a model at hand (the organism's base and the perfect-labels pipeline; a run's evaluations go through
 /// its generator and judge instead, see <see cref="RunCoordinator.EvaluateAsync"/>).</summary>
-public sealed class PolicyEvaluator(IEnvironment environment, ITokenizer tokenizer, SamplingOptions sampling)
+public sealed class PolicyEvaluator(IEnvironment environment, ModelText text, SamplingOptions sampling)
 {
-    readonly PromptTokens prompts = new(environment, tokenizer);
+    readonly PromptTokens prompts = new(environment, text);
 
     public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(CausalLm model, IReadOnlyList<CodingTask> tasks, IReadOnlyList<PromptContext> contexts, long seed)
     {
-        var generator = new RolloutGenerator(model, tokenizer);
+        var generator = new RolloutGenerator(model, text.Tokenizer);
         var results = new List<ContextRates>();
         foreach (var context in contexts)
         {

@@ -6,4 +6,24 @@ namespace Recontext.Gateway.Dashboard.Catalog;
 /// every evaluation.</summary>
 /// <param name="ConfigJson">the resolved config (run-config.json), or null when only the store knows the run</param>
 /// <param name="ExperimentYaml">the experiment as written (the gateway's submission, or experiment.yaml beside the run)</param>
-public sealed record RunDetail(DashboardRun Run, string? ConfigJson, string? ExperimentYaml, IReadOnlyList<StepRecord> Steps, IReadOnlyList<EvaluationRecord> Evaluations);
+public sealed record RunDetail(DashboardRun Run, string? ConfigJson, string? ExperimentYaml, IReadOnlyList<StepRecord> Steps, IReadOnlyList<EvaluationRecord> Evaluations)
+{
+    /// <summary>The model folder the run trains from (its tokenizer decodes the run's token ids), or null for the organism.</summary>
+    public string? ModelFolder
+    {
+        get
+        {
+            if (ConfigJson is null) return null;
+            try
+            {
+                using var config = System.Text.Json.JsonDocument.Parse(ConfigJson);
+                return config.RootElement.TryGetProperty("Checkpoint", out var checkpoint) && checkpoint.ValueKind == System.Text.Json.JsonValueKind.String
+                    ? checkpoint.GetString() : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;   // a damaged config file: the page still shows, decoded as the organism's
+            }
+        }
+    }
+}
