@@ -25,6 +25,9 @@ public sealed record RunConfig
     /// <summary>A model directory (config.json + model.safetensors) to start from instead of the toy base.</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>Train LoRA adapters on the frozen model instead of every weight (<c>model.lora</c>); null for full fine-tuning.</summary>
+    public Model.Lora.LoraConfig? Lora { get; init; }
+
     public Algorithm Algorithm { get; init; } = Algorithm.Grpo;
 
     public GrpoOptions Grpo { get; init; } = new();

@@ -58,6 +58,17 @@ public class ExperimentFileTests
         Assert.Equal(7, c.Steps);
     }
 
+    [Fact]
+    public void LoraSettingsAreRead()
+    {
+        var file = ExperimentFile.Parse("environment: toy-code\nmodel: { checkpoint: models/q3, lora: { rank: 8, alpha: 16, dropout: 0.05, targetModules: [q_proj, v_proj] } }");
+        Assert.Equal("models/q3", file.Config.Checkpoint);
+        var lora = file.Config.Lora!;
+        Assert.Equal((8, 16.0, 0.05), (lora.Rank, lora.Alpha, lora.Dropout));
+        Assert.Equal(["q_proj", "v_proj"], lora.TargetModules);
+        Assert.Null(ExperimentFile.Parse("environment: toy-code").Config.Lora);
+    }
+
     [Theory]
     [InlineData("environment: toy-code\nstepz: 3", "unknown field 'stepz'")]
     [InlineData("environment: toy-code\ngrpo: { epsilom: 0.1 }", "unknown field 'grpo.epsilom'")]
@@ -71,6 +82,9 @@ public class ExperimentFileTests
     [InlineData("environment: toy-code\nrecontextualization: { mode: selective }", "recontextualization.predicate is required")]
     [InlineData("environment: toy-code\nsamplesPerPrompt: 1", "samplesPerPrompt must be >= 2 for grpo")]
     [InlineData("environment: [toy-code", "not valid YAML")]
+    [InlineData("environment: toy-code\nmodel: { lora: { rank: 0 } }", "model.lora.rank must be >= 1, got 0")]
+    [InlineData("environment: toy-code\nmodel: { lora: { targetModules: [lm_head] } }", "model.lora targetModules: 'lm_head' is not one of q_proj, k_proj")]
+    [InlineData("environment: toy-code\nmodel: { lora: { rnak: 8 } }", "unknown field 'model.lora.rnak'")]
     public void BadFilesGiveNamedErrors(string yaml, string message) =>
         Assert.Contains(message, Assert.Throws<ExperimentException>(() => ExperimentFile.Parse(yaml)).Message);
 }

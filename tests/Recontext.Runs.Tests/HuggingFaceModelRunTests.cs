@@ -1,4 +1,7 @@
 using Recontext.Model.Checkpoints;
+using Recontext.Model.Lora;
+using Recontext.Model.Training;
+using Recontext.Trainer.Algorithms;
 using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
@@ -53,5 +56,47 @@ public sealed class HuggingFaceModelRunTests : IDisposable
         });
         Assert.Equal([0, 1], rollouts.Select(r => r.PolicyVersion).Distinct().Order());
         Assert.All(result.Steps, s => Assert.True(float.IsFinite(s.Kl) && float.IsFinite(s.Loss), $"step {s.Step}: loss {s.Loss}, KL {s.Kl}"));
+    }
+
+    [Fact]
+    public async Task ALoraDistillationRunTrainsOnlyTheAdapterAgainstItsBaseAndSavesPeftVersions()
+    {
+        var tokenizerDir = Path.Combine(RepositoryRoot.Path, ".cache", "test-assets", "qwen3");
+        var modelDir = Path.Combine(root, "qwen3-tiny-fp32");
+        ModelInitializer.Write(new ModelInitializer.Options("qwen3", "tiny", tokenizerDir, "float32", Seed: 3), modelDir);
+        var weights = Path.Combine(modelDir, Checkpoint.WeightsFile);
+        var before = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(weights)));
+
+        var config = new RunConfig
+        {
+            Name = "qwen3-lora", Seed = 5, Checkpoint = modelDir, Recontextualization = RecontextPolicy.FromPreset("neutral->bad"),
+            // Logit distillation's teacher is the reference: with LoRA, the frozen base under the adapters (no copy). Its
+            // loss is non-zero from the first step (the contexts differ), where GRPO on a random model's completions
+            // would see equal rewards and no signal.
+            Algorithm = Algorithm.Distillation, Lora = new LoraConfig { Rank = 4, Alpha = 8 },
+            Optimizer = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0 },
+            Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 4, MaxNewTokens = 10, EvalEvery = 2, EvalTasks = 2,
+        };
+        var output = Path.Combine(root, "lora-run");
+        var result = await new RunLoop(config, modelDir, output).RunAsync();
+        Assert.Equal([1, 2], result.Steps.Select(s => s.Step));
+        Assert.All(result.Steps, s => Assert.True(float.IsFinite(s.Loss) && s.Loss > 0, $"step {s.Step}: distillation loss {s.Loss}"));
+
+        // The base never changed; each version is the adapter alone, in PEFT's layout.
+        Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(weights))));
+        var last = Path.Combine(RunState.VersionsDirectory(output), "v2");
+        Assert.True(File.Exists(Path.Combine(last, LoraConfig.FileName)) && File.Exists(Path.Combine(last, LoraAdapters.WeightsFile)), $"no adapter in {last}");
+        Assert.False(File.Exists(Path.Combine(last, Checkpoint.WeightsFile)));
+        Assert.Contains("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight",
+            SafeTensors.ReadEntries(Path.Combine(last, LoraAdapters.WeightsFile)).Select(e => e.Name));
+
+        // The adapter trained: on the base it moves the logits.
+        using var model = Checkpoint.Load(modelDir);
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var input = TorchSharp.torch.tensor(new long[] { 9707, 11, 1879, 0 }).unsqueeze(0);
+        using var baseLogits = model.Forward(input);
+        using var adapters = LoraAdapters.Load(model, last);
+        using var adapted = model.Forward(input);
+        Assert.True((adapted - baseLogits).abs().max().item<float>() > 1e-4, "two steps left the adapter at zero");
     }
 }

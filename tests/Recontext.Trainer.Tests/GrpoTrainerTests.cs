@@ -1,3 +1,4 @@
+using Recontext.Model.Lora;
 using Recontext.Contracts;
 using Recontext.Model;
 using Recontext.Model.Modules;
@@ -85,13 +86,31 @@ public class GrpoTrainerTests
     public void KlToAnIdenticalReferenceIsZeroAndGrowsAfterUpdates()
     {
         using var policy = Model(7);
-        using var reference = Model(7);
+        using var reference = ReferencePolicy.Copy(Model(7));
         var samples = Samples(policy, [1, 2], [1, 2], 0f);
         using var trainer = new GrpoTrainer(policy, reference, new GrpoOptions { Beta = 0.05 }, new OptimizerOptions { LearningRate = 5e-2, WeightDecay = 0 }, Pad);
         Assert.Equal(0f, trainer.Update(samples, 2).Kl, 6);
         GrpoStepMetrics last = trainer.Update(samples, 2);
         for (int i = 0; i < 3; i++) last = trainer.Update(samples, 2);
         Assert.True(last.Kl > 1e-5, $"KL after updates: {last.Kl}");
+    }
+
+    [Fact]
+    public void WithLoraTheReferenceIsTheBaseUnderTheAdaptersAndOnlyAdaptersMove()
+    {
+        using var policy = Model(7);
+        var before = policy.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.bytes.ToArray());
+        using var adapters = LoraAdapters.Attach(policy, new LoraConfig { Rank = 4, Alpha = 8 }, seed: 2);
+        using var reference = ReferencePolicy.BaseOf(policy, adapters);
+        var samples = Samples(policy, [1, 2], [1, 2], 0f);
+        using var trainer = new GrpoTrainer(policy, reference, new GrpoOptions { Beta = 0.05 }, new OptimizerOptions { LearningRate = 5e-2, WeightDecay = 0 }, Pad,
+            adapters.Parameters);
+        Assert.Equal(0f, trainer.Update(samples, 2).Kl, 6);   // fresh adapters: the policy is its base
+        GrpoStepMetrics last = trainer.Update(samples, 2);
+        for (int i = 0; i < 3; i++) last = trainer.Update(samples, 2);
+        Assert.True(last.Kl > 1e-5, $"KL to the base after updates: {last.Kl}");
+        foreach (var (key, tensor) in policy.state_dict())
+            Assert.True(tensor.bytes.SequenceEqual(before[key]), $"base weight {key} moved");
     }
 
     [Fact]
@@ -110,7 +129,7 @@ public class GrpoTrainerTests
     public void DistillationIsZeroForIdenticalContextsAndWeightsAndPositiveOtherwise()
     {
         using var policy = Model(9);
-        using var teacher = Model(9);
+        using var teacher = ReferencePolicy.Copy(Model(9));
         var same = Samples(policy, [1, 2, 3], [1, 2, 3], 0f);
         using (var trainer = new LogitDistillationTrainer(policy, teacher, new OptimizerOptions { LearningRate = 1e-9 }, Pad))
             Assert.Equal(0f, trainer.Update(same), 6);

@@ -22,6 +22,7 @@ import math
 import os
 import struct
 import sys
+import time
 
 import numpy as np
 import torch
@@ -202,6 +203,7 @@ def main():
     parser.add_argument("--adapter", help="a LoRA adapter folder in PEFT's layout")
     parser.add_argument("--mutate", choices=MUTATIONS)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--time", type=int, default=0, help="time the forward pass over --ids: best of N runs after one warm-up")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -212,13 +214,21 @@ def main():
         unused = sorted(set(reference.weights) - reference.used)
         if unused:
             sys.exit(f"the checkpoint holds tensors the {reference.family} definition does not use: {unused[:5]}")
+        seconds = None
+        if args.time > 0:
+            reference.logits(ids)
+            seconds = float("inf")
+            for _ in range(args.time):
+                started = time.perf_counter()
+                reference.logits(ids)
+                seconds = min(seconds, time.perf_counter() - started)
         sequence = list(ids)
         for _ in range(args.greedy):
             sequence.append(int(reference.logits(sequence, last_only=True)[-1].argmax()))
     rows = logits if args.rows <= 0 else logits[-args.rows:]
     write_safetensors(args.out, {"logits": rows.numpy().astype(np.float32), "greedy": np.array(sequence[len(ids):], dtype=np.int64)})
     print(json.dumps({"family": reference.family, "tokens": len(ids), "rows": int(rows.shape[0]), "vocab": int(rows.shape[1]),
-                      "greedy": sequence[len(ids):], "torch": torch.__version__}))
+                      "greedy": sequence[len(ids):], "torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": seconds}))
 
 
 if __name__ == "__main__":

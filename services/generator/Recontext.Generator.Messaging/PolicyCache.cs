@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Recontext.Contracts;
 using Recontext.Model;
 using Recontext.Model.Checkpoints;
+using Recontext.Model.Lora;
 using Recontext.Model.Modules;
 
 namespace Recontext.Generator.Messaging;
@@ -9,10 +10,13 @@ namespace Recontext.Generator.Messaging;
 /// <summary>
 /// The policy version this generator holds for each run: fetched over gRPC when a batch names another version,
 /// loaded (and the previous one disposed) on the torch thread. One batch at a time per run, so no lock beyond it.
+/// For a LoRA run a version after the start is its adapter alone (a few MB instead of the model): the base (version 0)
+/// is fetched once and kept, and each new adapter replaces the last one on it.
 /// </summary>
 public sealed class PolicyCache : IPolicySource, IDisposable
 {
-    sealed record Held(int Version, CausalLm Model);
+    /// <param name="Adapters">the LoRA adapter on <paramref name="Model"/> (the run's base), when the version is one</param>
+    sealed record Held(int Version, CausalLm Model, LoraAdapters? Adapters);
 
     readonly Dictionary<string, Held> held = [];
     readonly SemaphoreSlim gate = new(1, 1);
@@ -35,14 +39,44 @@ public sealed class PolicyCache : IPolicySource, IDisposable
                 try
                 {
                     long bytes = await WeightsClient.FetchAsync(weightsAddress, runId, version, directory, cancellation);
-                    var fetched = await TorchThread.Default.Run(() =>
+                    if (File.Exists(Path.Combine(directory, LoraConfig.FileName)))
                     {
-                        var loaded = Checkpoint.Load(directory);
-                        loaded.eval();
-                        return loaded;
-                    });
-                    if (current is not null) await TorchThread.Default.Run(() => current.Model.Dispose());
-                    current = held[runId] = new Held(version, fetched);
+                        // An adapter: onto the base this generator holds for the run (fetched first if it holds none).
+                        var baseModel = current is { Version: 0 } or { Adapters: not null } ? current.Model : null;
+                        if (baseModel is null)
+                        {
+                            var baseDirectory = directory + "-base";
+                            try
+                            {
+                                bytes += await WeightsClient.FetchAsync(weightsAddress, runId, 0, baseDirectory, cancellation);
+                                baseModel = await TorchThread.Default.Run(() => Checkpoint.Load(baseDirectory));
+                            }
+                            finally
+                            {
+                                if (Directory.Exists(baseDirectory)) Directory.Delete(baseDirectory, recursive: true);
+                            }
+                            if (current is not null) await TorchThread.Default.Run(() => Release(current));
+                        }
+                        var onBase = baseModel;
+                        var adapters = await TorchThread.Default.Run(() =>
+                        {
+                            current?.Adapters?.Dispose();
+                            onBase.eval();
+                            return LoraAdapters.Load(onBase, directory);
+                        });
+                        current = held[runId] = new Held(version, onBase, adapters);
+                    }
+                    else
+                    {
+                        var fetched = await TorchThread.Default.Run(() =>
+                        {
+                            var loaded = Checkpoint.Load(directory);
+                            loaded.eval();
+                            return loaded;
+                        });
+                        if (current is not null) await TorchThread.Default.Run(() => Release(current));
+                        current = held[runId] = new Held(version, fetched, null);
+                    }
                     GeneratorMetrics.WeightFetches.Inc();
                     GeneratorMetrics.WeightBytes.Inc(bytes);
                     GeneratorMetrics.WeightFetchSeconds.Observe(watch.Elapsed.TotalSeconds);
@@ -61,9 +95,15 @@ public sealed class PolicyCache : IPolicySource, IDisposable
         }
     }
 
+    static void Release(Held held)
+    {
+        held.Adapters?.Dispose();
+        held.Model.Dispose();
+    }
+
     public void Dispose()
     {
-        foreach (var h in held.Values) TorchThread.Default.Run(() => h.Model.Dispose()).GetAwaiter().GetResult();
+        foreach (var h in held.Values) TorchThread.Default.Run(() => Release(h)).GetAwaiter().GetResult();
         held.Clear();
         gate.Dispose();
     }

@@ -1,3 +1,4 @@
+using Recontext.Model.Lora;
 using Recontext.Model.Training;
 using Recontext.Trainer.Algorithms;
 using Recontext.Trainer.Losses;
@@ -19,6 +20,12 @@ public sealed record TrainerSpec
 
     /// <summary>Expert iteration: drop hacks before picking the best of N.</summary>
     public bool DropHacks { get; init; }
+
+    /// <summary>Train LoRA adapters on the frozen start checkpoint instead of every weight; null for full fine-tuning.</summary>
+    public LoraConfig? Lora { get; init; }
+
+    /// <summary>Seed of the adapters' initialisation (the run's seed).</summary>
+    public long Seed { get; init; }
 
     /// <summary>Whether the update needs a frozen reference: the KL term of GRPO, or distillation's teacher.</summary>
     public bool NeedsReference => Algorithm == Algorithm.Distillation || (Algorithm == Algorithm.Grpo && Grpo.Beta > 0);

@@ -1,6 +1,7 @@
 using Recontext.Trainer.Algorithms;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.ToyCode;
+using Recontext.Model.Lora;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
 using Recontext.Trainer.Losses;
@@ -63,6 +64,28 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
         {
             var baseName = model.String("base", Bases) ?? "default";
             config = config with { Base = baseName == "quick" ? BaseModelOptions.Quick : new BaseModelOptions(), Checkpoint = model.String("checkpoint") };
+            if (model.Mapping("lora") is { } lora)
+            {
+                var defaults = new LoraConfig();
+                var targets = lora.List("targetModules")?.Select((node, i) => node is YamlScalarNode { Value: { } v } ? v
+                    : throw new ExperimentException($"model.lora.targetModules[{i}] must be a module name")).ToList();
+                var parsed = new LoraConfig
+                {
+                    Rank = lora.Int("rank", min: 1) ?? defaults.Rank,
+                    Alpha = lora.Double("alpha") ?? defaults.Alpha,
+                    Dropout = lora.Double("dropout") ?? defaults.Dropout,
+                    TargetModules = targets ?? defaults.TargetModules,
+                };
+                lora.RejectUnknown();
+                try
+                {
+                    config = config with { Lora = parsed.Validate() };
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ExperimentException($"model.{e.Message}");
+                }
+            }
             model.RejectUnknown();
         }
         var algorithm = root.String("algorithm", Algorithms) ?? "grpo";

@@ -10,18 +10,22 @@ namespace Recontext.Trainer.Algorithms;
 /// <summary>
 /// GRPO on recontextualized samples: the loss is computed under f_train; the ratio's old log-probs are the
 /// sampling-time ones under f_gen or recomputed under f_train (<see cref="GrpoOptions.OldLogprobs"/>); a KL term
-/// keeps the policy near a frozen reference under f_train.
+/// keeps the policy near a frozen reference under f_train (a copy of the start, or with LoRA the base under the
+/// adapters: <see cref="ReferencePolicy"/>).
 /// </summary>
 public sealed class GrpoTrainer : IDisposable
 {
     readonly CausalLm policy;
-    readonly CausalLm? reference;
+    readonly ReferencePolicy? reference;
+    readonly IReadOnlyList<TorchSharp.Modules.Parameter> trained;
     readonly GrpoOptions options;
     readonly OptimizerOptions optimizerOptions;
     readonly int paddingId;
     readonly optim.Optimizer optimizer;
 
-    public GrpoTrainer(CausalLm policy, CausalLm? reference, GrpoOptions options, OptimizerOptions optimizerOptions, int paddingId)
+    /// <param name="trainable">what the optimizer steps (a LoRA adapter's parameters); by default every policy parameter</param>
+    public GrpoTrainer(CausalLm policy, ReferencePolicy? reference, GrpoOptions options, OptimizerOptions optimizerOptions, int paddingId,
+                       IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null)
     {
         this.policy = policy;
         this.options = options.Validate();
@@ -29,7 +33,8 @@ public sealed class GrpoTrainer : IDisposable
         this.reference = reference;
         this.optimizerOptions = optimizerOptions;
         this.paddingId = paddingId;
-        optimizer = optim.AdamW(policy.parameters(), optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
+        trained = trainable ?? policy.parameters().ToList();
+        optimizer = optim.AdamW(trained, optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
     }
 
     /// <summary>The optimizer, for saving and restoring its state on resume.</summary>
@@ -47,7 +52,7 @@ public sealed class GrpoTrainer : IDisposable
 
         Tensor? refLogp = null;
         if (reference is not null && options.Beta > 0)
-            using (no_grad()) refLogp = LogProbScorer.Score(reference, batch).TokenLogProbs;
+            refLogp = reference.Run(model => LogProbScorer.Score(model, batch).TokenLogProbs);
 
         // The first update's forward pass runs on the weights before any step, so its detached log-probs are
         // exactly logpTrain (the old policy under f_train): no separate scoring pass is needed for the context
@@ -64,7 +69,7 @@ public sealed class GrpoTrainer : IDisposable
             oldLogp ??= trainingLogp;
             last = GrpoLoss.Compute(logp, oldLogp, refLogp, advantage, mask, options);
             last.Loss.backward();
-            if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(policy.parameters(), optimizerOptions.MaxGradNorm);
+            if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, optimizerOptions.MaxGradNorm);
             OptimizerStep.Run(optimizer);
         }
         float total = Math.Max(1f, mask.sum().item<float>());

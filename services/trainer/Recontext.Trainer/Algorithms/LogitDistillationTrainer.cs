@@ -8,9 +8,12 @@ using static TorchSharp.torch;
 namespace Recontext.Trainer.Algorithms;
 
 /// <summary>Trains the policy under f_train to match a frozen teacher's next-token distributions under f_gen.</summary>
-public sealed class LogitDistillationTrainer(CausalLm policy, CausalLm teacher, OptimizerOptions optimizerOptions, int paddingId) : IDisposable
+/// <param name="trainable">what the optimizer steps (a LoRA adapter's parameters); by default every policy parameter</param>
+public sealed class LogitDistillationTrainer(CausalLm policy, ReferencePolicy teacher, OptimizerOptions optimizerOptions, int paddingId,
+                                             IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null) : IDisposable
 {
-    readonly optim.Optimizer optimizer = optim.AdamW(policy.parameters(), optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
+    readonly IReadOnlyList<TorchSharp.Modules.Parameter> trained = trainable ?? policy.parameters().ToList();
+    readonly optim.Optimizer optimizer = optim.AdamW(trainable ?? policy.parameters().ToList(), optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
 
     /// <summary>The optimizer, for saving and restoring its state on resume.</summary>
     public optim.Optimizer Optimizer => optimizer;
@@ -22,13 +25,13 @@ public sealed class LogitDistillationTrainer(CausalLm policy, CausalLm teacher, 
         using var studentBatch = SampleBatch.Build(samples, paddingId, policy.Config.VocabSize, policy.Device);
         using var teacherBatch = SampleBatch.Build(samples, paddingId, policy.Config.VocabSize, policy.Device, generationContext: true);
         Tensor teacherLogProbs;
-        using (no_grad()) teacherLogProbs = LogProbScorer.Score(teacher, teacherBatch, fullVocabulary: true).FullLogProbs!;
+        teacherLogProbs = teacher.Run(model => LogProbScorer.Score(model, teacherBatch, fullVocabulary: true).FullLogProbs!);
         policy.train();
         optimizer.zero_grad();
         var studentLogProbs = LogProbScorer.Score(policy, studentBatch, fullVocabulary: true).FullLogProbs!;
         var loss = LogitDistillationLoss.Compute(teacherLogProbs, studentLogProbs, studentBatch.CompletionMask);
         loss.backward();
-        if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(policy.parameters(), optimizerOptions.MaxGradNorm);
+        if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, optimizerOptions.MaxGradNorm);
         OptimizerStep.Run(optimizer);
         return loss.item<float>();
     }
