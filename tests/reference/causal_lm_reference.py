@@ -228,7 +228,8 @@ def main():
     rows = logits if args.rows <= 0 else logits[-args.rows:]
     write_safetensors(args.out, {"logits": rows.numpy().astype(np.float32), "greedy": np.array(sequence[len(ids):], dtype=np.int64)})
     print(json.dumps({"family": reference.family, "tokens": len(ids), "rows": int(rows.shape[0]), "vocab": int(rows.shape[1]),
-                      "greedy": sequence[len(ids):], "torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": seconds}))
+                      "greedy": sequence[len(ids):], "torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": seconds,
+                      "blas": next((part.split("=")[1] for part in torch.__config__.show().replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")}))
 
 
 if __name__ == "__main__":

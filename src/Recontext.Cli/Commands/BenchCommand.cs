@@ -9,7 +9,8 @@ public sealed class BenchCommand : ICliCommand
 {
     public Command Build()
     {
-        var command = new Command("bench", "benchmarks: `bench model` (the language model), `bench judge` (the sandbox), `bench services` (replicas, one process vs distributed)");
+        var command = new Command("bench", "benchmarks: `bench model` (the language model), `bench checkpoints` (a real model's shapes), `bench judge` (the sandbox), " +
+                                           "`bench services` (replicas, one process vs distributed)");
 
         var modelQuick = Quick();
         var model = new Command("model", "matmul GFLOP/s, training tokens/s and % of peak (d_model 128/256/512), generation tokens/s with and " +
@@ -33,10 +34,37 @@ public sealed class BenchCommand : ICliCommand
         services.SetAction(parsed => Benchmarks.ServicesBenchmark.RunAsync(parsed.GetValue(servicesQuick), AnsiConsole.Console, [Environment.ProcessPath!],
             Path.GetDirectoryName(RepositoryPaths.Cache("cluster"))!));
 
+        var checkpointsQuick = Quick();
+        var size = new Option<string>("--size") { Description = "tiny, small or 0.6b (default: Qwen3-0.6B's shapes)" };
+        size.AcceptOnlyFromAmong([.. Model.Checkpoints.ModelPresets.Sizes]);
+        var checkpoints = new Command("checkpoints", "a random Hugging Face Qwen3 folder (0.6b shapes by default): load time and memory, generation " +
+                                                     "tokens/s at batch 1 and 8, one LoRA GRPO step, scoring tokens/s against the PyTorch reference") { checkpointsQuick, size };
+        checkpoints.SetAction(parsed =>
+        {
+            var script = RepositoryPaths.Root() is { } root ? Path.Combine(root, "tests", "reference", "causal_lm_reference.py") : null;
+            CheckpointBenchmark.Run(parsed.GetValue(size) ?? "0.6b", parsed.GetValue(checkpointsQuick), RepositoryPaths.Cache("bench"), WriteFolder,
+                script is not null && File.Exists(script) ? script : null, AnsiConsole.Console);
+        });
+
         command.Subcommands.Add(model);
+        command.Subcommands.Add(checkpoints);
         command.Subcommands.Add(judge);
         command.Subcommands.Add(services);
         return command;
+    }
+
+    /// <summary>`recontext model init` in a process of its own (see <see cref="CheckpointBenchmark.Run"/>).</summary>
+    static void WriteFolder(string family, string size, string directory)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        // Run as `dotnet recontext.dll` (the tests do), the process is dotnet itself: name the assembly first.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        foreach (var a in new[] { "model", "init", "--family", family, "--size", size, "--out", directory, "--dtype", "bf16", "--seed", "1", "--force" })
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new CliUsageException($"model init for the benchmark's folder failed (exit {process.ExitCode}); see its message above");
     }
 
     static Option<bool> Quick() => CliOptions.Flag("--quick", "fewer sizes, repeats, rows or steps");
