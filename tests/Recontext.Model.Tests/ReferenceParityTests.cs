@@ -128,8 +128,7 @@ public sealed class ParityFolders : IDisposable
 
     static string Write(string dir, string family, string dtype, bool tied, bool sharded)
     {
-        var tokenizer = Path.Combine(RepoPaths.Root, ".cache", "test-assets", ModelPresets.TokenizerAsset(family));
-        Assert.True(File.Exists(Path.Combine(tokenizer, "tokenizer.json")), $"{tokenizer} is missing: run scripts/fetch-test-assets.sh");
+        var tokenizer = TokenizerTests.TokenizerFolder(ModelPresets.TokenizerAsset(family));
         var options = new ModelInitializer.Options(family, "tiny", tokenizer, dtype, Seed: 5, TieEmbeddings: tied,
             MaxShardBytes: sharded ? 4L << 20 : null, InitStd: 0.08);
         ModelInitializer.Write(options, dir);

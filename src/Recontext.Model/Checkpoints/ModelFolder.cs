@@ -11,14 +11,16 @@ public sealed record ModelFolder(string Directory, TransformerConfig Config, IRe
 
     public IReadOnlyList<string> Dtypes => Tensors.Select(t => t.Dtype).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>How prompts are laid out for this family: ChatML for Qwen (Qwen3 with its &lt;think&gt; convention),
-    /// Llama 3's header tokens for Llama (<see cref="Prompts.Chat.ChatFormats"/>).</summary>
-    public string ChatFormat => Config.ModelType switch
+    /// <summary>How prompts are laid out for this family (<see cref="Prompts.Chat.ChatFormats"/>), with the token that
+    /// ends a turn.</summary>
+    public string ChatFormat
     {
-        "qwen3" => "Qwen3 ChatML (<|im_start|>role ... <|im_end|>), reasoning in <think>...</think>",
-        "qwen2" => "ChatML (<|im_start|>role ... <|im_end|>)",
-        _ => "Llama 3 (<|start_header_id|>role<|end_header_id|> ... <|eot_id|>)",
-    };
+        get
+        {
+            var format = Prompts.Chat.ChatFormats.ForFamily(Config.ModelType);
+            return $"{format.Name}, turns end with {format.EndOfTurn}";
+        }
+    }
 
     /// <summary>Whether the folder holds a tokenizer (tokenizer.json).</summary>
     public bool HasTokenizer => File.Exists(Path.Combine(Directory, Prompts.Tokenization.TokenizerSettings.TokenizerFile));

@@ -8,12 +8,23 @@ using static TorchSharp.torch;
 namespace Recontext.Trainer.Algorithms;
 
 /// <summary>Trains the policy under f_train to match a frozen teacher's next-token distributions under f_gen.</summary>
-/// <param name="trainable">what the optimizer steps (a LoRA adapter's parameters); by default every policy parameter</param>
-public sealed class LogitDistillationTrainer(CausalLm policy, ReferencePolicy teacher, OptimizerOptions optimizerOptions, int paddingId,
-                                             IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null) : IDisposable
+public sealed class LogitDistillationTrainer : IDisposable
 {
-    readonly IReadOnlyList<TorchSharp.Modules.Parameter> trained = trainable ?? policy.parameters().ToList();
-    readonly optim.Optimizer optimizer = optim.AdamW(trainable ?? policy.parameters().ToList(), optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
+    readonly CausalLm policy;
+    readonly ReferencePolicy teacher;
+    readonly OptimizerOptions optimizerOptions;
+    readonly int paddingId;
+    readonly IReadOnlyList<TorchSharp.Modules.Parameter> trained;
+    readonly optim.Optimizer optimizer;
+
+    /// <param name="trainable">what the optimizer steps (a LoRA adapter's parameters); by default every policy parameter</param>
+    public LogitDistillationTrainer(CausalLm policy, ReferencePolicy teacher, OptimizerOptions optimizerOptions, int paddingId,
+                                    IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null)
+    {
+        (this.policy, this.teacher, this.optimizerOptions, this.paddingId) = (policy, teacher, optimizerOptions, paddingId);
+        trained = trainable ?? policy.parameters().ToList();
+        optimizer = optim.AdamW(trained, optimizerOptions.LearningRate, optimizerOptions.Beta1, optimizerOptions.Beta2, weight_decay: optimizerOptions.WeightDecay);
+    }
 
     /// <summary>The optimizer, for saving and restoring its state on resume.</summary>
     public optim.Optimizer Optimizer => optimizer;
