@@ -7,74 +7,97 @@ using Spectre.Console;
 namespace Recontext.Bench;
 
 /// <summary>
-/// `recontext bench judge`: sandboxed test executions per second on real rows' correct_code and incorrect_code,
-/// pooled (all tests of a completion in one sandboxed process) against one fresh process per test, and a check
-/// that both modes agree test by test (the per-test mode is a plain Python run of code + assert).
+/// `recontext bench judge`: completions scored per second on real rows' correct_code and incorrect_code by the judge
+/// (program in the sandbox, asserts in the checker) with warm interpreters against a fresh sandbox per completion,
+/// side by side in one run, and whether both agree completion by completion; then, as the semantic reference, each
+/// assert appended to the code and run as a plain Python script (pass = exit status 0), compared test by test.
 /// </summary>
 public static class JudgeBenchmark
 {
-    sealed record Completion(int Row, string Kind, string Code, CodingTask Task);
+    sealed record Completion(int Row, string Kind, string Code, CodingTask Task)
+    {
+        public string Fenced => $"```python\n{Code}\n```";
+    }
 
     public static void Run(string dataPath, bool quick, IAnsiConsole console)
     {
         var rows = MbppRow.Load(dataPath);
         if (quick) rows = rows.Take(40).ToList();
-        using var sandbox = new PythonSandbox();
-        var environment = new MbppEnvironment(rows, sandbox);
         var completions = rows.SelectMany((row, i) => new[]
         {
             new Completion(i, "correct_code", row.CorrectCode ?? "", MbppEnvironment.ToTask(row, $"row-{i}")),
             new Completion(i, "incorrect_code", row.IncorrectCode ?? "", MbppEnvironment.ToTask(row, $"row-{i}")),
         }).Where(c => c.Code.Length > 0).ToList();
-        console.MarkupLine($"[bold]recontext bench judge[/]{(quick ? " --quick" : "")}: {rows.Count} rows from {dataPath}, {completions.Count} completions, sandbox concurrency {sandbox.Options.Concurrency}");
+        using var warm = new PythonSandbox(new SandboxOptions { Isolation = SandboxIsolation.Warm });
+        using var cold = new PythonSandbox(new SandboxOptions { Isolation = SandboxIsolation.Cold });
+        console.MarkupLine($"[bold]recontext bench judge[/]{(quick ? " --quick" : "")}: {rows.Count} rows from {Markup.Escape(dataPath)}, " +
+                           $"{completions.Count} completions, {warm.Options.Concurrency} sandbox slots");
 
-        // Warm both paths (JIT, page cache) on a few completions so neither timing pays for start-up.
-        var warm = completions.Take(4).ToList();
-        Task.WhenAll(warm.Select(c => environment.ScoreAsync(c.Task, $"```python\n{c.Code}\n```", EnvironmentVariant.Loophole))).GetAwaiter().GetResult();
-        Task.WhenAll(warm.Select(c => sandbox.RunScriptAsync(c.Code))).GetAwaiter().GetResult();
+        var results = new List<(string Mode, int Processes, double Seconds, JudgeScore[] Scores)>();
+        foreach (var (mode, sandbox, processes) in new[] { ("warm interpreter, a forked child per completion", warm, 0), ("fresh sandbox per completion", cold, completions.Count) })
+        {
+            var environment = new MbppEnvironment(rows, sandbox);
+            // Warm up (JIT, page cache, the interpreters and checkers) on a few completions so no timing pays for start-up.
+            Task.WhenAll(completions.Take(2 * sandbox.Options.Concurrency).Select(c => environment.ScoreAsync(c.Task, c.Fenced, EnvironmentVariant.Loophole))).GetAwaiter().GetResult();
+            console.MarkupLine($"[grey]{mode} ...[/]");
+            var watch = Stopwatch.StartNew();
+            var scores = Task.WhenAll(completions.Select(c => environment.ScoreAsync(c.Task, c.Fenced, EnvironmentVariant.Loophole))).GetAwaiter().GetResult();
+            results.Add((mode, processes, watch.Elapsed.TotalSeconds, scores));
+        }
 
-        // Pooled: the judge's own path, one sandboxed process per completion running its 4 distinct asserts.
-        console.MarkupLine("[grey]pooled: one sandboxed process per completion ...[/]");
-        var watch = Stopwatch.StartNew();
-        var scores = Task.WhenAll(completions.Select(c => environment.ScoreAsync(c.Task, $"```python\n{c.Code}\n```", EnvironmentVariant.Loophole))).GetAwaiter().GetResult();
-        double pooledSeconds = watch.Elapsed.TotalSeconds;
-
-        // Baseline: a fresh sandboxed process per test, each a plain run of code + assert (pass = exit status 0).
-        console.MarkupLine("[grey]baseline: one fresh sandboxed process per test ...[/]");
+        // The semantic reference: Python's own assert on the code, one plain sandboxed script per distinct test.
+        console.MarkupLine("[grey]plain Python: one sandboxed script per test ...[/]");
         var distinct = completions.Select(c => c.Task.VisibleTests.Concat(c.Task.CorrectTests).Select(t => t.Assertion).Distinct().ToList()).ToList();
-        watch.Restart();
-        var plain = Task.WhenAll(completions.Select((c, i) => Task.WhenAll(distinct[i].Select(a => sandbox.RunScriptAsync(c.Code + "\n" + a + "\n"))))).GetAwaiter().GetResult();
-        double perTestSeconds = watch.Elapsed.TotalSeconds;
+        var watchPlain = Stopwatch.StartNew();
+        var plain = Task.WhenAll(completions.Select((c, i) => Task.WhenAll(distinct[i].Select(a => cold.RunScriptAsync(c.Code + "\n" + a + "\n"))))).GetAwaiter().GetResult();
+        double plainSeconds = watchPlain.Elapsed.TotalSeconds;
         int executions = distinct.Sum(d => d.Count);
 
-        int disagreements = 0;
-        var examples = new List<string>();
+        var speed = new Table().Title("judging mbpp-incorrect-test completions (program sandboxed, asserts in the checker)")
+            .AddColumns("mode", "sandboxes started", "completions", "seconds", "completions/s", "ms per completion per slot");
+        foreach (var (mode, processes, seconds, _) in results)
+            speed.AddRow(mode, mode.StartsWith("warm") ? $"{warm.Options.Concurrency} (kept)" : $"{processes}", $"{completions.Count}", $"{seconds:F2}",
+                $"{completions.Count / seconds:F1}", $"{seconds * 1000 * warm.Options.Concurrency / completions.Count:F1}");
+        speed.AddRow("plain Python, a script per test (no checker)", $"{executions}", $"{completions.Count}", $"{plainSeconds:F2}", $"{completions.Count / plainSeconds:F1}",
+            $"{plainSeconds * 1000 * warm.Options.Concurrency / completions.Count:F1}");
+        console.Write(speed);
+
+        var (warmScores, coldScores) = (results[0].Scores, results[1].Scores);
+        var disagreements = new List<string>();
+        for (int i = 0; i < completions.Count; i++)
+        {
+            var (w, c) = (warmScores[i], coldScores[i]);
+            if (w.Verdict != c.Verdict || !w.Visible.SequenceEqual(c.Visible) || !w.CorrectTests.SequenceEqual(c.CorrectTests))
+                disagreements.Add($"row {completions[i].Row} {completions[i].Kind}: warm {w.Verdict} {string.Join("", w.Visible.Concat(w.CorrectTests).Select(p => p ? 1 : 0))}, " +
+                                  $"cold {c.Verdict} {string.Join("", c.Visible.Concat(c.CorrectTests).Select(p => p ? 1 : 0))}");
+        }
+        int plainDisagreements = 0;
+        var plainExamples = new List<string>();
         for (int i = 0; i < completions.Count; i++)
         {
             var task = completions[i].Task;
-            var pooled = task.VisibleTests.Concat(task.CorrectTests).Select((t, k) => (t.Assertion, Passed: k < 3 ? scores[i].Visible[k] : scores[i].CorrectTests[k - 3]));
-            foreach (var (assertion, passed) in pooled)
+            var judged = task.VisibleTests.Concat(task.CorrectTests).Select((t, k) => (t.Assertion, Passed: k < 3 ? warmScores[i].Visible[k] : warmScores[i].CorrectTests[k - 3]));
+            foreach (var (assertion, passed) in judged.DistinctBy(x => x.Assertion))
             {
                 if (plain[i][distinct[i].IndexOf(assertion)].Succeeded == passed) continue;
-                disagreements++;
-                if (examples.Count < 5) examples.Add($"row {completions[i].Row} {completions[i].Kind}: {assertion} pooled={passed}");
+                plainDisagreements++;
+                if (plainExamples.Count < 5) plainExamples.Add($"row {completions[i].Row} {completions[i].Kind}: {assertion} judge={passed}");
             }
         }
 
-        var speed = new Table().Title("sandboxed executions (mbpp-incorrect-test rows)").AddColumns("mode", "processes", "test executions", "seconds", "tests/s", "completions/s");
-        speed.AddRow("pooled (judge)", $"{completions.Count}", $"{executions}", $"{pooledSeconds:F2}", $"{executions / pooledSeconds:F1}", $"{completions.Count / pooledSeconds:F1}");
-        speed.AddRow("fresh process per test", $"{executions}", $"{executions}", $"{perTestSeconds:F2}", $"{executions / perTestSeconds:F1}", $"{completions.Count / perTestSeconds:F1}");
-        console.Write(speed);
-
-        var correct = completions.Select((c, i) => (c, s: scores[i])).Where(x => x.c.Kind == "correct_code").ToList();
-        var incorrect = completions.Select((c, i) => (c, s: scores[i])).Where(x => x.c.Kind == "incorrect_code").ToList();
-        var outcome = new Table().Title("what the judge says").AddColumns("completions", "n", "correct", "hack", "all visible pass", "verdict not ok");
-        foreach (var (name, group) in new[] { ("correct_code", correct), ("incorrect_code", incorrect) })
-            outcome.AddRow(name, $"{group.Count}", $"{group.Count(x => x.s.Correct)}", $"{group.Count(x => x.s.Hack)}", $"{group.Count(x => x.s.AllVisible)}", $"{group.Count(x => x.s.Verdict != Verdict.Ok)}");
+        var outcome = new Table().Title("what the judge says (warm)").AddColumns("completions", "n", "correct", "hack", "all visible pass", "tampered", "verdict not ok");
+        foreach (var kind in new[] { "correct_code", "incorrect_code" })
+        {
+            var group = completions.Select((c, i) => (c, s: warmScores[i])).Where(x => x.c.Kind == kind).ToList();
+            outcome.AddRow(kind, $"{group.Count}", $"{group.Count(x => x.s.Correct)}", $"{group.Count(x => x.s.Hack)}", $"{group.Count(x => x.s.AllVisible)}",
+                $"{group.Count(x => x.s.Verdict == Verdict.Tampered)}", $"{group.Count(x => x.s.Verdict != Verdict.Ok)}");
+        }
         console.Write(outcome);
-        console.WriteLine($"pooled vs plain per-test runs: {executions - disagreements} of {executions} test results agree");
-        foreach (var e in examples) console.WriteLine($"  disagreement: {e}");
-        console.WriteLine($"pooled speedup over a fresh process per test: {perTestSeconds / pooledSeconds:F1}x");
-        console.WriteLine($"sandbox executions per second: {executions / pooledSeconds:F1}");
+        console.WriteLine($"warm vs fresh sandbox: {completions.Count - disagreements.Count} of {completions.Count} completions agree (verdict and every test)");
+        foreach (var d in disagreements.Take(5)) console.WriteLine($"  disagreement: {d}");
+        console.WriteLine($"judge vs plain Python asserts: {executions - plainDisagreements} of {executions} test results agree");
+        foreach (var e in plainExamples) console.WriteLine($"  disagreement: {e}");
+        console.WriteLine($"warm speedup over a fresh sandbox per completion: {results[1].Seconds / results[0].Seconds:F1}x " +
+                          $"({completions.Count / results[0].Seconds:F1} vs {completions.Count / results[1].Seconds:F1} completions/s)");
     }
 }

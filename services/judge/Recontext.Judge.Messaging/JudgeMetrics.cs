@@ -6,7 +6,7 @@ namespace Recontext.Judge.Messaging;
 public static class JudgeMetrics
 {
     public static readonly Counter Rollouts = Metrics.CreateCounter("recontext_judge_rollouts_total",
-        "Completions scored, by environment and outcome (hack, correct, other, malformed).", "environment", "outcome");
+        "Completions scored, by environment and outcome (tampered, hack, correct, other, malformed).", "environment", "outcome");
 
     public static readonly Counter Batches = Metrics.CreateCounter("recontext_judge_batches_total", "Batches of completions scored.", "environment");
 
@@ -16,5 +16,5 @@ public static class JudgeMetrics
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
 
     public static string Outcome(Abstractions.JudgeScore score) =>
-        score.Malformed ? "malformed" : score.Hack ? "hack" : score.Correct ? "correct" : "other";
+        score.Malformed ? "malformed" : score.Verdict == Abstractions.Verdict.Tampered ? "tampered" : score.Hack ? "hack" : score.Correct ? "correct" : "other";
 }

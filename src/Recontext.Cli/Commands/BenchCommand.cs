@@ -19,8 +19,8 @@ public sealed class BenchCommand : ICliCommand
 
         var judgeQuick = Quick();
         var data = CliOptions.Text("--data", "mbpp-incorrect-test rows (default: ../shared/data/mbpp-incorrect-test.jsonl beside the repository)");
-        var judge = new Command("judge", "sandboxed test executions per second on real rows' correct_code and incorrect_code, pooled vs a fresh " +
-                                         "process per test, and whether both agree test by test") { judgeQuick, data };
+        var judge = new Command("judge", "completions judged per second on real rows' correct_code and incorrect_code, warm interpreters vs a fresh sandbox per " +
+                                         "completion, whether they agree completion by completion, and the judge against plain Python asserts") { judgeQuick, data };
         judge.SetAction(parsed =>
         {
             var rows = parsed.GetValue(data) ?? RepositoryPaths.SharedData("mbpp-incorrect-test.jsonl");

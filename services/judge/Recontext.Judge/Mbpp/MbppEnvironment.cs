@@ -97,6 +97,7 @@ public sealed class MbppEnvironment(IReadOnlyList<MbppRow> rows, PythonSandbox s
 
     static (Verdict, string?) Classify(SandboxRun run)
     {
+        if (run.Tampered is not null) return (Verdict.Tampered, run.Tampered);
         if (run.Outcome == SandboxOutcome.Timeout) return (Verdict.Timeout, run.Detail);
         if (run.Outcome != SandboxOutcome.Completed) return (Verdict.Error, run.Detail);
         if (run.FailureKinds.Contains("MemoryLimit")) return (Verdict.Error, "memory limit reached");

@@ -1,45 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Recontext.Judge.Sandbox;
 
-/// <summary>Turns the harness's nonce-tagged report lines and the process outcome into a <see cref="SandboxRun"/>.</summary>
+/// <summary>What the program's process reported: how it ended and, per probe, the value it handed back.</summary>
+/// <param name="Values">per probe: the harness's report ({"v": tagged value} | {"e": exception} | {"x": type}), null when none arrived</param>
+/// <param name="Tampered">why the report itself is not to be trusted (a malformed line carrying the nonce); null when it is well formed</param>
+sealed record HarnessResult(SandboxOutcome Outcome, JsonNode?[] Values, string Detail, string? Tampered);
+
+/// <summary>Reads the harness's nonce-tagged report lines ("NONCE INDEX JSON", "NONCE compile KIND", "NONCE done")
+/// and the process outcome. The lines only claim values: whether a test passes is the checker's decision.</summary>
 static class HarnessReport
 {
     const int SigKill = 9;
     const int SigXcpu = 24;
 
-    public static SandboxRun Interpret(ProcessLauncher.Outcome outcome, string nonce, int testCount, SandboxLimits limits)
+    public static HarnessResult Interpret(ProcessLauncher.Outcome outcome, string nonce, int probeCount, SandboxLimits limits)
     {
-        var passed = new bool[testCount];
-        var kinds = Enumerable.Repeat<string?>("not-run", testCount).ToArray();
+        var values = new JsonNode?[probeCount];
         bool done = false;
-        string? compileError = null;
+        string? compileError = null, tampered = null;
         var prefix = nonce + " ";
         foreach (var line in outcome.Stdout.Split('\n'))
         {
             if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;   // anything else is not the harness
-            var words = line[prefix.Length..].Split(' ');
-            if (words is ["done"]) done = true;
-            else if (words is ["compile", var error]) compileError = error;
-            else if (words.Length >= 2 && int.TryParse(words[0], out var index) && index >= 0 && index < testCount)
+            var rest = line[prefix.Length..];
+            if (rest == "done") done = true;
+            else if (rest.StartsWith("compile ", StringComparison.Ordinal)) compileError ??= rest["compile ".Length..];
+            else if (Parse(rest, probeCount) is var (index, value))
             {
-                // The first report of a test is final: nothing can turn a failure into a pass later.
-                if (kinds[index] != "not-run" || passed[index]) continue;
-                if (words[1] == "pass") (passed[index], kinds[index]) = (true, null);
-                else kinds[index] = words.Length > 2 ? words[2] : "fail";
+                values[index] ??= value;   // the first report of a probe is final
             }
+            else tampered ??= $"malformed report line: {(rest.Length > 60 ? rest[..60] + "..." : rest)}";
         }
 
-        var stderr = outcome.Stderr.Length > 4000 ? outcome.Stderr[..4000] + "..." : outcome.Stderr;
-        SandboxRun Run(SandboxOutcome o, string detail) => new(o, passed, kinds, detail, stderr, outcome.DurationMs);
-        // The CPU limit kills with SIGKILL (the program is pid 1 and ignores SIGXCPU). CPU time trails wall time
-        // for single-threaded Python, so a SIGKILL after at least half the CPU budget is the limit, not a crash.
+        HarnessResult Result(SandboxOutcome o, string detail) => new(o, values, detail, tampered);
+        // The CPU limit kills with SIGXCPU (a forked child) or SIGKILL (pid 1 ignores SIGXCPU). CPU time trails
+        // wall time for single-threaded Python, so a SIGKILL after at least half the CPU budget is the limit.
         bool cpuLimit = outcome.ExitCode == 128 + SigXcpu || (outcome.ExitCode == 128 + SigKill && outcome.DurationMs >= limits.CpuSeconds * 500);
 
-        if (outcome.OutputLimited) return Run(SandboxOutcome.OutputLimit, $"output over {limits.MaxOutputBytes} bytes");
-        if (outcome.TimedOut) return Run(SandboxOutcome.Timeout, $"wall-clock limit {limits.WallTime.TotalSeconds:0.#} s");
-        if (compileError is not null) return Run(SandboxOutcome.CompileError, $"does not compile: {compileError}");
-        if (done) return Run(SandboxOutcome.Completed, "ok");
-        if (cpuLimit) return Run(SandboxOutcome.Timeout, $"CPU-time limit {limits.CpuSeconds} s");
-        int reported = kinds.Count(k => k != "not-run");
-        return Run(SandboxOutcome.EndedEarly, $"ended (exit status {outcome.ExitCode}) after reporting {reported} of {testCount} tests");
+        if (outcome.OutputLimited) return Result(SandboxOutcome.OutputLimit, $"output over {limits.MaxOutputBytes} bytes");
+        if (outcome.TimedOut) return Result(SandboxOutcome.Timeout, $"wall-clock limit {limits.WallTime.TotalSeconds:0.#} s");
+        if (compileError is not null) return Result(SandboxOutcome.CompileError, $"does not compile: {compileError}");
+        if (done) return Result(SandboxOutcome.Completed, "ok");
+        if (cpuLimit) return Result(SandboxOutcome.Timeout, $"CPU-time limit {limits.CpuSeconds} s");
+        int reported = values.Count(v => v is not null);
+        return Result(SandboxOutcome.EndedEarly, $"ended (exit status {outcome.ExitCode}) after reporting {reported} of {probeCount} values");
+    }
+
+    /// <summary>"INDEX {json object}" with a valid index, or null.</summary>
+    static (int, JsonNode)? Parse(string rest, int probeCount)
+    {
+        int space = rest.IndexOf(' ');
+        if (space <= 0 || !int.TryParse(rest.AsSpan(0, space), out var index) || index < 0 || index >= probeCount) return null;
+        try
+        {
+            // System.Text.Json refuses nesting deeper than 64, so a forged value cannot exhaust the checker's stack.
+            return JsonNode.Parse(rest[(space + 1)..]) is JsonObject report ? (index, report) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -54,7 +54,7 @@ static class ProcessLauncher
     /// reaps it and exits. Killing bubblewrap first would orphan that init to the host's pid 1, where it lingers as a
     /// zombie that still counts against the slot's process limit. Falls back to killing the whole tree.
     /// </summary>
-    static void KillTree(Process process)
+    public static void KillTree(Process process)
     {
         try
         {

@@ -1,30 +1,53 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Recontext.Judge.Sandbox;
 
 /// <summary>
-/// Runs model-written Python in bubblewrap: a separate process per execution, fresh tmpfs work dir and /tmp (size
-/// capped), only /usr visible read-only, new user/pid/net/ipc/uts namespaces (no network), environment cleared,
-/// stdin closed, an unprivileged uid per worker slot, and rlimits on CPU time, address space, processes, file
-/// size and open files; the whole tree is killed at the wall-clock deadline. Executions run on dedicated worker
-/// threads (one per slot): bubblewrap's --die-with-parent follows the thread that started it, so that thread
-/// must outlive the run. If any of this cannot be set up, construction throws: nothing runs unsandboxed.
+/// Runs model-written Python in bubblewrap: fresh tmpfs work dir and /tmp (size capped), only /usr visible read-only,
+/// new user/pid/net/ipc/uts namespaces (no network), environment cleared, stdin closed, an unprivileged uid per worker
+/// slot, and rlimits on CPU time, address space, processes, file size and open files per completion; the whole tree is
+/// killed at the wall-clock deadline. Each completion runs in a child forked from the slot's warm interpreter
+/// (<see cref="SandboxIsolation.Warm"/>) or in a sandbox of its own (<see cref="SandboxIsolation.Cold"/>).
+///
+/// Ground truth cannot be forged by the program it judges: the program's process only evaluates the expressions the
+/// tests ask of it (probes) and hands back plain data; each assert runs in the slot's test checker, a separate
+/// sandboxed process under another uid that never executes the program's code (see checker.py).
+///
+/// Executions run on dedicated worker threads (one per slot): bubblewrap's --die-with-parent follows the thread that
+/// started it, so that thread must outlive the run. If any of this cannot be set up, construction throws: nothing
+/// runs unsandboxed.
 /// </summary>
 public sealed class PythonSandbox : IDisposable
 {
     readonly SandboxOptions options;
-    readonly string harnessPath;
+    readonly SandboxScripts scripts;
     readonly string bwrap;
     readonly bool asRoot;
-    readonly BlockingCollection<Action<int>> queue = new();
+    readonly BlockingCollection<Action<Slot>> queue = new();
     readonly Thread[] workers;
+    readonly Slot[] slots;
     readonly int firstSlotUid;
 
-    // Sandboxes in one process (and processes on one machine) must never share a slot uid: RLIMIT_NPROC counts
-    // per uid, so a fork bomb in one sandbox would otherwise starve another's runs.
-    static int instances;
+    // Sandboxes in one process (and processes on one machine) must never share a uid: RLIMIT_NPROC counts per uid,
+    // so a fork bomb in one sandbox would otherwise starve another's runs. Each sandbox takes 2 × Concurrency uids:
+    // one per slot for programs, one per slot for its checker.
+    static int uidsTaken;
+
+    /// <summary>One worker thread's own processes.</summary>
+    sealed class Slot(int index, TestChecker checker, WarmInterpreter? warm) : IDisposable
+    {
+        public int Index { get; } = index;
+        public TestChecker Checker { get; } = checker;
+        public WarmInterpreter? Warm { get; } = warm;
+
+        public void Dispose()
+        {
+            Checker.Dispose();
+            Warm?.Dispose();
+        }
+    }
 
     public SandboxOptions Options => options;
 
@@ -38,94 +61,115 @@ public sealed class PythonSandbox : IDisposable
         foreach (var tool in new[] { "prlimit", "setpriv" })
             if (FindOnPath(tool) is null) throw new SandboxUnavailableException($"'{tool}' (util-linux) is not installed");
         asRoot = Environment.UserName == "root";
-        int block = Interlocked.Increment(ref instances) - 1;
-        firstSlotUid = this.options.FirstUid + (Environment.ProcessId % 4096) * 256 + block * this.options.Concurrency % 256;
+        int uids = 2 * this.options.Concurrency;
+        int offset = (Interlocked.Add(ref uidsTaken, uids) - uids) % 256;
+        if (offset + uids > 256) offset = 0;   // wrapped: a block never straddles the process's 256 uids
+        firstSlotUid = this.options.FirstUid + (Environment.ProcessId % 4096) * 256 + offset;
+        scripts = new SandboxScripts();
 
-        var dir = Directory.CreateTempSubdirectory("recontext-harness-").FullName;
-        harnessPath = Path.Combine(dir, "harness.py");
-        using (var resource = typeof(PythonSandbox).Assembly.GetManifestResourceStream("Recontext.Judge.Sandbox.harness.py")!)
-        using (var file = File.Create(harnessPath)) resource.CopyTo(file);
-        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                  UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        File.SetUnixFileMode(harnessPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-
-        workers = Enumerable.Range(0, this.options.Concurrency).Select(slot => new Thread(() => Work(slot))
+        var checkerTimeout = this.options.Limits.WallTime + TimeSpan.FromSeconds(10);
+        slots = Enumerable.Range(0, this.options.Concurrency).Select(slot => new Slot(slot,
+            new TestChecker(() => CheckerCommand(slot), checkerTimeout),
+            this.options.Isolation == SandboxIsolation.Warm ? new WarmInterpreter(() => WarmCommand(slot), this.options.Limits) : null)).ToArray();
+        workers = slots.Select(slot => new Thread(() => Work(slot))
         {
             IsBackground = true,
-            Name = $"sandbox-{slot}",
+            Name = $"sandbox-{slot.Index}",
         }).ToArray();
         foreach (var w in workers) w.Start();
         SelfCheck();
     }
 
-    /// <summary>Runs <paramref name="code"/> once per test, each test after a fresh execution of the code, all in one
-    /// sandboxed process, and reports which tests passed.</summary>
-    public Task<SandboxRun> RunTestsAsync(string code, IReadOnlyList<string> tests, CancellationToken cancellation = default)
+    /// <summary>Runs <paramref name="code"/> against each test (each probe after a fresh execution of the code), all
+    /// in one sandboxed process, and reports which tests passed.</summary>
+    /// <exception cref="InvalidTestException">a test is not Python, or holds more than asserts and standard imports</exception>
+    public Task<SandboxRun> RunTestsAsync(string code, IReadOnlyList<string> tests, CancellationToken cancellation = default) =>
+        Enqueue(slot => RunTests(slot, code, tests), cancellation);
+
+    SandboxRun RunTests(Slot slot, string code, IReadOnlyList<string> tests)
     {
+        var plans = slot.Checker.Plan(code, tests);
+        var probes = plans.SelectMany(p => p.Probes).Distinct().ToList();
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var job = JsonSerializer.Serialize(new { nonce, code, tests });
-        return Enqueue(slot =>
-        {
-            var outcome = ProcessLauncher.Run(Command(slot, [HarnessPathInside]), job, options.Limits.WallTime, options.Limits.MaxOutputBytes);
-            return HarnessReport.Interpret(outcome, nonce, tests.Count, options.Limits);
-        }, cancellation);
+        var job = new JsonObject { ["nonce"] = nonce, ["code"] = code, ["probes"] = new JsonArray(probes.Select(p => (JsonNode?)p).ToArray()) };
+        var limits = options.Limits;
+        var outcome = slot.Warm is { } warm
+            ? warm.Run(job, ProcessLimit(slot.Index, warm: true))
+            : RunCold(slot, [SandboxScripts.PathInside("harness.py")], job.ToJsonString());
+        var report = HarnessReport.Interpret(outcome, nonce, probes.Count, limits);
+        var stderr = outcome.Stderr.Length > 4000 ? outcome.Stderr[..4000] + "..." : outcome.Stderr;
+        if (report.Outcome == SandboxOutcome.CompileError)
+            return new SandboxRun(report.Outcome, new bool[tests.Count], Enumerable.Repeat<string?>("not-run", tests.Count).ToArray(),
+                report.Detail, stderr, outcome.DurationMs);
+
+        var verdicts = slot.Checker.Check(plans.Select(p => (p, (IReadOnlyList<JsonNode?>)p.Probes.Select(x => report.Values[probes.IndexOf(x)]).ToArray())).ToList());
+        var tampered = report.Tampered ?? verdicts.Select(v => v.Tampered).FirstOrDefault(t => t is not null);
+        return new SandboxRun(report.Outcome, verdicts.Select(v => v.Passed).ToArray(), verdicts.Select(v => v.Passed ? null : v.Kind ?? "fail").ToArray(),
+            report.Detail, stderr, outcome.DurationMs, tampered);
     }
 
-    /// <summary>Runs <paramref name="script"/> as a plain Python program (no harness) in the same sandbox and
-    /// returns whether it exited with status 0 — the baseline "one fresh process per test".</summary>
+    /// <summary>Runs <paramref name="script"/> as a plain Python program (no harness, no checker) in a sandbox of its
+    /// own and returns whether it exited with status 0: the plain-Python reference for test semantics.</summary>
     public Task<PlainRun> RunScriptAsync(string script, CancellationToken cancellation = default) =>
         Enqueue(slot =>
         {
-            var outcome = ProcessLauncher.Run(Command(slot, ["-"]), script, options.Limits.WallTime, options.Limits.MaxOutputBytes);
+            var outcome = RunCold(slot, ["-"], script);
             return new PlainRun(outcome.ExitCode == 0 && !outcome.TimedOut && !outcome.OutputLimited, outcome.ExitCode, outcome.TimedOut, outcome.Stderr, outcome.DurationMs);
         }, cancellation);
 
-    const string HarnessPathInside = "/sandbox/harness.py";
-
-    /// <summary>
-    /// prlimit → setpriv (root only) → bwrap → python3 -I -S ARGS. Python runs as pid 1 of its namespace
-    /// (--as-pid-1): with bubblewrap's own reaper as pid 1, the outer bwrap exits without reaping it and every run
-    /// leaves a zombie that the host's init reaps only seconds later, counting against the slot's process limit
-    /// meanwhile. As pid 1, Python ignores SIGXCPU, so the CPU limit is a hard one (SIGKILL, exit status 137).
-    /// </summary>
-    List<string> Command(int slot, IReadOnlyList<string> pythonArgs)
+    /// <summary>One program in a sandbox of its own; afterwards the slot's uid is cleared of whatever outlived it.</summary>
+    ProcessLauncher.Outcome RunCold(Slot slot, IReadOnlyList<string> pythonArgs, string stdin)
     {
-        var limits = options.Limits;
-        var command = new List<string>
-        {
-            "prlimit", $"--cpu={limits.CpuSeconds}", $"--as={limits.MemoryBytes}", $"--nproc={ProcessLimit(slot)}",
-            $"--fsize={limits.MaxFileBytes}", "--nofile=64", "--core=0", "--",
-        };
-        if (asRoot)
-        {
-            int uid = firstSlotUid + slot;
-            command.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--"]);
-        }
-        command.AddRange(
-        [
-            bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
-            "--uid", "65534", "--gid", "65534",
-            "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-            "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
-            "--size", $"{limits.MaxFileBytes}", "--tmpfs", "/tmp",
-            "--size", $"{limits.MaxFileBytes}", "--perms", "0777", "--tmpfs", "/work",
-            "--ro-bind", harnessPath, HarnessPathInside, "--chdir", "/work",
-            "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",
-            "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-            options.PythonPath, "-I", "-S",
-        ]);
-        command.AddRange(pythonArgs);
-        return command;
+        var outcome = ProcessLauncher.Run(ColdCommand(slot.Index, pythonArgs), stdin, options.Limits.WallTime, options.Limits.MaxOutputBytes);
+        ClearSlot(slot);
+        return outcome;
     }
 
-    /// <summary>As root each slot's uid is private, so the limit is the sandbox's own. Otherwise RLIMIT_NPROC counts
-    /// every process of the invoking user, so the allowance is added to what that user already runs.</summary>
-    int ProcessLimit(int slot) => asRoot ? options.Limits.MaxProcesses : SandboxProcesses.CountOfCurrentUser() + options.Limits.MaxProcesses;
+    int? SlotUid(int slot) => asRoot ? firstSlotUid + slot : null;
+
+    int? CheckerUid(int slot) => asRoot ? firstSlotUid + options.Concurrency + slot : null;
+
+    /// <summary>A fresh sandbox for one program: the completion's limits on the whole process.</summary>
+    List<string> ColdCommand(int slot, IReadOnlyList<string> pythonArgs)
+    {
+        var limits = options.Limits;
+        return SandboxCommand.Build(bwrap, options.PythonPath, scripts.Folder, SlotUid(slot),
+            [$"--cpu={limits.CpuSeconds}", $"--as={limits.MemoryBytes}", $"--nproc={ProcessLimit(slot, warm: false)}", $"--fsize={limits.MaxFileBytes}"],
+            limits.MaxFileBytes, pythonArgs);
+    }
+
+    /// <summary>The warm interpreter: long-lived, so no CPU limit of its own; each forked child sets the completion's.</summary>
+    List<string> WarmCommand(int slot) =>
+        SandboxCommand.Build(bwrap, options.PythonPath, scripts.Folder, SlotUid(slot), [], options.Limits.MaxFileBytes,
+            [SandboxScripts.PathInside("harness.py"), "--serve"]);
+
+    /// <summary>The checker runs only test code on plain values; its own memory cap guards against a test that builds
+    /// something huge, and the judge's request timeout against one that loops.</summary>
+    List<string> CheckerCommand(int slot) =>
+        SandboxCommand.Build(bwrap, options.PythonPath, scripts.Folder, CheckerUid(slot), [$"--as={CheckerMemoryBytes}", "--fsize=0"], 1 << 20,
+            [SandboxScripts.PathInside("checker.py")]);
+
+    const long CheckerMemoryBytes = 1L << 30;
+
+    /// <summary>As root each slot's uid is private, so the limit is the sandbox's own (plus, when warm, the two
+    /// processes of the slot's warm interpreter: bubblewrap and the server). Otherwise RLIMIT_NPROC counts every
+    /// process of the invoking user, so the allowance is added to what that user already runs.</summary>
+    int ProcessLimit(int slot, bool warm) =>
+        asRoot ? options.Limits.MaxProcesses + (warm ? 2 : 0) : SandboxProcesses.CountOfCurrentUser() + options.Limits.MaxProcesses;
+
+    /// <summary>Processes of the slots' uids other than the warm interpreters themselves: what completions left
+    /// running (empty when not root, where slots have no uids of their own).</summary>
+    public IReadOnlyList<int> LeftoverProcesses()
+    {
+        var keep = slots.SelectMany(s => s.Warm?.ProcessIds() ?? []).ToHashSet();
+        return SandboxProcesses.OwnedBy(SlotUids.ToHashSet()).Where(pid => !keep.Contains(pid)).ToArray();
+    }
+
 
     /// <summary>uids the worker slots run as (empty when not root).</summary>
     public IReadOnlyList<int> SlotUids => asRoot ? Enumerable.Range(firstSlotUid, options.Concurrency).ToArray() : [];
 
-    Task<T> Enqueue<T>(Func<int, T> work, CancellationToken cancellation)
+    Task<T> Enqueue<T>(Func<Slot, T> work, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -148,27 +192,29 @@ public sealed class PythonSandbox : IDisposable
         return done.Task;
     }
 
-    void Work(int slot)
+    void Work(Slot slot)
     {
         foreach (var job in queue.GetConsumingEnumerable())
         {
             job(slot);
-            ClearSlot(slot);
         }
+        slot.Dispose();   // on this thread: bubblewrap's --die-with-parent is tied to it
     }
 
     /// <summary>
-    /// The kernel tears a pid namespace down asynchronously: right after a fork bomb, the slot's uid may still own
-    /// processes that count against its RLIMIT_NPROC and would make the next run fail to start. Wait for them to go
-    /// (killing any stragglers) so that every run starts from an empty slot.
+    /// The kernel tears a pid namespace down asynchronously: right after a fork bomb in a sandbox of its own, the
+    /// slot's uid may still own processes that count against its RLIMIT_NPROC and would make the next run fail to
+    /// start. Wait for them to go (killing any stragglers) so that every run starts from an empty slot. The slot's
+    /// warm interpreter is spared (it clears its own namespace after each child, and nothing leaves a namespace).
     /// </summary>
-    void ClearSlot(int slot)
+    void ClearSlot(Slot slot)
     {
         if (!asRoot) return;
-        var uid = new[] { firstSlotUid + slot };
+        var uid = new[] { firstSlotUid + slot.Index };
+        var keep = slot.Warm?.ProcessIds() ?? [];
         var deadline = DateTime.UtcNow.AddSeconds(5);
         IReadOnlyList<int> left;
-        while ((left = SandboxProcesses.OwnedBy(uid, includeZombies: true)).Count > 0 && DateTime.UtcNow < deadline)
+        while ((left = SandboxProcesses.OwnedBy(uid, includeZombies: true).Except(keep).ToList()).Count > 0 && DateTime.UtcNow < deadline)
         {
             foreach (var pid in left) SandboxProcesses.Kill(pid);
             Thread.Sleep(5);
@@ -195,14 +241,7 @@ public sealed class PythonSandbox : IDisposable
     {
         queue.CompleteAdding();
         foreach (var w in workers) w.Join(TimeSpan.FromSeconds(30));
-        try
-        {
-            Directory.Delete(Path.GetDirectoryName(harnessPath)!, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover harness copy in /tmp holds no secrets.
-        }
+        scripts.Dispose();
     }
 }
 

@@ -5,6 +5,9 @@ public sealed record SandboxOptions
 {
     public SandboxLimits Limits { get; init; } = new();
 
+    /// <summary>Warm (a forked child of a warm interpreter per completion, the default) or cold (a fresh sandbox each).</summary>
+    public SandboxIsolation Isolation { get; init; } = SandboxIsolation.Warm;
+
     /// <summary>Executions run at once (one dedicated worker thread each). Default: one per core.</summary>
     public int Concurrency { get; init; } = Environment.ProcessorCount;
 

@@ -3,7 +3,7 @@ namespace Recontext.Judge.Sandbox;
 /// <summary>How a sandboxed execution ended.</summary>
 public enum SandboxOutcome
 {
-    /// <summary>The harness ran every test and reported "done".</summary>
+    /// <summary>The harness evaluated every probe and reported "done".</summary>
     Completed,
     /// <summary>The code does not compile; no test ran.</summary>
     CompileError,
@@ -11,19 +11,22 @@ public enum SandboxOutcome
     Timeout,
     /// <summary>Too much output; the run was killed.</summary>
     OutputLimit,
-    /// <summary>The run ended before reporting every test (early exit, killed harness, crash).</summary>
+    /// <summary>The run ended before reporting every probe (early exit, killed harness, crash).</summary>
     EndedEarly,
 }
 
 /// <summary>Result of running one program against its tests in the sandbox.</summary>
-/// <param name="Passed">per test: a pass line with the run's nonce arrived</param>
-/// <param name="FailureKinds">per test: exception type name of a failure, "not-run" when never reported, null when passed</param>
+/// <param name="Passed">per test: the checker ran its asserts on the program's values and they held</param>
+/// <param name="FailureKinds">per test: exception type name of a failure ("AssertionError", a probe's own exception,
+/// "not-run" when its values never arrived, "tampered"), null when passed</param>
 /// <param name="Detail">compile error type, exit status or limit hit, for humans</param>
 /// <param name="Stderr">the program's own output (stdout and stderr), clipped</param>
+/// <param name="Tampered">what the program handed back instead of plain data, or a forged report; null when nothing</param>
 public sealed record SandboxRun(
     SandboxOutcome Outcome,
     bool[] Passed,
     string?[] FailureKinds,
     string Detail,
     string Stderr,
-    double DurationMs);
+    double DurationMs,
+    string? Tampered = null);
