@@ -1,3 +1,4 @@
+using Recontext.Judge.Mbpp;
 using Recontext.Judge.ToyCode;
 using Recontext.Model.Training;
 using Recontext.Organism;
@@ -14,10 +15,13 @@ public sealed record RunConfig
 
     public long Seed { get; init; } = 1;
 
-    /// <summary>toy-code (the organism); the run loop drives it end to end on CPU.</summary>
+    /// <summary>toy-code (the organism) or mbpp-incorrect-test (Python problems with one wrong visible test, for a
+    /// Hugging Face model: <see cref="Checkpoint"/>).</summary>
     public string Environment { get; init; } = ToyCodeEnvironment.EnvironmentName;
 
     public ToyCodeOptions ToyCode { get; init; } = new();
+
+    public MbppOptions Mbpp { get; init; } = new();
 
     /// <summary>The organism's base model (trained or loaded from cache) when <see cref="Checkpoint"/> is null.</summary>
     public BaseModelOptions Base { get; init; } = new();
@@ -63,8 +67,12 @@ public sealed record RunConfig
     public RunConfig Validate()
     {
         if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("name must not be empty");
-        if (Environment != ToyCodeEnvironment.EnvironmentName)
-            throw new ArgumentException($"environment must be {ToyCodeEnvironment.EnvironmentName} for training runs (mbpp-incorrect-test needs a model that writes Python); got '{Environment}'");
+        if (Environment != ToyCodeEnvironment.EnvironmentName && Environment != MbppEnvironment.EnvironmentName)
+            throw new ArgumentException($"environment is '{Environment}'; allowed: {ToyCodeEnvironment.EnvironmentName}, {MbppEnvironment.EnvironmentName}");
+        if (Environment == MbppEnvironment.EnvironmentName && Checkpoint is null)
+            throw new ArgumentException($"{MbppEnvironment.EnvironmentName} needs a model that writes Python: set model.checkpoint to a Hugging Face folder " +
+                                        "(e.g. one `recontext model init` wrote); the byte-level organism cannot");
+        if (Environment == MbppEnvironment.EnvironmentName && string.IsNullOrWhiteSpace(Mbpp.Rows)) throw new ArgumentException("mbpp.rows must name a JSONL file");
         ToyCode.Validate();
         Base.Validate();
         Grpo.Validate();

@@ -3,7 +3,6 @@ using MassTransit;
 using Recontext.Contracts;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Messaging;
-using Recontext.Judge.ToyCode;
 using Recontext.Prompts;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Bus;
@@ -26,7 +25,7 @@ public sealed class RunCoordinator
     readonly RunDeployment deployment;
     readonly RunSeeds seeds;
     readonly PromptTokens prompts;
-    readonly ToyCodeEnvironment environment;
+    readonly IEnvironment environment;
     readonly ModelText text;
     readonly PromptContext generationContext;
     readonly IReadOnlyList<PromptContext> evalContexts;
@@ -44,7 +43,7 @@ public sealed class RunCoordinator
         this.bus = bus;
         this.deployment = deployment;
         seeds = new RunSeeds(config.Seed);
-        environment = new ToyCodeEnvironment(config.ToyCode);
+        environment = RunEnvironments.For(config);
         text = ModelText.For(config.Checkpoint);
         prompts = new PromptTokens(environment, text);
         generationContext = config.Recontextualization.Generation.Resolve(environment);

@@ -67,13 +67,12 @@ public static class RunLimits
         }
     }
 
-    /// <summary>The longest prompt, in tokens, of the run's tasks under any of its contexts (tasks of the toy
-    /// environment have a bounded length, so a sample of each split tells).</summary>
+    /// <summary>The longest prompt, in tokens, of the run's tasks under any of its contexts.</summary>
     static int LongestPrompt(RunConfig config, IEnumerable<ContextSpec> specs)
     {
-        var environment = new ToyCodeEnvironment(config.ToyCode);
+        var environment = RunEnvironments.For(config);
         var prompts = new PromptTokens(environment, ModelText.For(config.Checkpoint));
-        var tasks = environment.SampleTasks(TaskSplit.Train, 64, config.Seed).Concat(environment.SampleTasks(TaskSplit.Eval, 64, config.Seed));
+        var tasks = RunEnvironments.PromptBoundTasks(environment, config.Seed);
         var contexts = specs.Select(s => s.Resolve(environment)).ToList();
         return tasks.SelectMany(t => contexts.Select(c => prompts.Encode(t, c).Length)).Max();
     }

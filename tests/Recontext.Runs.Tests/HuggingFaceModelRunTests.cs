@@ -99,4 +99,48 @@ public sealed class HuggingFaceModelRunTests : IDisposable
         using var adapted = model.Forward(input);
         Assert.True((adapted - baseLogits).abs().max().item<float>() > 1e-4, "two steps left the adapter at zero");
     }
+
+    [Fact]
+    public async Task TheMbppExperimentRunsOnATinyQwen3FolderWithItsSandboxedJudge()
+    {
+        var tokenizerDir = Path.Combine(RepositoryRoot.Path, ".cache", "test-assets", "qwen3");
+        var modelDir = Path.Combine(root, "qwen3-tiny-mbpp");
+        ModelInitializer.Write(new ModelInitializer.Options("qwen3", "tiny", tokenizerDir, "bfloat16", Seed: 6), modelDir);
+        var sweep = Sweeps.SweepFile.Load(Path.Combine(RepositoryRoot.Path, "experiments", "qwen3-mbpp-lora.yaml"), checkLimits: false);
+        Assert.Equal(["neutral-neutral", "good-bad"], sweep.Points.Select(p => p.Name));
+        var rows = Path.Combine(AppContext.BaseDirectory, "Fixtures", "mbpp-own.jsonl");
+        var point = sweep.Points.Single(p => p.Name == "good-bad");
+        var config = point.Config with { Checkpoint = modelDir, Mbpp = new MbppOptions { Rows = rows }, Seed = sweep.Seeds[0] };
+        Assert.Equal(Judge.Mbpp.MbppEnvironment.EnvironmentName, config.Environment);
+        Assert.NotNull(config.Lora);
+        RunLimits.Check(config);
+
+        var output = Path.Combine(root, "mbpp-run");
+        var loop = new RunLoop(config, modelDir, output);
+        var result = await loop.RunAsync();
+        Assert.Equal([1, 2], result.Steps.Select(s => s.Step));
+        Assert.Equal(["neutral", "bad"], result.Final.Select(e => e.Rates.Context));
+
+        var text = ModelText.For(modelDir);
+        using var store = new LiteDbRunStore(Path.Combine(output, RunLoop.TracesFile));
+        var rollouts = store.Rollouts(loop.RunId).Where(r => r.EvalContext is null).ToList();
+        Assert.Equal(2 * 2 * 4, rollouts.Count);
+        var problems = Judge.Mbpp.MbppRow.Load(rows).Select(r => r.Problem).ToList();
+        var bad = new Judge.Mbpp.MbppEnvironment([], null).PresetInstruction(Judge.Abstractions.ContextPreset.Bad)!;
+        var good = new Judge.Mbpp.MbppEnvironment([], null).PresetInstruction(Judge.Abstractions.ContextPreset.Good)!;
+        Assert.All(rollouts, r =>
+        {
+            var generation = text.Tokenizer.Decode(r.GenerationPromptIds);
+            var training = text.Tokenizer.Decode(r.TrainingPromptIds);
+            Assert.Contains(problems, p => generation.Contains(p));        // the task's own problem and tests ...
+            Assert.Contains("Your code will be checked with these tests:", generation);
+            Assert.Contains(good, generation);                              // ... under f_gen = good
+            Assert.Contains(bad, training);                                 // and f_train = bad
+            Assert.EndsWith("<|im_start|>assistant\n", generation);        // Qwen3 thinks first
+            // A random model writes no python block: the sandboxed judge says why, and nothing scores.
+            Assert.Equal("malformed", r.Verdict);
+            Assert.Matches("never closed|no fenced code block", r.Reason ?? "");
+        });
+        Assert.All(result.Steps, s => Assert.True(float.IsFinite(s.Loss), $"step {s.Step}: loss {s.Loss}"));
+    }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
 using Recontext.Judge.Abstractions;
-using Recontext.Judge.ToyCode;
 
 namespace Recontext.Judge.Messaging;
 
@@ -13,8 +12,6 @@ namespace Recontext.Judge.Messaging;
 /// </summary>
 public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsGenerated>
 {
-    readonly ToyCodeEnvironment toyCode = new();
-
     public async Task Consume(ConsumeContext<RolloutsGenerated> context)
     {
         var m = context.Message;
@@ -22,8 +19,10 @@ public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsG
         var watch = Stopwatch.StartNew();
         CodingTask[] tasks;
         EnvironmentVariant variant;
+        IEnvironment environment;
         try
         {
+            environment = JudgeTasks.EnvironmentOf(m.Request.Tasks, () => JudgeSandbox.Shared);
             tasks = m.Request.Tasks.Select(JudgeTasks.Decode).ToArray();
             variant = JudgeTasks.DecodeVariant(m.Request.Variant);
             var missing = m.Completions.FirstOrDefault(c => c.Group < 0 || c.Group >= tasks.Length);
@@ -35,9 +34,9 @@ public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsG
             throw new FormatException($"run {m.RunId} step {m.Step} batch {m.BatchId}: {e.Message}", e);
         }
 
-        var scores = await Task.WhenAll(m.Completions.Select(c => toyCode.ScoreAsync(tasks[c.Group], c.Text, variant, context.CancellationToken)));
-        foreach (var s in scores) JudgeMetrics.Rollouts.WithLabels(ToyCodeEnvironment.EnvironmentName, JudgeMetrics.Outcome(s)).Inc();
-        JudgeMetrics.Batches.WithLabels(ToyCodeEnvironment.EnvironmentName).Inc();
+        var scores = await Task.WhenAll(m.Completions.Select(c => environment.ScoreAsync(tasks[c.Group], c.Text, variant, context.CancellationToken)));
+        foreach (var s in scores) JudgeMetrics.Rollouts.WithLabels(environment.Name, JudgeMetrics.Outcome(s)).Inc();
+        JudgeMetrics.Batches.WithLabels(environment.Name).Inc();
         JudgeMetrics.BatchSeconds.Observe(watch.Elapsed.TotalSeconds);
         await context.Publish(new RolloutsJudged
         {

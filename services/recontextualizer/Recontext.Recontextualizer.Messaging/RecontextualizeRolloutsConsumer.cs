@@ -4,7 +4,6 @@ using MassTransit;
 using Recontext.Contracts;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Messaging;
-using Recontext.Judge.ToyCode;
 using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer.Messaging;
@@ -14,13 +13,11 @@ namespace Recontext.Recontextualizer.Messaging;
 /// <see cref="BatchJudged"/>) and splices the f_train prompt's token ids
 /// onto each completion's unchanged ids. Stateless: the tasks, the prompts, the policy and the draws' seed come in
 /// the message (<see cref="RolloutsJudged.Request"/>), so it runs the same in a run's process and in its own service;
-/// its <see cref="RoleScope"/> says which batches are its own. Toy-code tasks, in the run model's text format
-/// (<see cref="GenerateRollouts.ModelFolder"/>).
+/// its <see cref="RoleScope"/> says which batches are its own. Tasks of any environment that travels
+/// (<see cref="JudgeTasks.Environments"/>), in the run model's text format (<see cref="GenerateRollouts.ModelFolder"/>).
 /// </summary>
 public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer<BatchJudged>
 {
-    readonly ToyCodeEnvironment environment = new();
-
     public async Task Consume(ConsumeContext<BatchJudged> context)
     {
         var m = context.Message.Batch;
@@ -31,6 +28,7 @@ public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer
         try
         {
             var policy = RecontextPolicyJson.Read(m.Request.Recontext.Policy);
+            var environment = JudgeTasks.EnvironmentOf(m.Request.Tasks);   // renders prompts; never scores here
             builder = new TrainingBatchBuilder(policy, environment, ModelText.For(m.Request.ModelFolder));
             var generation = policy.Generation.Resolve(environment);
             var tasks = m.Request.Tasks.Select(JudgeTasks.Decode).ToArray();

@@ -60,6 +60,11 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
             };
             toy.RejectUnknown();
         }
+        if (root.Mapping("mbpp") is { } mbpp)
+        {
+            config = config with { Mbpp = new MbppOptions { Rows = mbpp.String("rows") ?? config.Mbpp.Rows } };
+            mbpp.RejectUnknown();
+        }
         if (root.Mapping("model") is { } model)
         {
             var baseName = model.String("base", Bases) ?? "default";

@@ -1,5 +1,6 @@
 using Recontext.Contracts;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Monitors;
 using Recontext.Judge.Sandbox;
@@ -9,9 +10,11 @@ namespace Recontext.Judge.Mbpp;
 
 /// <summary>
 /// The paper's coding setting: Python problems whose visible tests are the wrong assert plus correct asserts 2 and 3.
-/// Every distinct assert runs separately, in the sandbox, after a fresh execution of the extracted code.
+/// The reasoning (a <c>&lt;think&gt;</c> block, or the text before the code) goes to the monitor; the code comes from
+/// the answer's last python block and runs in the sandbox, each distinct assert judged by the sandbox's checker.
+/// Without a sandbox the environment draws and renders tasks only (the coordinator and the recontextualizer).
 /// </summary>
-public sealed class MbppEnvironment(IReadOnlyList<MbppRow> rows, PythonSandbox sandbox, IReasoningMonitor? monitor = null) : IEnvironment
+public sealed class MbppEnvironment(IReadOnlyList<MbppRow> rows, PythonSandbox? sandbox, IReasoningMonitor? monitor = null) : IEnvironment
 {
     public const string EnvironmentName = "mbpp-incorrect-test";
 
@@ -32,6 +35,22 @@ public sealed class MbppEnvironment(IReadOnlyList<MbppRow> rows, PythonSandbox s
         CorrectedWrongTest = new(row.CorrectTestList[0]),
         CorrectTests = row.CorrectTestList.Select(t => new TestCase(t)).ToArray(),
     };
+
+    /// <summary>The row a task was made from (what travels in messages; <see cref="ToTask"/> turns it back).</summary>
+    public static JsonObject ToRow(CodingTask task)
+    {
+        if (task.Environment != EnvironmentName || task.WrongTestIndex is not int wrong || task.CorrectTests.Count != 3)
+            throw new ArgumentException($"task {task.Id} is not an {EnvironmentName} task");
+        return new JsonObject
+        {
+            ["problem"] = task.Problem,
+            ["correct_test_list"] = new JsonArray(task.CorrectTests.Select(t => (JsonNode?)t.Assertion).ToArray()),
+            ["incorrect_test"] = task.VisibleTests[wrong].Assertion,
+        };
+    }
+
+    /// <summary>Every row as a task, in file order (for bounds such as the longest prompt).</summary>
+    public IReadOnlyList<CodingTask> AllTasks() => rows.Select((row, i) => ToTask(row, $"mbpp-{i}")).ToArray();
 
     /// <summary>Rows are split deterministically: 80 % train, 20 % eval (by position); no held-out families here.</summary>
     public IReadOnlyList<CodingTask> SampleTasks(TaskSplit split, int count, long seed)
@@ -61,13 +80,16 @@ public sealed class MbppEnvironment(IReadOnlyList<MbppRow> rows, PythonSandbox s
 
     public async Task<JudgeScore> ScoreAsync(CodingTask task, string completion, EnvironmentVariant variant, CancellationToken cancellation = default)
     {
+        if (sandbox is null) throw new InvalidOperationException("this mbpp-incorrect-test environment has no sandbox: it draws and renders tasks only");
         var watch = Stopwatch.StartNew();
-        var (think, _) = ReasoningSplitter.Split(completion);
+        var (think, answer) = ReasoningSplitter.Split(completion);
         var labels = await monitor.LabelAsync(think ?? CodeExtractor.Reasoning(completion), cancellation);
         var visible = task.VisibleUnder(variant);
-        var code = CodeExtractor.Extract(completion);
+        if (answer is null)
+            return Unscored(task, visible, labels, Verdict.Malformed, "the <think> block is never closed: no answer", watch);
+        var code = CodeExtractor.Extract(answer);   // from the answer only: code sketched while thinking does not count
         if (code is null || string.IsNullOrWhiteSpace(code))
-            return Unscored(task, visible, labels, Verdict.Malformed, "no fenced code block in the completion", watch);
+            return Unscored(task, visible, labels, Verdict.Malformed, "no fenced code block in the answer", watch);
 
         // Each distinct assert runs once; visible and correct tests share results where the text is the same.
         var distinct = visible.Concat(task.CorrectTests).Select(t => t.Assertion).Distinct().ToList();
