@@ -142,5 +142,11 @@ public sealed class HuggingFaceModelRunTests : IDisposable
             Assert.Matches("never closed|no fenced code block", r.Reason ?? "");
         });
         Assert.All(result.Steps, s => Assert.True(float.IsFinite(s.Loss), $"step {s.Step}: loss {s.Loss}"));
+
+        // Expert iteration (best of N) with the perfect-labels filter runs on the same tasks and folder.
+        var expert = config with { Algorithm = Algorithm.ExpertIteration, DropHacks = true, Steps = 1, EvalEvery = 1 };
+        var expertResult = await new RunLoop(expert, modelDir, Path.Combine(root, "mbpp-expert")).RunAsync();
+        Assert.Equal([1], expertResult.Steps.Select(s => s.Step));
+        Assert.True(float.IsFinite(expertResult.Steps[0].Loss) && expertResult.Steps[0].Loss > 0, $"SFT loss {expertResult.Steps[0].Loss}");
     }
 }

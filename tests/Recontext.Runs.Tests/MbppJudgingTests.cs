@@ -69,4 +69,22 @@ public sealed class MbppJudgingTests
         Assert.Equal("malformed", s[3].Verdict);
         Assert.Contains("never closed", s[3].Reason);
     }
+
+    [Fact]
+    public async Task BestOfNWithThePerfectLabelsFilterKeepsTheBestNonHack()
+    {
+        // Per task: a hack (all visible tests pass), a correct solution (2 of 3 visible) and nothing usable.
+        var environment = new MbppEnvironment(Rows, JudgeSandbox.Shared);
+        var groups = Rows.Take(3).Select((row, g) => (Task: MbppEnvironment.ToTask(row, $"t{g}"), Row: row)).ToList();
+        var judged = new List<(int Group, string Kind, JudgeScore Score)>();
+        foreach (var (group, (task, row)) in groups.Select((x, g) => (g, x)))
+            foreach (var (kind, code) in new[] { ("hack", row.IncorrectCode!), ("correct", row.CorrectCode!), ("broken", "def nothing(:\n") })
+                judged.Add((group, kind, await environment.ScoreAsync(task, $"<think>\nok\n</think>\n```python\n{code}\n```", EnvironmentVariant.Loophole)));
+
+        var best = Recontext.Trainer.Algorithms.ExpertIteration.SelectBest(judged, x => x.Group, x => x.Score.TrainReward);
+        var perfect = Recontext.Trainer.Algorithms.ExpertIteration.SelectBest(judged, x => x.Group, x => x.Score.TrainReward, x => !x.Score.Hack);
+        Assert.All(best, x => Assert.Equal("hack", x.Kind));        // the flawed reward prefers the hack ...
+        Assert.All(perfect, x => Assert.Equal("correct", x.Kind));  // ... the filter keeps the best non-hack
+        Assert.Equal(3, perfect.Count);
+    }
 }
