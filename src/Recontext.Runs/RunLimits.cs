@@ -4,6 +4,7 @@ using Recontext.Model;
 using Recontext.Model.Checkpoints;
 using Recontext.Prompts;
 using Recontext.Recontextualizer;
+using Recontext.Trainer.Algorithms;
 
 namespace Recontext.Runs;
 
@@ -23,7 +24,8 @@ public static class RunLimits
     public const int MaxInstructionChars = 2_000;
 
     /// <exception cref="ArgumentException">a bound is broken (the message names the field and the limit)</exception>
-    public static void Check(RunConfig config, string? baseDirectory = null)
+    /// <param name="availableBytes">memory the run may use (default: what the machine has available now)</param>
+    public static void Check(RunConfig config, string? baseDirectory = null, long? availableBytes = null)
     {
         Bound(config.Steps, MaxSteps, "steps");
         Bound(config.PromptsPerStep, MaxPromptsPerStep, "promptsPerStep");
@@ -43,6 +45,63 @@ public static class RunLimits
         if (prompt + config.MaxNewTokens > context)
             throw new ArgumentException($"sampling.maxNewTokens is {config.MaxNewTokens}, but the longest prompt takes {prompt} tokens of the model's " +
                                         $"context of {context}: at most {Math.Max(0, context - prompt)} new tokens fit");
+        CheckTrainingMemory(config, baseDirectory, prompt + config.MaxNewTokens, availableBytes ?? AvailableMemory());
+    }
+
+    /// <summary>Sequences in one forward and backward pass of the trainer: GRPO's micro-batch, or every rollout of a
+    /// step (expert iteration trains on the best of each group).</summary>
+    public static int TrainingBatch(RunConfig config) => config.Algorithm switch
+    {
+        Algorithm.Grpo => Math.Min(config.Grpo.MicroBatchSize ?? int.MaxValue, config.PromptsPerStep * config.SamplesPerPrompt),
+        Algorithm.ExpertIteration => config.PromptsPerStep,
+        _ => config.PromptsPerStep * config.SamplesPerPrompt,
+    };
+
+    /// <summary>Refuses, before any work, a run whose training step would not fit in memory (the estimate of
+    /// <see cref="TrainingMemory"/>, with the frozen copy full fine-tuning keeps as a KL reference or teacher), naming
+    /// the settings that lower it. Runs on the organism's base without a saved folder are tiny and not checked.</summary>
+    static void CheckTrainingMemory(RunConfig config, string? baseDirectory, int sequence, long available)
+    {
+        var directory = config.Checkpoint ?? baseDirectory;
+        if (directory is null || !File.Exists(Path.Combine(directory, Checkpoint.ConfigFile))) return;
+        ModelFolder folder;
+        try
+        {
+            folder = ModelFolder.Read(directory);
+        }
+        catch (FileNotFoundException)
+        {
+            return;   // a folder without weights yet (the organism's base is trained at the run's start)
+        }
+        int batch = TrainingBatch(config);
+        bool reference = config.Algorithm == Algorithm.Distillation || (config.Algorithm == Algorithm.Grpo && config.Grpo.Beta > 0);
+        var estimate = config.Lora is { } lora
+            ? TrainingMemory.Lora(folder.Config, folder.Parameters, batch, sequence, lora.Rank, TrainingMemory.ComputeBytes)
+            : TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, batch, sequence);
+        long needed = estimate.Total + (reference && config.Lora is null ? folder.Parameters * TrainingMemory.ComputeBytes : 0);
+        if (needed <= available) return;
+        var lower = new List<string>();
+        if (config.Algorithm == Algorithm.Grpo) lower.Add($"set grpo.microBatchSize below {batch}");
+        else lower.Add($"lower promptsPerStep ({config.PromptsPerStep}) or samplesPerPrompt ({config.SamplesPerPrompt})");
+        lower.Add($"lower sampling.maxNewTokens ({config.MaxNewTokens})");
+        if (config.Lora is null) lower.Add("train LoRA adapters (model.lora)");
+        throw new ArgumentException($"a training step needs about {Gib(needed)} (batch {batch} × {sequence} tokens: weights {Gib(estimate.WeightBytes)}, " +
+                                    $"gradients and AdamW {Gib(estimate.GradientBytes + estimate.OptimizerBytes)}, activations {Gib(estimate.ActivationBytes)}), " +
+                                    $"more than the {Gib(available)} of memory available: {string.Join(", ", lower)}");
+    }
+
+    static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
+
+    /// <summary>Memory a run may use: MemAvailable of /proc/meminfo (the device's memory once runs train on GPUs),
+    /// or the .NET runtime's view where there is no /proc.</summary>
+    public static long AvailableMemory()
+    {
+        const string meminfo = "/proc/meminfo";
+        if (File.Exists(meminfo))
+            foreach (var line in File.ReadLines(meminfo))
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal) &&
+                    long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kib)) return kib * 1024;
+        return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
     }
 
     static void Bound(long value, long max, string field)

@@ -48,6 +48,62 @@ public class RunLimitsTests
     }
 
     [Fact]
+    public void ATrainingStepThatWouldNotFitIsRefusedNamingWhatLowersIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("recontext-memory-").FullName;
+        try
+        {
+            var model = Path.Combine(dir, "qwen3-tiny");
+            Model.Checkpoints.ModelInitializer.Write(new Model.Checkpoints.ModelInitializer.Options("qwen3", "tiny",
+                Path.Combine(TestSupport.RepositoryRoot.Path, ".cache", "test-assets", "qwen3"), "float32", Seed: 1), model);
+            var config = new RunConfig
+            {
+                Checkpoint = model, Steps = 1, PromptsPerStep = 8, SamplesPerPrompt = 8, MaxNewTokens = 64, EvalTasks = 2,
+                Grpo = new Trainer.Losses.GrpoOptions { Beta = 0.1 },
+            }.Validate();
+            var folder = Model.Checkpoints.ModelFolder.Read(model);
+            string Refusal(RunConfig c, long available)
+            {
+                try
+                {
+                    RunLimits.Check(c, availableBytes: available);
+                    return "accepted";
+                }
+                catch (ArgumentException e)
+                {
+                    return e.Message;
+                }
+            }
+            var full = Refusal(config, 1L << 20);
+            Assert.Contains("a training step needs about", full);
+            Assert.Contains("batch 64 × ", full);
+            Assert.Contains("more than the 0 GiB of memory available", full);
+            Assert.Contains("set grpo.microBatchSize below 64", full);
+            Assert.Contains("lower sampling.maxNewTokens (64)", full);
+            Assert.Contains("train LoRA adapters (model.lora)", full);
+
+            var micro = config with { Grpo = config.Grpo with { MicroBatchSize = 4 } };
+            Assert.Contains("batch 4 × ", Refusal(micro, 1L << 20));
+            var lora = config with { Lora = new Model.Lora.LoraConfig { Rank = 4 } };
+            Assert.DoesNotContain("model.lora", Refusal(lora, 1L << 20));
+            Assert.Equal("accepted", Refusal(config, 64L << 30));
+            // Micro-batches shrink the activations: a budget that refuses the whole batch admits micro-batches of 4.
+            int sequence = int.Parse(System.Text.RegularExpressions.Regex.Match(full, @"batch 64 × (\d+) tokens").Groups[1].Value);
+            long wholeBatch = Model.Checkpoints.TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, 64, sequence).Total + folder.Parameters * 4;
+            long microBatch = Model.Checkpoints.TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, 4, sequence).Total + folder.Parameters * 4;
+            Assert.True(microBatch < wholeBatch);
+            Assert.Contains("set grpo.microBatchSize below 64", Refusal(config, wholeBatch - 1));
+            Assert.Equal("accepted", Refusal(config, wholeBatch));
+            Assert.Equal("accepted", Refusal(micro, microBatch));
+            Assert.Contains("set grpo.microBatchSize below 4", Refusal(micro, microBatch - 1));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ASecondRunIntoTheSameFolderIsRefused()
     {
         var dir = Directory.CreateTempSubdirectory("recontext-lock-").FullName;

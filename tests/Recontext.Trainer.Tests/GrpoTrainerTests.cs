@@ -37,6 +37,49 @@ public class GrpoTrainerTests
         }).ToList();
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]   // micro-batches that split a group and leave a short last one
+    public void MicroBatchesWithAccumulatedGradientsTakeTheWholeBatchsStep(int microBatch)
+    {
+        using var whole = Model(7);
+        using var split = Model(7);
+        using var reference = Model(7);
+        var samples = Samples(whole, [1, 2, 3], [4, 2, 3, 1], shift: 0.3f);   // recontextualized: the ratio starts off 1
+        var grpo = new GrpoOptions { Beta = 0.1, Epsilon = 0.2, UpdatesPerBatch = 2 };
+        var optimizer = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0.01, MaxGradNorm = 0 };   // clipping would hide a wrong scale
+        var referencePolicy = ReferencePolicy.Copy(reference);
+        using var one = new GrpoTrainer(whole, referencePolicy, grpo, optimizer, Pad);
+        using var many = new GrpoTrainer(split, referencePolicy, grpo with { MicroBatchSize = microBatch }, optimizer, Pad);
+        var a = one.Update(samples, groupSize: 2);
+        var b = many.Update(samples, groupSize: 2);
+
+        // Equal up to float32 rounding (a relative 1e-5: the sums run in another order).
+        static void Close(string what, float x, float y) => Assert.True(Math.Abs(x - y) <= 1e-5 * Math.Max(1, Math.Abs(x)), $"{what}: {x} vs {y}");
+        Close("loss", a.Loss, b.Loss);
+        Close("KL", a.Kl, b.Kl);
+        Close("clipped fraction", a.ClippedFraction, b.ClippedFraction);
+        Close("mean ratio", a.MeanRatio, b.MeanRatio);
+        Close("context gap", a.ContextGap, b.ContextGap);
+        Assert.Equal(a.TrainingLogpSums.Length, b.TrainingLogpSums.Length);
+        for (int i = 0; i < a.TrainingLogpSums.Length; i++) Close($"log-prob sum {i}", a.TrainingLogpSums[i], b.TrainingLogpSums[i]);
+        // The accumulated gradients of the last update are the whole batch's, and so are the weights after the two
+        // steps (AdamW divides by the gradients' running scale, so float rounding shows a little more there).
+        float gradient = 0, gradientDiffers = 0, moved = 0, differ = 0;
+        using var original = Model(7);
+        foreach (var ((p, q), r) in whole.parameters().Zip(split.parameters()).Zip(original.parameters()))
+        {
+            gradient = Math.Max(gradient, p.grad!.abs().max().item<float>());
+            gradientDiffers = Math.Max(gradientDiffers, (p.grad! - q.grad!).abs().max().item<float>());
+            moved = Math.Max(moved, (p - r).abs().max().item<float>());
+            differ = Math.Max(differ, (p - q).abs().max().item<float>());
+        }
+        Assert.True(gradient > 1e-3, $"no gradient to compare ({gradient})");
+        Assert.True(gradientDiffers < 1e-5 * gradient, $"micro-batches of {microBatch}: gradients differ by {gradientDiffers} (largest {gradient})");
+        Assert.True(moved > 1e-3, $"the steps barely moved the weights ({moved})");
+        Assert.True(differ < 1e-2 * moved, $"micro-batches of {microBatch} ended {differ} away from the whole batch (the steps moved {moved})");
+    }
+
     [Fact]
     public void GenerationSourceUsesExactlyTheSamplingTimeLogProbs()
     {

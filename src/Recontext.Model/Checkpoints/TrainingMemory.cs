@@ -11,6 +11,10 @@ public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long O
 {
     public long Total => WeightBytes + GradientBytes + OptimizerBytes + ActivationBytes;
 
+    /// <summary>Bytes a weight takes in memory: models load into fp32 whatever their storage (bf16 compute is not
+    /// offered yet), so a frozen LoRA base takes 4 bytes a parameter.</summary>
+    public const int ComputeBytes = 4;
+
     /// <summary>The LoRA default: the attention and MLP projections of every layer.</summary>
     public static long LoraParameters(TransformerConfig c, int rank)
     {
@@ -23,7 +27,8 @@ public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long O
     public static TrainingMemory FullFineTuning(TransformerConfig c, long parameters, int batch, int sequence) =>
         new(parameters * 4, parameters * 4, parameters * 8, Activations(c, batch, sequence));
 
-    /// <param name="storageBytes">bytes a frozen base weight takes (2 for bf16/fp16, 4 for fp32)</param>
+    /// <param name="storageBytes">bytes a frozen base weight takes in memory (<see cref="ComputeBytes"/> today; 2 for a
+    /// bf16 base)</param>
     public static TrainingMemory Lora(TransformerConfig c, long parameters, int batch, int sequence, int rank, int storageBytes)
     {
         long adapter = LoraParameters(c, rank);

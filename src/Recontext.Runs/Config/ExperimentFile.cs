@@ -111,6 +111,7 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
                     OldLogprobs = grpo.String("oldLogprobs", ["generation", "training"]) == "training" ? OldLogprobSource.Training : OldLogprobSource.Generation,
                     ScaleRewards = grpo.Bool("scaleRewards") ?? true,
                     UpdatesPerBatch = grpo.Int("updatesPerBatch", min: 1) ?? 1,
+                    MicroBatchSize = grpo.Int("microBatchSize", min: 1),
                 },
             };
             grpo.RejectUnknown();

@@ -41,43 +41,64 @@ public sealed class GrpoTrainer : IDisposable
     public optim.Optimizer Optimizer => optimizer;
 
     /// <param name="samples">grouped prompt by prompt, <paramref name="groupSize"/> samples each</param>
+    /// <remarks>With <see cref="GrpoOptions.MicroBatchSize"/> the batch goes through the model that many sequences at a
+    /// time, each micro-batch's loss weighted by its share of the sequences and the gradients accumulated before the
+    /// one optimizer step: the loss is a mean over sequences, so the step equals the whole batch's (tested), while
+    /// only one micro-batch's activations are alive at once.</remarks>
     public GrpoStepMetrics Update(IReadOnlyList<TrainingSample> samples, int groupSize)
     {
         var advantages = GroupAdvantages.Compute(samples.Select(s => s.Reward).ToArray(), groupSize, options.ScaleRewards);
         using var scope = NewDisposeScope();
-        var batch = SampleBatch.Build(samples, paddingId, policy.Config.VocabSize, policy.Device);
-        var mask = batch.CompletionMask;
-        var generationLogp = SampleBatch.PerToken(samples, s => s.GenerationLogProbs, batch.CompletionLength, policy.Device);
-        var advantage = tensor(advantages, device: policy.Device);
+        int size = Math.Min(options.MicroBatchSize ?? samples.Count, samples.Count);
+        var parts = Enumerable.Range(0, (samples.Count + size - 1) / size).Select(k => (Start: k * size, Count: Math.Min(size, samples.Count - k * size))).ToArray();
 
-        Tensor? refLogp = null;
-        if (reference is not null && options.Beta > 0)
-            refLogp = reference.Run(model => LogProbScorer.Score(model, batch).TokenLogProbs);
-
-        // The first update's forward pass runs on the weights before any step, so its detached log-probs are
-        // exactly logpTrain (the old policy under f_train): no separate scoring pass is needed for the context
-        // gap or for OldLogprobSource.Training.
-        Tensor? trainingLogp = null;
-        Tensor? oldLogp = options.OldLogprobs == OldLogprobSource.Generation ? generationLogp : null;
-        GrpoLoss.Result? last = null;
+        // Kept across updates, per micro-batch: the frozen reference's log-probs and the first forward pass's (the
+        // weights before any step, so exactly logpTrain: the old policy under f_train; no separate scoring pass is
+        // needed for the context gap or for OldLogprobSource.Training).
+        var refLogps = new Tensor?[parts.Length];
+        var trainingLogps = new Tensor?[parts.Length];
+        var trainingLogpSums = new float[samples.Count];
+        double gapSum = 0, loss = 0, kl = 0, clipped = 0, ratio = 0, tokens = 0;
         policy.train();
         for (int update = 0; update < options.UpdatesPerBatch; update++)
         {
             optimizer.zero_grad();
-            var logp = LogProbScorer.Score(policy, batch).TokenLogProbs;
-            trainingLogp ??= logp.detach();
-            oldLogp ??= trainingLogp;
-            last = GrpoLoss.Compute(logp, oldLogp, refLogp, advantage, mask, options);
-            last.Loss.backward();
+            (loss, kl, clipped, ratio, tokens) = (0, 0, 0, 0, 0);
+            for (int k = 0; k < parts.Length; k++)
+            {
+                using var partScope = NewDisposeScope();
+                var (start, count) = parts[k];
+                var part = samples.Skip(start).Take(count).ToList();
+                var batch = SampleBatch.Build(part, paddingId, policy.Config.VocabSize, policy.Device);
+                var mask = batch.CompletionMask;
+                var generationLogp = SampleBatch.PerToken(part, s => s.GenerationLogProbs, batch.CompletionLength, policy.Device);
+                var advantage = tensor(advantages[start..(start + count)], device: policy.Device);
+                if (update == 0 && reference is not null && options.Beta > 0)
+                    refLogps[k] = reference.Run(model => LogProbScorer.Score(model, batch).TokenLogProbs).MoveToOuterDisposeScope();
+
+                var logp = LogProbScorer.Score(policy, batch).TokenLogProbs;
+                bool first = trainingLogps[k] is null;
+                trainingLogps[k] ??= logp.detach().MoveToOuterDisposeScope();
+                var oldLogp = options.OldLogprobs == OldLogprobSource.Generation ? generationLogp : trainingLogps[k]!;
+                var result = GrpoLoss.Compute(logp, oldLogp, refLogps[k], advantage, mask, options);
+                using (TorchSharp.Scalar share = (double)count / samples.Count) result.Loss.mul(share).backward();
+
+                float partTokens = mask.sum().item<float>();
+                loss += result.Loss.item<float>() * count / samples.Count;
+                (kl, clipped, ratio, tokens) = (kl + result.MeanKl * partTokens, clipped + result.ClippedFraction * partTokens, ratio + result.MeanRatio * partTokens, tokens + partTokens);
+                if (first)
+                {
+                    gapSum += ((generationLogp - trainingLogps[k]!) * mask).sum().item<float>();
+                    (trainingLogps[k]! * mask).sum(1).to(float32).cpu().data<float>().ToArray().CopyTo(trainingLogpSums, start);
+                }
+                batch.Dispose();
+            }
             if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, optimizerOptions.MaxGradNorm);
             OptimizerStep.Run(optimizer);
         }
-        float total = Math.Max(1f, mask.sum().item<float>());
-        float contextGap = ((generationLogp - trainingLogp!) * mask).sum().item<float>() / total;
-        var trainingLogpSums = (trainingLogp! * mask).sum(1).to(float32).cpu().data<float>().ToArray();
-        batch.Dispose();
-        return new GrpoStepMetrics(last!.Loss.item<float>(), last.MeanKl, last.ClippedFraction, last.MeanRatio, contextGap, advantages.Select(Math.Abs).DefaultIfEmpty(0).Average(),
-            trainingLogpSums);
+        double total = Math.Max(1, tokens);
+        return new GrpoStepMetrics((float)loss, (float)(kl / total), (float)(clipped / total), (float)(ratio / total), (float)(gapSum / total),
+            (float)advantages.Select(Math.Abs).DefaultIfEmpty(0).Average(), trainingLogpSums);
     }
 
     public void Dispose() => optimizer.Dispose();

@@ -52,10 +52,9 @@ public static class ModelInspectCommand
         Row("tokenizer", folder.HasTokenizer ? "tokenizer.json" : "none (generate and training need tokenizer.json)");
         AnsiConsole.Write(facts);
 
-        int storageBytes = folder.Dtypes.All(d => d is "BF16" or "F16") ? 2 : 4;
         var full = TrainingMemory.FullFineTuning(c, folder.Parameters, batch, sequence);
-        var lora = TrainingMemory.Lora(c, folder.Parameters, batch, sequence, rank, storageBytes);
-        var memory = new Table().Title($"one training step, batch {batch} × {sequence} tokens, fp32 activations, no gradient checkpointing (estimate)")
+        var lora = TrainingMemory.Lora(c, folder.Parameters, batch, sequence, rank, TrainingMemory.ComputeBytes);
+        var memory = new Table().Title($"one training step, batch {batch} × {sequence} tokens, fp32 weights and activations, no gradient checkpointing (estimate)")
             .AddColumns("", "weights", "gradients", "AdamW moments", "activations", "total");
         memory.AddRow("full fine-tuning", Bytes(full.WeightBytes), Bytes(full.GradientBytes), Bytes(full.OptimizerBytes), Bytes(full.ActivationBytes), Bytes(full.Total));
         memory.AddRow($"LoRA rank {rank} ({TrainingMemory.LoraParameters(c, rank):N0} trained)", Bytes(lora.WeightBytes), Bytes(lora.GradientBytes),
