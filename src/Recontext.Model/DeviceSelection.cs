@@ -10,6 +10,18 @@ namespace Recontext.Model;
 /// </summary>
 public static class DeviceSelection
 {
+    /// <summary>The spellings <see cref="Resolve"/> accepts, checked without loading libtorch (experiment files).</summary>
+    /// <exception cref="ArgumentException">not auto, cpu, cuda or cuda:N</exception>
+    public static string Validate(string spec)
+    {
+        var text = spec.Trim().ToLowerInvariant();
+        if (text is "auto" or "cpu" or "cuda" || (text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text[5..], out var n) && n >= 0)) return text;
+        throw new ArgumentException($"device '{spec}' is not one of auto, cpu, cuda, cuda:N");
+    }
+
+    /// <summary>The device of this process's generator service (<c>RECONTEXT_DEVICE</c>, default auto).</summary>
+    public static Device FromEnvironment() => Resolve(Environment.GetEnvironmentVariable("RECONTEXT_DEVICE") ?? "auto");
+
     /// <exception cref="ArgumentException">an unknown spelling, or CUDA asked for where libtorch has none or the GPU index
     /// does not exist</exception>
     public static Device Resolve(string spec)

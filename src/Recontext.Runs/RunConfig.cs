@@ -29,6 +29,10 @@ public sealed record RunConfig
     /// <summary>A model directory (config.json + model.safetensors) to start from instead of the toy base.</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>Where the trainer holds the policy (<c>device</c>: auto, cpu, cuda, cuda:N), resolved when it starts: a
+    /// CPU build runs the same code, and asking it for CUDA is an error naming the build property.</summary>
+    public string Device { get; init; } = "auto";
+
     /// <summary>Train LoRA adapters on the frozen model instead of every weight (<c>model.lora</c>); null for full fine-tuning.</summary>
     public Model.Lora.LoraConfig? Lora { get; init; }
 
@@ -67,6 +71,7 @@ public sealed record RunConfig
     public RunConfig Validate()
     {
         if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("name must not be empty");
+        Model.DeviceSelection.Validate(Device);
         if (Environment != ToyCodeEnvironment.EnvironmentName && Environment != MbppEnvironment.EnvironmentName)
             throw new ArgumentException($"environment is '{Environment}'; allowed: {ToyCodeEnvironment.EnvironmentName}, {MbppEnvironment.EnvironmentName}");
         if (Environment == MbppEnvironment.EnvironmentName && Checkpoint is null)

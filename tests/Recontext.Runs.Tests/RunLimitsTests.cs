@@ -104,6 +104,30 @@ public class RunLimitsTests
     }
 
     [Fact]
+    public async Task TheDeviceIsChosenAtRunTimeAndCudaOnACpuBuildIsANamedError()
+    {
+        Assert.Equal("device 'gpu' is not one of auto, cpu, cuda, cuda:N", Check(Base + "\ndevice: gpu"));
+        Assert.Equal("cuda:1", ExperimentFile.Parse(Base + "\ndevice: CUDA:1").Config.Device);
+        Model.TorchRuntime.EnsureLoaded();
+        if (TorchSharp.torch.cuda.is_available()) return;   // a GPU host: cuda is a valid choice there
+        var dir = Directory.CreateTempSubdirectory("recontext-device-").FullName;
+        try
+        {
+            var baseDir = Organism.ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(dir, "cache"));
+            var config = new RunConfig { Base = TinyRuns.Base, Device = "cuda", Steps = 1, PromptsPerStep = 1, SamplesPerPrompt = 2, MaxNewTokens = 8, EvalTasks = 1 };
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => new RunLoop(config, baseDir, Path.Combine(dir, "run")).RunAsync());
+            Assert.Contains("this libtorch has no CUDA or sees no GPU", error.ToString());
+            Assert.Contains("TorchBackend=cuda", error.ToString());
+            var cpu = await new RunLoop(config with { Device = "cpu" }, baseDir, Path.Combine(dir, "run-cpu")).RunAsync();
+            Assert.Equal([1], cpu.Steps.Select(s => s.Step));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ASecondRunIntoTheSameFolderIsRefused()
     {
         var dir = Directory.CreateTempSubdirectory("recontext-lock-").FullName;

@@ -49,7 +49,7 @@ public sealed class PolicyCache : IPolicySource, IDisposable
                             try
                             {
                                 bytes += await WeightsClient.FetchAsync(weightsAddress, runId, 0, baseDirectory, cancellation);
-                                baseModel = await TorchThread.Default.Run(() => Checkpoint.Load(baseDirectory));
+                                baseModel = await TorchThread.Default.Run(() => Checkpoint.Load(baseDirectory, DeviceSelection.FromEnvironment()));
                             }
                             finally
                             {
@@ -70,7 +70,7 @@ public sealed class PolicyCache : IPolicySource, IDisposable
                     {
                         var fetched = await TorchThread.Default.Run(() =>
                         {
-                            var loaded = Checkpoint.Load(directory);
+                            var loaded = Checkpoint.Load(directory, DeviceSelection.FromEnvironment());
                             loaded.eval();
                             return loaded;
                         });

@@ -1,3 +1,4 @@
+using Recontext.Model;
 using Recontext.Contracts;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Lora;
@@ -33,7 +34,8 @@ public sealed class PolicyTrainer : IDisposable
     /// <param name="resume">a version saved by <see cref="SaveVersion"/> to continue from, or null to start</param>
     public static PolicyTrainer Load(TrainerSpec spec, string start, string? resume, int paddingId)
     {
-        var policy = Checkpoint.Load(spec.Lora is null ? resume ?? start : start);
+        var device = DeviceSelection.Resolve(spec.Device);
+        var policy = Checkpoint.Load(spec.Lora is null ? resume ?? start : start, device);
         LoraAdapters? adapters = null;
         ReferencePolicy? reference = null;
         try
@@ -43,7 +45,7 @@ public sealed class PolicyTrainer : IDisposable
                     ? LoraAdapters.Load(policy, resume)
                     : LoraAdapters.Attach(policy, spec.Lora, spec.Seed);
             if (spec.NeedsReference)
-                reference = adapters is null ? ReferencePolicy.Copy(Checkpoint.Load(start)) : ReferencePolicy.BaseOf(policy, adapters);
+                reference = adapters is null ? ReferencePolicy.Copy(Checkpoint.Load(start, device)) : ReferencePolicy.BaseOf(policy, adapters);
             var trainable = adapters?.Parameters;
             ITrainingAlgorithm algorithm = spec.Algorithm switch
             {

@@ -24,6 +24,10 @@ public sealed record TrainerSpec
     /// <summary>Train LoRA adapters on the frozen start checkpoint instead of every weight; null for full fine-tuning.</summary>
     public LoraConfig? Lora { get; init; }
 
+    /// <summary>Where the trainer holds the policy: auto, cpu, cuda or cuda:N (<see cref="Model.DeviceSelection"/>),
+    /// resolved where the trainer runs.</summary>
+    public string Device { get; init; } = "auto";
+
     /// <summary>Seed of the adapters' initialisation (the run's seed).</summary>
     public long Seed { get; init; }
 

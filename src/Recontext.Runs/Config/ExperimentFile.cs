@@ -175,6 +175,17 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
             config = config with { EvalEvery = eval.Int("every", min: 1) ?? config.EvalEvery, EvalTasks = eval.Int("tasks", min: 1) ?? config.EvalTasks };
             eval.RejectUnknown();
         }
+        if (root.String("device") is { } device)
+        {
+            try
+            {
+                config = config with { Device = Model.DeviceSelection.Validate(device) };
+            }
+            catch (ArgumentException e)
+            {
+                throw new ExperimentException(e.Message);
+            }
+        }
         var output = root.String("output");
         root.RejectUnknown();
 
