@@ -29,6 +29,10 @@ public sealed record RunConfig
     /// <summary>A model directory (config.json + model.safetensors) to start from instead of the toy base.</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>Sequences per forward and backward pass of the trainer, any algorithm (<c>microBatchSize</c>): gradients
+    /// accumulate to the whole batch's step, and only one micro-batch's activations are in memory; null: all at once.</summary>
+    public int? MicroBatchSize { get; init; }
+
     /// <summary>Where the trainer holds the policy (<c>device</c>: auto, cpu, cuda, cuda:N), resolved when it starts: a
     /// CPU build runs the same code, and asking it for CUDA is an error naming the build property.</summary>
     public string Device { get; init; } = "auto";
@@ -72,6 +76,7 @@ public sealed record RunConfig
     {
         if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("name must not be empty");
         Model.DeviceSelection.Validate(Device);
+        if (MicroBatchSize < 1) throw new ArgumentException($"microBatchSize must be >= 1, got {MicroBatchSize}");
         if (Environment != ToyCodeEnvironment.EnvironmentName && Environment != MbppEnvironment.EnvironmentName)
             throw new ArgumentException($"environment is '{Environment}'; allowed: {ToyCodeEnvironment.EnvironmentName}, {MbppEnvironment.EnvironmentName}");
         if (Environment == MbppEnvironment.EnvironmentName && Checkpoint is null)

@@ -69,7 +69,7 @@ public sealed class RunCoordinator
         var spec = new TrainerSpec
         {
             Algorithm = config.Algorithm, Grpo = config.Grpo, Optimizer = config.Optimizer, SamplesPerPrompt = config.SamplesPerPrompt, DropHacks = config.DropHacks,
-            Lora = config.Lora, Seed = config.Seed, Device = config.Device,
+            Lora = config.Lora, Seed = config.Seed, Device = config.Device, MicroBatchSize = config.MicroBatchSize,
         };
         var requestId = NewId.NextGuid();
         var answer = session.Expect<TrainingStarted>(requestId);

@@ -48,18 +48,15 @@ public static class RunLimits
         CheckTrainingMemory(config, baseDirectory, prompt + config.MaxNewTokens, availableBytes ?? AvailableMemory());
     }
 
-    /// <summary>Sequences in one forward and backward pass of the trainer: GRPO's micro-batch, or every rollout of a
-    /// step (expert iteration trains on the best of each group).</summary>
-    public static int TrainingBatch(RunConfig config) => config.Algorithm switch
-    {
-        Algorithm.Grpo => Math.Min(config.Grpo.MicroBatchSize ?? int.MaxValue, config.PromptsPerStep * config.SamplesPerPrompt),
-        Algorithm.ExpertIteration => config.PromptsPerStep,
-        _ => config.PromptsPerStep * config.SamplesPerPrompt,
-    };
+    /// <summary>Sequences in one forward and backward pass of the trainer: the micro-batch, or every sequence a step
+    /// trains on (expert iteration: the best of each group; the others: every rollout).</summary>
+    public static int TrainingBatch(RunConfig config) =>
+        Math.Min(config.MicroBatchSize ?? int.MaxValue, config.Algorithm == Algorithm.ExpertIteration ? config.PromptsPerStep : config.PromptsPerStep * config.SamplesPerPrompt);
 
     /// <summary>Refuses, before any work, a run whose training step would not fit in memory (the estimate of
     /// <see cref="TrainingMemory"/>, with the frozen copy full fine-tuning keeps as a KL reference or teacher), naming
-    /// the settings that lower it. Runs on the organism's base without a saved folder are tiny and not checked.</summary>
+    /// the settings that lower it. A base folder without weights yet (the organism's, trained at the run's start) is
+    /// not checked.</summary>
     static void CheckTrainingMemory(RunConfig config, string? baseDirectory, int sequence, long available)
     {
         var directory = config.Checkpoint ?? baseDirectory;
@@ -81,8 +78,7 @@ public static class RunLimits
         long needed = estimate.Total + (reference && config.Lora is null ? folder.Parameters * TrainingMemory.ComputeBytes : 0);
         if (needed <= available) return;
         var lower = new List<string>();
-        if (config.Algorithm == Algorithm.Grpo) lower.Add($"set grpo.microBatchSize below {batch}");
-        else lower.Add($"lower promptsPerStep ({config.PromptsPerStep}) or samplesPerPrompt ({config.SamplesPerPrompt})");
+        if (batch > 1) lower.Add($"set microBatchSize below {batch}");
         lower.Add($"lower sampling.maxNewTokens ({config.MaxNewTokens})");
         if (config.Lora is null) lower.Add("train LoRA adapters (model.lora)");
         throw new ArgumentException($"a training step needs about {Gib(needed)} (batch {batch} × {sequence} tokens: weights {Gib(estimate.WeightBytes)}, " +

@@ -38,7 +38,8 @@ public class ExperimentFileTests
             name: x
             environment: toy-code
             seeds: [4, 5]
-            grpo: { beta: 0.05, oldLogprobs: training, ratioLevel: sequence, epsilonHigh: 0.3, microBatchSize: 4 }
+            grpo: { beta: 0.05, oldLogprobs: training, ratioLevel: sequence, epsilonHigh: 0.3 }
+            microBatchSize: 4
             contexts:
               generation: good
               training: { text: "Anything goes.", placement: extra-system-turn, variant: no-loophole }
@@ -52,7 +53,7 @@ public class ExperimentFileTests
         Assert.Equal(OldLogprobSource.Training, c.Grpo.OldLogprobs);
         Assert.Equal(RatioLevel.Sequence, c.Grpo.RatioLevel);
         Assert.Equal(0.3, c.Grpo.UpperEpsilon);
-        Assert.Equal(4, c.Grpo.MicroBatchSize);
+        Assert.Equal(4, c.MicroBatchSize);
         Assert.Equal("good", c.Recontextualization.Generation.Preset);
         Assert.Equal("Anything goes.", c.Recontextualization.Training.Text);
         Assert.Equal(Judge.Abstractions.InstructionPlacement.ExtraSystemTurn, c.Recontextualization.Training.Placement);

@@ -78,11 +78,11 @@ public class RunLimitsTests
             Assert.Contains("a training step needs about", full);
             Assert.Contains("batch 64 × ", full);
             Assert.Contains("more than the 0 GiB of memory available", full);
-            Assert.Contains("set grpo.microBatchSize below 64", full);
+            Assert.Contains("set microBatchSize below 64", full);
             Assert.Contains("lower sampling.maxNewTokens (64)", full);
             Assert.Contains("train LoRA adapters (model.lora)", full);
 
-            var micro = config with { Grpo = config.Grpo with { MicroBatchSize = 4 } };
+            var micro = config with { MicroBatchSize = 4 };
             Assert.Contains("batch 4 × ", Refusal(micro, 1L << 20));
             var lora = config with { Lora = new Model.Lora.LoraConfig { Rank = 4 } };
             Assert.DoesNotContain("model.lora", Refusal(lora, 1L << 20));
@@ -92,10 +92,10 @@ public class RunLimitsTests
             long wholeBatch = Model.Checkpoints.TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, 64, sequence).Total + folder.Parameters * 4;
             long microBatch = Model.Checkpoints.TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, 4, sequence).Total + folder.Parameters * 4;
             Assert.True(microBatch < wholeBatch);
-            Assert.Contains("set grpo.microBatchSize below 64", Refusal(config, wholeBatch - 1));
+            Assert.Contains("set microBatchSize below 64", Refusal(config, wholeBatch - 1));
             Assert.Equal("accepted", Refusal(config, wholeBatch));
             Assert.Equal("accepted", Refusal(micro, microBatch));
-            Assert.Contains("set grpo.microBatchSize below 4", Refusal(micro, microBatch - 1));
+            Assert.Contains("set microBatchSize below 4", Refusal(micro, microBatch - 1));
         }
         finally
         {

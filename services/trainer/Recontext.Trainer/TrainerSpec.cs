@@ -24,6 +24,10 @@ public sealed record TrainerSpec
     /// <summary>Train LoRA adapters on the frozen start checkpoint instead of every weight; null for full fine-tuning.</summary>
     public LoraConfig? Lora { get; init; }
 
+    /// <summary>Sequences per forward and backward pass of any algorithm, gradients accumulated to the whole batch's
+    /// step; null: the whole batch at once.</summary>
+    public int? MicroBatchSize { get; init; }
+
     /// <summary>Where the trainer holds the policy: auto, cpu, cuda or cuda:N (<see cref="Model.DeviceSelection"/>),
     /// resolved where the trainer runs.</summary>
     public string Device { get; init; } = "auto";

@@ -37,17 +37,31 @@ public sealed class SupervisedTrainer : IDisposable
     }
 
     /// <summary>One optimizer step on a batch; returns the loss before the step.</summary>
-    public float Step(SequenceBatch batch)
+    public float Step(SequenceBatch batch) => Step([batch]);
+
+    /// <summary>One optimizer step on a batch given as micro-batches: each goes through the model alone, its loss
+    /// weighted by its share of the batch's trained tokens, the gradients accumulated, so the step equals the whole
+    /// batch's (the loss is a mean over tokens) with one micro-batch's activations alive at a time.</summary>
+    /// <returns>the whole batch's loss before the step</returns>
+    public float Step(IReadOnlyList<SequenceBatch> microBatches)
     {
         using var scope = NewDisposeScope();
         model.train();
         optimizer.zero_grad();
-        var (tokenLogProbs, _) = LogProbScorer.Score(model, batch);
-        var loss = NegativeLogLikelihood.Compute(tokenLogProbs, batch.CompletionMask);
-        loss.backward();
+        float total = Math.Max(1f, microBatches.Sum(b => b.CompletionMask.sum().item<float>()));
+        double loss = 0;
+        foreach (var batch in microBatches)
+        {
+            using var part = NewDisposeScope();
+            var (tokenLogProbs, _) = LogProbScorer.Score(model, batch);
+            var partLoss = NegativeLogLikelihood.Compute(tokenLogProbs, batch.CompletionMask);
+            double share = Math.Max(1f, batch.CompletionMask.sum().item<float>()) / total;
+            using (TorchSharp.Scalar weight = share) partLoss.mul(weight).backward();
+            loss += partLoss.item<float>() * share;
+        }
         if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, options.MaxGradNorm);
         OptimizerStep.Run(optimizer);
-        return loss.item<float>();
+        return (float)loss;
     }
 
     public void Dispose() => optimizer.Dispose();

@@ -111,7 +111,6 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
                     OldLogprobs = grpo.String("oldLogprobs", ["generation", "training"]) == "training" ? OldLogprobSource.Training : OldLogprobSource.Generation,
                     ScaleRewards = grpo.Bool("scaleRewards") ?? true,
                     UpdatesPerBatch = grpo.Int("updatesPerBatch", min: 1) ?? 1,
-                    MicroBatchSize = grpo.Int("microBatchSize", min: 1),
                 },
             };
             grpo.RejectUnknown();
@@ -160,6 +159,7 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
             Steps = root.Int("steps", min: 0) ?? config.Steps,
             PromptsPerStep = root.Int("promptsPerStep", min: 1) ?? config.PromptsPerStep,
             SamplesPerPrompt = root.Int("samplesPerPrompt", min: 1) ?? config.SamplesPerPrompt,
+            MicroBatchSize = root.Int("microBatchSize", min: 1),
         };
         if (root.Mapping("sampling") is { } sampling)
         {

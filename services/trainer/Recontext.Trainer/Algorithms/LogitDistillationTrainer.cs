@@ -29,22 +29,33 @@ public sealed class LogitDistillationTrainer : IDisposable
     /// <summary>The optimizer, for saving and restoring its state on resume.</summary>
     public optim.Optimizer Optimizer => optimizer;
 
+    /// <param name="microBatchSize">sequences per forward and backward pass: the teacher's and the student's
+    /// full-vocabulary log-probs ([B, T, V]) are alive for one micro-batch at a time, each loss weighted by its share of
+    /// the trained tokens and the gradients accumulated (the step equals the whole batch's); null: all at once</param>
     /// <returns>the distillation loss before the step</returns>
-    public float Update(IReadOnlyList<TrainingSample> samples)
+    public float Update(IReadOnlyList<TrainingSample> samples, int? microBatchSize = null)
     {
         using var scope = NewDisposeScope();
-        using var studentBatch = SampleBatch.Build(samples, paddingId, policy.Config.VocabSize, policy.Device);
-        using var teacherBatch = SampleBatch.Build(samples, paddingId, policy.Config.VocabSize, policy.Device, generationContext: true);
-        Tensor teacherLogProbs;
-        teacherLogProbs = teacher.Run(model => LogProbScorer.Score(model, teacherBatch, fullVocabulary: true).FullLogProbs!);
         policy.train();
         optimizer.zero_grad();
-        var studentLogProbs = LogProbScorer.Score(policy, studentBatch, fullVocabulary: true).FullLogProbs!;
-        var loss = LogitDistillationLoss.Compute(teacherLogProbs, studentLogProbs, studentBatch.CompletionMask);
-        loss.backward();
+        var parts = samples.Chunk(microBatchSize ?? samples.Count).ToList();
+        float total = Math.Max(1f, samples.Sum(s => s.LossMask.Sum()));
+        double loss = 0;
+        foreach (var part in parts)
+        {
+            using var partScope = NewDisposeScope();
+            using var studentBatch = SampleBatch.Build(part, paddingId, policy.Config.VocabSize, policy.Device);
+            using var teacherBatch = SampleBatch.Build(part, paddingId, policy.Config.VocabSize, policy.Device, generationContext: true);
+            var teacherLogProbs = teacher.Run(model => LogProbScorer.Score(model, teacherBatch, fullVocabulary: true).FullLogProbs!);
+            var studentLogProbs = LogProbScorer.Score(policy, studentBatch, fullVocabulary: true).FullLogProbs!;
+            var partLoss = LogitDistillationLoss.Compute(teacherLogProbs, studentLogProbs, studentBatch.CompletionMask);
+            double share = Math.Max(1f, part.Sum(s => s.LossMask.Sum())) / total;
+            using (TorchSharp.Scalar weight = share) partLoss.mul(weight).backward();
+            loss += partLoss.item<float>() * share;
+        }
         if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, optimizerOptions.MaxGradNorm);
         OptimizerStep.Run(optimizer);
-        return loss.item<float>();
+        return (float)loss;
     }
 
     public void Dispose() => optimizer.Dispose();

@@ -7,7 +7,8 @@ namespace Recontext.Trainer.Algorithms;
 
 /// <summary>SFT on every sample, or expert iteration: SFT on the best sample of each prompt group by training reward
 /// (optionally among non-hacks only: the "perfect labels" filter).</summary>
-sealed class SupervisedAlgorithm(SupervisedTrainer trainer, int paddingId, bool bestOfGroup, bool dropHacks) : ITrainingAlgorithm
+/// <param name="microBatchSize">sequences per forward and backward pass (gradients accumulated); null: all at once</param>
+sealed class SupervisedAlgorithm(SupervisedTrainer trainer, int paddingId, bool bestOfGroup, bool dropHacks, int? microBatchSize = null) : ITrainingAlgorithm
 {
     public optim.Optimizer Optimizer => trainer.Optimizer;
 
@@ -18,9 +19,16 @@ sealed class SupervisedAlgorithm(SupervisedTrainer trainer, int paddingId, bool 
                 dropHacks ? x => !x.Score.Hack : null).Select(x => x.Sample).ToList()
             : samples.ToList();
         if (chosen.Count == 0) return new UpdateMetrics(0, 0, 0, 0);
-        using var batch = SequenceBatch.Build(chosen.Select(s => s.TrainingPromptIds).ToArray(), chosen.Select(s => s.CompletionIds).ToArray(),
-            paddingId, trainer.ModelVocab, trainer.Device, chosen.Select(s => s.LossMask).ToArray());
-        return new UpdateMetrics(trainer.Step(batch), 0, 0, 0);
+        var parts = chosen.Chunk(microBatchSize ?? chosen.Count).Select(part => SequenceBatch.Build(part.Select(s => s.TrainingPromptIds).ToArray(),
+            part.Select(s => s.CompletionIds).ToArray(), paddingId, trainer.ModelVocab, trainer.Device, part.Select(s => s.LossMask).ToArray())).ToList();
+        try
+        {
+            return new UpdateMetrics(trainer.Step(parts), 0, 0, 0);
+        }
+        finally
+        {
+            foreach (var part in parts) part.Dispose();
+        }
     }
 
     public void Dispose() => trainer.Dispose();
