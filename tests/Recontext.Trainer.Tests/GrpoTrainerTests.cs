@@ -50,7 +50,7 @@ public class GrpoTrainerTests
         var optimizer = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0.01, MaxGradNorm = 0 };   // clipping would hide a wrong scale
         var referencePolicy = ReferencePolicy.Copy(reference);
         using var one = new GrpoTrainer(whole, referencePolicy, grpo, optimizer, Pad);
-        using var many = new GrpoTrainer(split, referencePolicy, grpo with { MicroBatchSize = microBatch }, optimizer, Pad);
+        using var many = new GrpoTrainer(split, referencePolicy, grpo, optimizer, Pad, microBatchSize: microBatch);
         var a = one.Update(samples, groupSize: 2);
         var b = many.Update(samples, groupSize: 2);
 

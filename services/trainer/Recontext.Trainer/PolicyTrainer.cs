@@ -49,8 +49,8 @@ public sealed class PolicyTrainer : IDisposable
             var trainable = adapters?.Parameters;
             ITrainingAlgorithm algorithm = spec.Algorithm switch
             {
-                Algorithm.Grpo => new GrpoAlgorithm(new GrpoTrainer(policy, reference, spec.Grpo with { MicroBatchSize = spec.MicroBatchSize ?? spec.Grpo.MicroBatchSize },
-                    spec.Optimizer, paddingId, trainable), spec.SamplesPerPrompt),
+                Algorithm.Grpo => new GrpoAlgorithm(new GrpoTrainer(policy, reference, spec.Grpo, spec.Optimizer, paddingId, trainable, spec.MicroBatchSize),
+                    spec.SamplesPerPrompt),
                 Algorithm.Distillation => new DistillationAlgorithm(new LogitDistillationTrainer(policy, reference!, spec.Optimizer, paddingId, trainable), spec.MicroBatchSize),
                 _ => new SupervisedAlgorithm(new SupervisedTrainer(policy, spec.Optimizer, trainable), paddingId, spec.Algorithm == Algorithm.ExpertIteration, spec.DropHacks,
                     spec.MicroBatchSize),

@@ -112,6 +112,7 @@ def make_plan(test, shadowed):
 def plan(request):
     if len(plans) > MAX_PLANS:   # between completions only: a check always finds the plans its request made
         plans.clear()
+        test_names.clear()
     shadowed = program_bindings(request["code"])
     out = []
     for test in request["tests"]:
@@ -127,11 +128,19 @@ def plan(request):
     return {"plans": out}
 
 
+test_names = {}
+
+
 def names_in(test):
-    try:
-        return {n.id for n in ast.walk(ast.parse(test)) if isinstance(n, ast.Name)}
-    except SyntaxError:
-        return set()
+    """The names a test mentions (parsed once per test text: every completion of a task plans the same tests)."""
+    names = test_names.get(test)
+    if names is None:
+        try:
+            names = {n.id for n in ast.walk(ast.parse(test)) if isinstance(n, ast.Name)}
+        except SyntaxError:
+            names = set()
+        test_names[test] = names
+    return names
 
 
 def decode(tagged):

@@ -22,11 +22,15 @@ public sealed class GrpoTrainer : IDisposable
     readonly OptimizerOptions optimizerOptions;
     readonly int paddingId;
     readonly optim.Optimizer optimizer;
+    readonly int? microBatchSize;
 
     /// <param name="trainable">what the optimizer steps (a LoRA adapter's parameters); by default every policy parameter</param>
+    /// <param name="microBatchSize">sequences per forward and backward pass (see <see cref="Update"/>); null: the whole batch</param>
     public GrpoTrainer(CausalLm policy, ReferencePolicy? reference, GrpoOptions options, OptimizerOptions optimizerOptions, int paddingId,
-                       IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null)
+                       IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null, int? microBatchSize = null)
     {
+        if (microBatchSize < 1) throw new ArgumentException($"microBatchSize must be >= 1, got {microBatchSize}");
+        this.microBatchSize = microBatchSize;
         this.policy = policy;
         this.options = options.Validate();
         if (options.Beta > 0 && reference is null) throw new ArgumentException("beta > 0 needs a reference model");
@@ -41,7 +45,7 @@ public sealed class GrpoTrainer : IDisposable
     public optim.Optimizer Optimizer => optimizer;
 
     /// <param name="samples">grouped prompt by prompt, <paramref name="groupSize"/> samples each</param>
-    /// <remarks>With <see cref="GrpoOptions.MicroBatchSize"/> the batch goes through the model that many sequences at a
+    /// <remarks>With a micro-batch size the batch goes through the model that many sequences at a
     /// time, each micro-batch's loss weighted by its share of the sequences and the gradients accumulated before the
     /// one optimizer step: the loss is a mean over sequences, so the step equals the whole batch's (tested), while
     /// only one micro-batch's activations are alive at once.</remarks>
@@ -49,7 +53,7 @@ public sealed class GrpoTrainer : IDisposable
     {
         var advantages = GroupAdvantages.Compute(samples.Select(s => s.Reward).ToArray(), groupSize, options.ScaleRewards);
         using var scope = NewDisposeScope();
-        int size = Math.Min(options.MicroBatchSize ?? samples.Count, samples.Count);
+        int size = Math.Min(microBatchSize ?? samples.Count, samples.Count);
         var parts = Enumerable.Range(0, (samples.Count + size - 1) / size).Select(k => (Start: k * size, Count: Math.Min(size, samples.Count - k * size))).ToArray();
 
         // Kept across updates, per micro-batch: the frozen reference's log-probs and the first forward pass's (the

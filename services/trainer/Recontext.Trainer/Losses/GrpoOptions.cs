@@ -41,10 +41,6 @@ public sealed record GrpoOptions
     /// <summary>Optimizer steps per batch of rollouts. Default 1.</summary>
     public int UpdatesPerBatch { get; init; } = 1;
 
-    /// <summary>Sequences per forward and backward pass, gradients accumulated over the batch before its step (the same
-    /// step as the whole batch at once, with one micro-batch's activations in memory); null: the whole batch.</summary>
-    public int? MicroBatchSize { get; init; }
-
     public double UpperEpsilon => EpsilonHigh ?? Epsilon;
 
     public GrpoOptions Validate()
@@ -53,7 +49,6 @@ public sealed record GrpoOptions
         if (EpsilonHigh is <= 0) throw new ArgumentException($"epsilonHigh must be positive, got {EpsilonHigh}");
         if (Beta < 0) throw new ArgumentException($"beta must be >= 0, got {Beta}");
         if (UpdatesPerBatch < 1) throw new ArgumentException($"updatesPerBatch must be >= 1, got {UpdatesPerBatch}");
-        if (MicroBatchSize < 1) throw new ArgumentException($"microBatchSize must be >= 1, got {MicroBatchSize}");
         return this;
     }
 }
