@@ -85,9 +85,25 @@ public static class CheckpointBenchmark
         if (reference is double r) scoring.AddRow($"PyTorch reference (python3-torch 1.13, BLAS {blas})", $"{scoringLength / r:F0}", $"{r:F3}");
         console.Write(scoring);
 
-        // One LoRA GRPO step: 2 prompts × 4 samples, prompt 32 and completion 32 tokens, rank 16, KL to the base.
-        var stepSeconds = LoraGrpoStep(model, quick, random);
-        console.MarkupLine($"LoRA GRPO step (rank 16 on all projections, 8 samples × 64 tokens, KL to the base): {stepSeconds:F2} s");
+        // One LoRA GRPO step: 2 prompts × 4 samples, prompt 32 and completion 32 tokens, rank 16, KL to the base; the
+        // same step backpropagated one decoder layer at a time beside it.
+        var steps = new Table().Title("LoRA GRPO step (rank 16 on all projections, 8 samples × 64 tokens, KL to the base)")
+            .AddColumns("backward", "s", "peak memory added");
+        var measured = new Dictionary<bool, (double Seconds, long? Peak)>();
+        // Checkpointed first, both measured from one baseline: the smaller step runs before the allocator holds what the
+        // larger freed (measured the other way round, the checkpointed step fit in what the whole graph left: 0 MB).
+        long? baseline = PeakMemory.Resident();
+        foreach (bool checkpointing in new[] { true, false })
+        {
+            model.GradientCheckpointing = checkpointing;
+            measured[checkpointing] = LoraGrpoStep(model, quick, new Random(5), baseline);
+            var (seconds, peak) = measured[checkpointing];
+            steps.AddRow(checkpointing ? "gradientCheckpointing (layer by layer)" : "whole graph", $"{seconds:F2}", peak is long p ? $"{p / 1e6:F0} MB" : "n/a");
+        }
+        model.GradientCheckpointing = false;
+        console.Write(steps);
+        if (measured[false].Peak is long whole && measured[true].Peak is long layered && layered > 0)
+            console.WriteLine($"gradient checkpointing: {whole / (double)layered:F2}x less peak memory for {measured[true].Seconds / measured[false].Seconds:F2}x the step time");
         if (reference is double referenceSeconds)
         {
             // Debian's python3-torch is built on the generic reference BLAS (BLAS_INFO=generic), so most of this ratio is
@@ -103,7 +119,8 @@ public static class CheckpointBenchmark
         return process.WorkingSet64;
     }
 
-    static double LoraGrpoStep(CausalLm model, bool quick, Random random)
+    /// <returns>the best step time, and the peak resident memory the steps added (<see cref="PeakMemory"/>)</returns>
+    static (double Seconds, long? Peak) LoraGrpoStep(CausalLm model, bool quick, Random random, long? baseline)
     {
         using var adapters = LoraAdapters.Attach(model, new LoraConfig { Rank = 16, Alpha = 32 }, seed: 1);
         using var reference = ReferencePolicy.BaseOf(model, adapters);
@@ -120,9 +137,10 @@ public static class CheckpointBenchmark
                 GenerationContext = "neutral", TrainingContext = "neutral",
             };
         }).ToList();
-        double seconds = Stopwatches.BestOf(0, quick ? 1 : 2, () => trainer.Update(samples, groupSize: 4));
+        double seconds = 0;
+        var peak = PeakMemory.Growth(baseline, () => seconds = Stopwatches.BestOf(0, quick ? 1 : 2, () => trainer.Update(samples, groupSize: 4)));
         model.eval();
-        return seconds;
+        return (seconds, peak);
     }
 
     static (double? Seconds, string? Blas) ReferenceSeconds(string script, string folder, long[] ids, int repeats, int threads, IAnsiConsole console)

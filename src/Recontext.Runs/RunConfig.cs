@@ -33,6 +33,11 @@ public sealed record RunConfig
     /// accumulate to the whole batch's step, and only one micro-batch's activations are in memory; null: all at once.</summary>
     public int? MicroBatchSize { get; init; }
 
+    /// <summary>Gradient checkpointing per decoder layer (<c>gradientCheckpointing</c>): the trainer keeps only each
+    /// layer's input and recomputes the layer for its backward pass: the same gradients for a fraction of the activation
+    /// memory, at the cost of a second forward pass.</summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <summary>Where the trainer holds the policy (<c>device</c>: auto, cpu, cuda, cuda:N), resolved when it starts: a
     /// CPU build runs the same code, and asking it for CUDA is an error naming the build property.</summary>
     public string Device { get; init; } = "auto";

@@ -70,6 +70,7 @@ public sealed class RunCoordinator
         {
             Algorithm = config.Algorithm, Grpo = config.Grpo, Optimizer = config.Optimizer, SamplesPerPrompt = config.SamplesPerPrompt, DropHacks = config.DropHacks,
             Lora = config.Lora, Seed = config.Seed, Device = config.Device, MicroBatchSize = config.MicroBatchSize,
+            GradientCheckpointing = config.GradientCheckpointing,
         };
         var requestId = NewId.NextGuid();
         var answer = session.Expect<TrainingStarted>(requestId);

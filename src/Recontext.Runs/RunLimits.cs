@@ -73,12 +73,13 @@ public static class RunLimits
         int batch = TrainingBatch(config);
         bool reference = config.Algorithm == Algorithm.Distillation || (config.Algorithm == Algorithm.Grpo && config.Grpo.Beta > 0);
         var estimate = config.Lora is { } lora
-            ? TrainingMemory.Lora(folder.Config, folder.Parameters, batch, sequence, lora.Rank, TrainingMemory.ComputeBytes)
-            : TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, batch, sequence);
+            ? TrainingMemory.Lora(folder.Config, folder.Parameters, batch, sequence, lora.Rank, TrainingMemory.ComputeBytes, config.GradientCheckpointing)
+            : TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, batch, sequence, config.GradientCheckpointing);
         long needed = estimate.Total + (reference && config.Lora is null ? folder.Parameters * TrainingMemory.ComputeBytes : 0);
         if (needed <= available) return;
         var lower = new List<string>();
         if (batch > 1) lower.Add($"set microBatchSize below {batch}");
+        if (!config.GradientCheckpointing) lower.Add("turn on gradientCheckpointing");
         lower.Add($"lower sampling.maxNewTokens ({config.MaxNewTokens})");
         if (config.Lora is null) lower.Add("train LoRA adapters (model.lora)");
         throw new ArgumentException($"a training step needs about {Gib(needed)} (batch {batch} × {sequence} tokens: weights {Gib(estimate.WeightBytes)}, " +

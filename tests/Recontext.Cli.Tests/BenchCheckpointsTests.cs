@@ -9,7 +9,7 @@ public sealed class BenchCheckpointsTests
     {
         var result = RecontextCli.Run("bench", "checkpoints", "--size", "tiny", "--quick");
         Assert.True(result.ExitCode == 0, result.Error + result.Out);
-        foreach (var expected in new[] { "load time", "resident memory added by loading", "generation (prompt 32", "scoring: forward pass", "PyTorch reference", "LoRA GRPO step" })
+        foreach (var expected in new[] { "load time", "resident memory added by loading", "generation (prompt 32", "scoring: forward pass", "PyTorch reference", "LoRA GRPO step", "gradientCheckpointing (layer by layer)", "gradient checkpointing: " })
             Assert.Contains(expected, result.Out);
         var last = result.Out.TrimEnd().Split('\n')[^1];
         Assert.Matches(@"^scoring speed vs the PyTorch reference: \d+\.\d\dx$", last.Trim());

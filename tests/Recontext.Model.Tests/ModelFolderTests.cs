@@ -50,5 +50,9 @@ public sealed class ModelFolderTests : IDisposable
         // Activations grow with the batch, faster than linearly with the sequence (attention).
         Assert.Equal(2 * full.ActivationBytes, TrainingMemory.FullFineTuning(c, 1000, 4, 16).ActivationBytes);
         Assert.True(TrainingMemory.FullFineTuning(c, 1000, 2, 32).ActivationBytes > 2 * full.ActivationBytes);
+        // Checkpointing keeps 3 layer inputs of [32 tokens, 32] and one layer's activations instead of both layers'.
+        var layered = TrainingMemory.FullFineTuning(c, 1000, 2, 16, checkpointing: true);
+        long logits = 32L * 2 * c.VocabSize * 4, oneLayer = (full.ActivationBytes - logits) / 2;
+        Assert.Equal(32L * 32 * 3 * 4 + oneLayer + logits, layered.ActivationBytes);
     }
 }

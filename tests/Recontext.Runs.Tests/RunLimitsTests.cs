@@ -96,6 +96,15 @@ public class RunLimitsTests
             Assert.Equal("accepted", Refusal(config, wholeBatch));
             Assert.Equal("accepted", Refusal(micro, microBatch));
             Assert.Contains("set microBatchSize below 4", Refusal(micro, microBatch - 1));
+            // Gradient checkpointing keeps every layer's input and one layer's activations: a budget that refuses the
+            // whole batch admits it checkpointed, and a refusal of a checkpointed run no longer suggests it.
+            Assert.Contains("turn on gradientCheckpointing", full);
+            var checkpointed = config with { GradientCheckpointing = true };
+            long layered = Model.Checkpoints.TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, 64, sequence, checkpointing: true).Total + folder.Parameters * 4;
+            Assert.True(layered < wholeBatch);
+            Assert.Equal("accepted", Refusal(checkpointed, layered));
+            Assert.DoesNotContain("gradientCheckpointing", Refusal(checkpointed, layered - 1));
+            Assert.True(ExperimentFile.Parse(Base + "\ngradientCheckpointing: true").Config.GradientCheckpointing);
         }
         finally
         {

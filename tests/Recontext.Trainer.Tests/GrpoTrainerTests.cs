@@ -37,20 +37,25 @@ public class GrpoTrainerTests
         }).ToList();
     }
 
+    /// <summary>Micro-batches with accumulated gradients, and gradient checkpointing per decoder layer (alone and with
+    /// micro-batches), take the whole batch's step.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]   // micro-batches that split a group and leave a short last one
-    public void MicroBatchesWithAccumulatedGradientsTakeTheWholeBatchsStep(int microBatch)
+    [InlineData(1, false)]
+    [InlineData(3, false)]   // micro-batches that split a group and leave a short last one
+    [InlineData(0, true)]    // 0: the whole batch in one pass
+    [InlineData(3, true)]
+    public void MicroBatchesWithAccumulatedGradientsTakeTheWholeBatchsStep(int microBatch, bool checkpointing)
     {
         using var whole = Model(7);
         using var split = Model(7);
+        split.GradientCheckpointing = checkpointing;
         using var reference = Model(7);
         var samples = Samples(whole, [1, 2, 3], [4, 2, 3, 1], shift: 0.3f);   // recontextualized: the ratio starts off 1
         var grpo = new GrpoOptions { Beta = 0.1, Epsilon = 0.2, UpdatesPerBatch = 2 };
         var optimizer = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0.01, MaxGradNorm = 0 };   // clipping would hide a wrong scale
         var referencePolicy = ReferencePolicy.Copy(reference);
         using var one = new GrpoTrainer(whole, referencePolicy, grpo, optimizer, Pad);
-        using var many = new GrpoTrainer(split, referencePolicy, grpo, optimizer, Pad, microBatchSize: microBatch);
+        using var many = new GrpoTrainer(split, referencePolicy, grpo, optimizer, Pad, microBatchSize: microBatch == 0 ? null : microBatch);
         var a = one.Update(samples, groupSize: 2);
         var b = many.Update(samples, groupSize: 2);
 

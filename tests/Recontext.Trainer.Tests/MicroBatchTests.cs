@@ -8,7 +8,8 @@ using Recontext.Trainer.Algorithms;
 namespace Recontext.Trainer.Tests;
 
 /// <summary>SFT and logit distillation in micro-batches accumulate the whole batch's gradients: their losses are means
-/// over trained tokens, so each micro-batch is weighted by its share of them (GRPO's test is in GrpoTrainerTests).</summary>
+/// over trained tokens, so each micro-batch is weighted by its share of them; backpropagating one decoder layer at a
+/// time (gradient checkpointing) changes nothing either (GRPO's test is in GrpoTrainerTests).</summary>
 public class MicroBatchTests
 {
     static readonly TransformerConfig Config = new()
@@ -52,12 +53,15 @@ public class MicroBatchTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void SftMicroBatchesTakeTheWholeBatchsStep(int size)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(5, true)]   // the whole batch in one pass, backpropagated one decoder layer at a time
+    [InlineData(2, true)]
+    public void SftMicroBatchesTakeTheWholeBatchsStep(int size, bool checkpointing)
     {
         using var whole = Model(3);
         using var split = Model(3);
+        split.GradientCheckpointing = checkpointing;
         var options = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0, MaxGradNorm = 0 };   // clipping would hide a wrong scale
         using var one = new SupervisedTrainer(whole, options);
         using var many = new SupervisedTrainer(split, options);
@@ -72,12 +76,14 @@ public class MicroBatchTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public void DistillationMicroBatchesTakeTheWholeBatchsStep(int size)
+    [InlineData(1, false)]
+    [InlineData(3, false)]
+    [InlineData(5, true)]
+    public void DistillationMicroBatchesTakeTheWholeBatchsStep(int size, bool checkpointing)
     {
         using var whole = Model(5);
         using var split = Model(5);
+        split.GradientCheckpointing = checkpointing;
         using var teacherModel = Model(6);
         var teacher = ReferencePolicy.Copy(teacherModel);
         var options = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0, MaxGradNorm = 0 };

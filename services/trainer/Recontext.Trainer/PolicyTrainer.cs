@@ -36,6 +36,7 @@ public sealed class PolicyTrainer : IDisposable
     {
         var device = DeviceSelection.Resolve(spec.Device);
         var policy = Checkpoint.Load(spec.Lora is null ? resume ?? start : start, device);
+        policy.GradientCheckpointing = spec.GradientCheckpointing;
         LoraAdapters? adapters = null;
         ReferencePolicy? reference = null;
         try

@@ -28,6 +28,9 @@ public sealed record TrainerSpec
     /// step; null: the whole batch at once.</summary>
     public int? MicroBatchSize { get; init; }
 
+    /// <summary>Backpropagate one decoder layer at a time, recomputing each (<see cref="Model.Modules.CausalLm.GradientCheckpointing"/>).</summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <summary>Where the trainer holds the policy: auto, cpu, cuda or cuda:N (<see cref="Model.DeviceSelection"/>),
     /// resolved where the trainer runs.</summary>
     public string Device { get; init; } = "auto";

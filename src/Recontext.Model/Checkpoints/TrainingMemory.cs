@@ -4,7 +4,8 @@ namespace Recontext.Model.Checkpoints;
 /// An estimate of the memory one training step of a model needs, by parts, for full fine-tuning (fp32 weights,
 /// gradients and AdamW's two moments: 16 bytes a parameter) and for LoRA (the frozen base at its storage width, and
 /// 16 bytes for each adapter parameter), with the activations a step keeps for its backward pass (every decoder
-/// layer's saved tensors, the attention probabilities, and the logits), in fp32 and without gradient checkpointing.
+/// layer's saved tensors, the attention probabilities, and the logits) in fp32; with gradient checkpointing, every
+/// layer's input and one layer's saved tensors instead of all of them.
 /// An estimate to plan hardware by, not a measurement: allocator slack and framework buffers come on top.
 /// </summary>
 public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long OptimizerBytes, long ActivationBytes)
@@ -24,18 +25,19 @@ public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long O
         return perLayer * c.NumHiddenLayers;
     }
 
-    public static TrainingMemory FullFineTuning(TransformerConfig c, long parameters, int batch, int sequence) =>
-        new(parameters * 4, parameters * 4, parameters * 8, Activations(c, batch, sequence));
+    /// <param name="checkpointing">gradient checkpointing per decoder layer (<see cref="Modules.CausalLm.GradientCheckpointing"/>)</param>
+    public static TrainingMemory FullFineTuning(TransformerConfig c, long parameters, int batch, int sequence, bool checkpointing = false) =>
+        new(parameters * 4, parameters * 4, parameters * 8, Activations(c, batch, sequence, checkpointing));
 
     /// <param name="storageBytes">bytes a frozen base weight takes in memory (<see cref="ComputeBytes"/> today; 2 for a
     /// bf16 base)</param>
-    public static TrainingMemory Lora(TransformerConfig c, long parameters, int batch, int sequence, int rank, int storageBytes)
+    public static TrainingMemory Lora(TransformerConfig c, long parameters, int batch, int sequence, int rank, int storageBytes, bool checkpointing = false)
     {
         long adapter = LoraParameters(c, rank);
-        return new(parameters * storageBytes + adapter * 4, adapter * 4, adapter * 8, Activations(c, batch, sequence));
+        return new(parameters * storageBytes + adapter * 4, adapter * 4, adapter * 8, Activations(c, batch, sequence, checkpointing));
     }
 
-    static long Activations(TransformerConfig c, int batch, int sequence)
+    static long Activations(TransformerConfig c, int batch, int sequence, bool checkpointing)
     {
         long tokens = (long)batch * sequence, h = c.HiddenSize, i = c.IntermediateSize;
         long q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
@@ -44,7 +46,10 @@ public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long O
         long perTokenLayer = 4 * h + 2 * q + 2 * kv + h + 4 * i;
         // Attention probabilities (and their softmax's input): heads × sequence per token and layer.
         long attention = 2L * c.NumAttentionHeads * sequence;
-        long layers = tokens * (perTokenLayer + attention) * c.NumHiddenLayers;
+        long layer = tokens * (perTokenLayer + attention);
+        // Checkpointing keeps every layer's input [tokens, h] (and the last layer's output) and holds one layer's
+        // saved tensors at a time, while that layer is recomputed.
+        long layers = checkpointing ? tokens * h * (c.NumHiddenLayers + 1) + layer : layer * c.NumHiddenLayers;
         // Logits and their log-softmax over the vocabulary.
         long logits = tokens * 2L * c.VocabSize;
         return (layers + logits) * 4;

@@ -45,9 +45,18 @@ public sealed class LoraAdapter : IDisposable
     public Tensor Delta(Tensor x, bool training)
     {
         using var scope = NewDisposeScope();
-        var input = Dropout > 0 && training ? nn.functional.dropout(x, Dropout, training: true) : x;
+        var input = Dropout > 0 && training ? Dropped(x) : x;
         var low = nn.functional.linear(input, A.to(x.dtype));                       // [..., r]
         return nn.functional.linear(low, B.to(x.dtype)).mul_(scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Inverted dropout with the owner's generator: each input unit kept with probability 1 − p and scaled by
+    /// 1 / (1 − p), as <c>nn.functional.dropout</c> does.</summary>
+    Tensor Dropped(Tensor x)
+    {
+        double keep = 1 - Dropout;
+        using Scalar scaleUp = 1 / keep;
+        return x * empty_like(x).bernoulli_(keep, owner.DropoutRandom).mul_(scaleUp);
     }
 
     /// <summary>The update as a weight, scale · B · A [out, in] (for merging).</summary>

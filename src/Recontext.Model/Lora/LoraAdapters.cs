@@ -20,8 +20,18 @@ public sealed class LoraAdapters : IDisposable
 
     readonly SortedDictionary<string, (Projection Projection, LoraAdapter Adapter)> adapters = new(StringComparer.Ordinal);
     readonly List<Parameter> frozen = [];
+    readonly CausalLm model;
 
-    LoraAdapters(LoraConfig config) => Config = config;
+    LoraAdapters(CausalLm model, LoraConfig config, long seed)
+    {
+        (this.model, Config) = (model, config);
+        // Dropout draws from the adapters' own generator, on the model's device, so that activation checkpointing can
+        // replay it (CausalLm.DropoutGenerator).
+        if (config.Dropout > 0) DropoutRandom = model.DropoutGenerator = new Generator((ulong)seed + 1, model.Device);
+    }
+
+    /// <summary>Where the adapters' dropout masks come from; null without dropout.</summary>
+    internal Generator? DropoutRandom { get; }
 
     public LoraConfig Config { get; }
 
@@ -41,7 +51,7 @@ public sealed class LoraAdapters : IDisposable
     public static LoraAdapters Attach(CausalLm model, LoraConfig config, long seed)
     {
         config.Validate();
-        var lora = new LoraAdapters(config);
+        var lora = new LoraAdapters(model, config, seed);
         var generator = new Generator((ulong)seed);
         foreach (var (name, module) in model.named_modules())
         {
@@ -157,6 +167,11 @@ public sealed class LoraAdapters : IDisposable
         adapters.Clear();
         foreach (var parameter in frozen) parameter.requires_grad = true;
         frozen.Clear();
+        if (DropoutRandom is not null && model.DropoutGenerator == DropoutRandom)
+        {
+            model.DropoutGenerator = null;
+            DropoutRandom.Dispose();
+        }
     }
 
     sealed class Restore(Action action) : IDisposable

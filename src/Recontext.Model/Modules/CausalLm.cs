@@ -45,6 +45,19 @@ public sealed class CausalLm : nn.Module
         }
     }
 
+    /// <summary>The transformer body (embeddings, decoder layers, final norm), for passes run layer by layer.</summary>
+    public DecoderStack Body => model;
+
+    /// <summary>Whether training backpropagates one decoder layer at a time, keeping only each layer's input from the
+    /// forward pass and recomputing the layer's insides when its gradient is needed
+    /// (<see cref="Training.CheckpointedBackward"/>): the same gradients for about one layer's activations instead of
+    /// all of them, at the cost of a second forward pass. Hugging Face's <c>gradient_checkpointing_enable()</c>.</summary>
+    public bool GradientCheckpointing { get; set; }
+
+    /// <summary>The random source of the model's dropout (LoRA's), on the model's device; activation checkpointing
+    /// replays it so that a recomputed layer drops the same units as its first pass. Null without dropout.</summary>
+    public Generator? DropoutGenerator { get; internal set; }
+
     public Device Device => model.EmbeddingWeight.device;
 
     public ScalarType DType => model.EmbeddingWeight.dtype;

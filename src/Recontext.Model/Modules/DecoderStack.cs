@@ -27,6 +27,9 @@ public sealed class DecoderStack : nn.Module
     /// <summary>The embedding matrix, shared with the output head when embeddings are tied.</summary>
     public Tensor EmbeddingWeight => embed_tokens.weight!;
 
+    /// <summary>Decoder layers (each a checkpointing boundary, see <see cref="Training.CheckpointedBackward"/>).</summary>
+    public int LayerCount => layers.Count;
+
     /// <param name="inputIds">[B, T] int64 ids of the new tokens</param>
     /// <param name="positions">[B, T] int64 position ids of the new tokens</param>
     /// <param name="keyMask">[B, S] bool, true where a key (cached or new, S = cached + T) is a real token;
@@ -36,19 +39,41 @@ public sealed class DecoderStack : nn.Module
     public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? keyMask, IKeyValueCache? cache)
     {
         using var scope = NewDisposeScope();
-        int past = cache?.Length ?? 0;
-        int tokens = (int)inputIds.shape[1];
+        var x = Embed(inputIds);                                                   // [B, T, C]
+        var inputs = Inputs(positions, keyMask, cache?.Length ?? 0, x.dtype);
+        for (int i = 0; i < layers.Count; i++) x = Layer(i, x, inputs, cache);
+        cache?.Advance((int)inputIds.shape[1]);
+        return Norm(x).MoveToOuterDisposeScope();
+    }
 
-        var x = embed_tokens.forward(inputIds);                                    // [B, T, C]
-        var (cos, sin) = rotary.Angles(positions, x.dtype);                        // [B, 1, T, D]
+    /// <summary>Token embeddings.</summary>
+    /// <param name="inputIds">[B, T] int64</param>
+    /// <returns>[B, T, C]</returns>
+    public Tensor Embed(Tensor inputIds) => embed_tokens.forward(inputIds);
+
+    /// <summary>What every layer of one forward pass shares (rotary angles and the attention mask); nothing in it
+    /// depends on a weight, so it needs no gradient.</summary>
+    /// <param name="positions">[B, T] int64 position ids of the new tokens</param>
+    /// <param name="keyMask">[B, S] bool over cached and new keys; null when nothing is padding</param>
+    /// <param name="past">keys before the new tokens (a cache's or a shared prompt's)</param>
+    public LayerInputs Inputs(Tensor positions, Tensor? keyMask, int past, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        int tokens = (int)positions.shape[1];
+        var (cos, sin) = rotary.Angles(positions, dtype);                          // [B, 1, T, D]
         // No mask is needed without padding when the keys are exactly the queries (plain causal attention)
         // or when a single new token may see every key.
         bool plain = keyMask is null && (past == 0 || tokens == 1);
-        var mask = plain ? null : AdditiveMask(keyMask, inputIds.shape[0], past, tokens, x.dtype, x.device);
-        foreach (var layer in layers) x = layer.Forward(x, cos, sin, mask, cache);
-        cache?.Advance(tokens);
-        return norm.forward(x).MoveToOuterDisposeScope();
+        var mask = plain ? null : AdditiveMask(keyMask, positions.shape[0], past, tokens, dtype, positions.device);
+        return new LayerInputs(cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope(), mask?.MoveToOuterDisposeScope());
     }
+
+    /// <summary>Decoder layer <paramref name="index"/> on hidden states [B, T, C].</summary>
+    public Tensor Layer(int index, Tensor x, LayerInputs inputs, IKeyValueCache? cache) =>
+        layers[index].Forward(x, inputs.Cos, inputs.Sin, inputs.Mask, cache);
+
+    /// <summary>The final norm, applied to the last layer's output.</summary>
+    public Tensor Norm(Tensor x) => norm.forward(x);
 
     /// <summary>
     /// [B, 1, T, S] mask: 0 where query t may attend key s (causal and a real token), -inf elsewhere. A query

@@ -67,12 +67,22 @@ public sealed class FlatLayout : ISequenceLayout
             promptLength, completionLength);
     }
 
-    public Tensor PredictingHidden(CausalLm model)
+    public ILayeredPass Pass(CausalLm model) => new LayerByLayer(this, model);
+
+    /// <summary>One state tensor: the whole rows [B, P + Tc, C].</summary>
+    sealed class LayerByLayer(FlatLayout layout, CausalLm model) : ILayeredPass
     {
-        using var scope = NewDisposeScope();
-        var hidden = model.Hidden(InputIds, Positions, KeyMask);                    // [B, P + Tc, C]
+        readonly LayerInputs inputs = model.Body.Inputs(layout.Positions, layout.KeyMask, past: 0, model.DType).Detached();
+
+        public IReadOnlyList<Tensor> Embed() => [model.Body.Embed(layout.InputIds)];
+
+        public IReadOnlyList<Tensor> Layer(int index, IReadOnlyList<Tensor> state) => [model.Body.Layer(index, state[0], inputs, cache: null)];
+
         // Column P − 1 (the prompt's last token) predicts completion token 0, and so on.
-        return hidden.narrow(1, PromptLength - 1, CompletionLength).MoveToOuterDisposeScope();
+        public Tensor Predicting(IReadOnlyList<Tensor> state) =>
+            model.Body.Norm(state[0].narrow(1, layout.PromptLength - 1, layout.CompletionLength));
+
+        public void Dispose() => inputs.Dispose();
     }
 
     public void Dispose()

@@ -14,7 +14,16 @@ public static class LogProbScorer
     public static (Tensor TokenLogProbs, Tensor? FullLogProbs) Score(CausalLm model, SequenceBatch batch, bool fullVocabulary = false)
     {
         using var scope = NewDisposeScope();
-        var predicting = batch.Layout.PredictingHidden(model);                                  // [B, Tc, C]
+        var (tokenLogProbs, logProbs) = FromHidden(model, batch, batch.Layout.PredictingHidden(model), fullVocabulary);
+        return (tokenLogProbs.MoveToOuterDisposeScope(), logProbs?.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The scores from the hidden states that predict the completion tokens (the last step of
+    /// <see cref="Score"/>, which a pass run layer by layer calls itself).</summary>
+    /// <param name="predicting">[B, Tc, C] from <see cref="ISequenceLayout.PredictingHidden"/></param>
+    public static (Tensor TokenLogProbs, Tensor? FullLogProbs) FromHidden(CausalLm model, SequenceBatch batch, Tensor predicting, bool fullVocabulary = false)
+    {
+        using var scope = NewDisposeScope();
         var logProbs = model.Logits(predicting).to(ScalarType.Float32).log_softmax(-1);         // [B, Tc, V]
         var tokenLogProbs = logProbs.gather(2, batch.Targets.unsqueeze(-1)).squeeze(-1);        // [B, Tc]
         return (tokenLogProbs.MoveToOuterDisposeScope(), fullVocabulary ? logProbs.MoveToOuterDisposeScope() : null);

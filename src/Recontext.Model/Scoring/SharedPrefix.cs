@@ -6,10 +6,12 @@ namespace Recontext.Model.Scoring;
 /// Keys and values of a few distinct prompts, shared by many completions. The prompt pass writes through
 /// <see cref="Recorder"/>, which keeps each layer's keys and values (with their autograd history); the completion
 /// pass then sees, per row, its prompt's keys and values followed by its own. Unlike <see cref="KvCache"/> nothing is
-/// written in place, so gradients flow back into the prompt pass.
+/// written in place, so gradients flow back into the prompt pass. A pass run layer by layer records one layer at a
+/// time (<paramref name="firstLayer"/>: the first layer this prefix records).
 /// </summary>
-public sealed class SharedPrefix(Tensor rowPrompt) : IKeyValueCache, IDisposable
+public sealed class SharedPrefix(Tensor rowPrompt, int firstLayer = 0) : IKeyValueCache, IDisposable
 {
+    readonly int first = firstLayer;
     readonly List<Tensor> keys = [];     // per layer: [U, Hkv, P, D]
     readonly List<Tensor> values = [];
     int promptTokens = -1;
@@ -22,9 +24,10 @@ public sealed class SharedPrefix(Tensor rowPrompt) : IKeyValueCache, IDisposable
 
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor key, Tensor value)
     {
-        if (layer >= keys.Count) throw new InvalidOperationException($"layer {layer} has no recorded prompt keys ({keys.Count} layers recorded)");
-        var prefixKeys = keys[layer].index_select(0, rowPrompt);              // [B, Hkv, P, D]
-        var prefixValues = values[layer].index_select(0, rowPrompt);
+        int recorded = layer - first;
+        if (recorded < 0 || recorded >= keys.Count) throw new InvalidOperationException($"layer {layer} has no recorded prompt keys (layers {first}..{first + keys.Count - 1} recorded)");
+        var prefixKeys = keys[recorded].index_select(0, rowPrompt);           // [B, Hkv, P, D]
+        var prefixValues = values[recorded].index_select(0, rowPrompt);
         return (cat([prefixKeys, key], 2), cat([prefixValues, value], 2));
     }
 
@@ -42,7 +45,7 @@ public sealed class SharedPrefix(Tensor rowPrompt) : IKeyValueCache, IDisposable
 
         public (Tensor Keys, Tensor Values) Append(int layer, Tensor key, Tensor value)
         {
-            if (layer != owner.keys.Count) throw new InvalidOperationException($"layers must be recorded in order: got {layer}, expected {owner.keys.Count}");
+            if (layer != owner.first + owner.keys.Count) throw new InvalidOperationException($"layers must be recorded in order: got {layer}, expected {owner.first + owner.keys.Count}");
             // Kept past the attention call's dispose scope; the owner disposes them.
             owner.keys.Add(key.DetachFromDisposeScope());
             owner.values.Add(value.DetachFromDisposeScope());

@@ -106,18 +106,52 @@ public sealed class SharedPromptLayout : ISequenceLayout
             unique, promptLength, completionLength);
     }
 
-    public Tensor PredictingHidden(CausalLm model)
+    public ILayeredPass Pass(CausalLm model) => new LayerByLayer(this, model);
+
+    /// <summary>Two state tensors: the distinct prompts [U, P, C] and the completions but their last token [B, Tc − 1, C]
+    /// (the last predicts nothing inside the batch, so it need not be run; with Tc = 1 the prompts alone). Each layer
+    /// runs the prompts, keeping their keys and values, then the completions attending to them.</summary>
+    sealed class LayerByLayer : ILayeredPass
     {
-        using var scope = NewDisposeScope();
-        using var prefix = new SharedPrefix(RowPrompt);
-        var promptHidden = model.Hidden(PromptIds, PromptPositions, PromptKeyMask, prefix.Recorder);      // [U, P, C]
-        // Prompts are left-padded, so column P − 1 is every prompt's last token: it predicts completion token 0.
-        var first = promptHidden.narrow(1, PromptLength - 1, 1).index_select(0, RowPrompt);               // [B, 1, C]
-        if (CompletionLength == 1) return first.MoveToOuterDisposeScope();
-        // The completion's last token predicts nothing inside the batch, so it need not be run.
-        var completionHidden = model.Hidden(CompletionIds.narrow(1, 0, CompletionLength - 1),
-            CompletionPositions.narrow(1, 0, CompletionLength - 1), KeyMask?.narrow(1, 0, PromptLength + CompletionLength - 1), prefix);   // [B, Tc − 1, C]
-        return cat([first, completionHidden], 1).MoveToOuterDisposeScope();
+        readonly SharedPromptLayout layout;
+        readonly CausalLm model;
+        readonly LayerInputs promptInputs;
+        readonly LayerInputs? completionInputs;
+
+        public LayerByLayer(SharedPromptLayout layout, CausalLm model)
+        {
+            (this.layout, this.model) = (layout, model);
+            promptInputs = model.Body.Inputs(layout.PromptPositions, layout.PromptKeyMask, past: 0, model.DType).Detached();
+            if (layout.CompletionLength > 1)
+                completionInputs = model.Body.Inputs(layout.CompletionPositions.narrow(1, 0, layout.CompletionLength - 1),
+                    layout.KeyMask?.narrow(1, 0, layout.PromptLength + layout.CompletionLength - 1), past: layout.PromptLength, model.DType).Detached();
+        }
+
+        public IReadOnlyList<Tensor> Embed() => completionInputs is null
+            ? [model.Body.Embed(layout.PromptIds)]
+            : [model.Body.Embed(layout.PromptIds), model.Body.Embed(layout.CompletionIds.narrow(1, 0, layout.CompletionLength - 1))];
+
+        public IReadOnlyList<Tensor> Layer(int index, IReadOnlyList<Tensor> state)
+        {
+            using var prefix = new SharedPrefix(layout.RowPrompt, firstLayer: index);
+            var prompts = model.Body.Layer(index, state[0], promptInputs, prefix.Recorder);                   // [U, P, C]
+            return completionInputs is null ? [prompts] : [prompts, model.Body.Layer(index, state[1], completionInputs, prefix)];   // [B, Tc − 1, C]
+        }
+
+        public Tensor Predicting(IReadOnlyList<Tensor> state)
+        {
+            using var scope = NewDisposeScope();
+            // Prompts are left-padded, so column P − 1 is every prompt's last token: it predicts completion token 0.
+            var first = model.Body.Norm(state[0].narrow(1, layout.PromptLength - 1, 1)).index_select(0, layout.RowPrompt);   // [B, 1, C]
+            var predicting = completionInputs is null ? first : cat([first, model.Body.Norm(state[1])], 1);
+            return predicting.MoveToOuterDisposeScope();
+        }
+
+        public void Dispose()
+        {
+            promptInputs.Dispose();
+            completionInputs?.Dispose();
+        }
     }
 
     public void Dispose()

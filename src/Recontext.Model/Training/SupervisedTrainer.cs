@@ -53,11 +53,14 @@ public sealed class SupervisedTrainer : IDisposable
         foreach (var batch in microBatches)
         {
             using var part = NewDisposeScope();
-            var (tokenLogProbs, _) = LogProbScorer.Score(model, batch);
-            var partLoss = NegativeLogLikelihood.Compute(tokenLogProbs, batch.CompletionMask);
             double share = Math.Max(1f, batch.CompletionMask.sum().item<float>()) / total;
-            using (TorchSharp.Scalar weight = share) partLoss.mul(weight).backward();
-            loss += partLoss.item<float>() * share;
+            using TorchSharp.Scalar weight = share;
+            ScoredBackward.Run(model, batch, (tokenLogProbs, _) =>
+            {
+                var partLoss = NegativeLogLikelihood.Compute(tokenLogProbs, batch.CompletionMask);
+                loss += partLoss.item<float>() * share;
+                return partLoss.mul(weight);
+            });
         }
         if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, options.MaxGradNorm);
         OptimizerStep.Run(optimizer);

@@ -160,6 +160,7 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
             PromptsPerStep = root.Int("promptsPerStep", min: 1) ?? config.PromptsPerStep,
             SamplesPerPrompt = root.Int("samplesPerPrompt", min: 1) ?? config.SamplesPerPrompt,
             MicroBatchSize = root.Int("microBatchSize", min: 1),
+            GradientCheckpointing = root.Bool("gradientCheckpointing") ?? config.GradientCheckpointing,
         };
         if (root.Mapping("sampling") is { } sampling)
         {

@@ -80,12 +80,16 @@ public sealed class GrpoTrainer : IDisposable
                 if (update == 0 && reference is not null && options.Beta > 0)
                     refLogps[k] = reference.Run(model => LogProbScorer.Score(model, batch).TokenLogProbs).MoveToOuterDisposeScope();
 
-                var logp = LogProbScorer.Score(policy, batch).TokenLogProbs;
                 bool first = trainingLogps[k] is null;
-                trainingLogps[k] ??= logp.detach().MoveToOuterDisposeScope();
-                var oldLogp = options.OldLogprobs == OldLogprobSource.Generation ? generationLogp : trainingLogps[k]!;
-                var result = GrpoLoss.Compute(logp, oldLogp, refLogps[k], advantage, mask, options);
-                using (TorchSharp.Scalar share = (double)count / samples.Count) result.Loss.mul(share).backward();
+                GrpoLoss.Result result = null!;
+                using TorchSharp.Scalar share = (double)count / samples.Count;
+                ScoredBackward.Run(policy, batch, (logp, _) =>
+                {
+                    trainingLogps[k] ??= logp.detach().MoveToOuterDisposeScope();
+                    var oldLogp = options.OldLogprobs == OldLogprobSource.Generation ? generationLogp : trainingLogps[k]!;
+                    result = GrpoLoss.Compute(logp, oldLogp, refLogps[k], advantage, mask, options);
+                    return result.Loss.mul(share);
+                });
 
                 float partTokens = mask.sum().item<float>();
                 loss += result.Loss.item<float>() * count / samples.Count;

@@ -47,11 +47,14 @@ public sealed class LogitDistillationTrainer : IDisposable
             using var studentBatch = SampleBatch.Build(part, paddingId, policy.Config.VocabSize, policy.Device);
             using var teacherBatch = SampleBatch.Build(part, paddingId, policy.Config.VocabSize, policy.Device, generationContext: true);
             var teacherLogProbs = teacher.Run(model => LogProbScorer.Score(model, teacherBatch, fullVocabulary: true).FullLogProbs!);
-            var studentLogProbs = LogProbScorer.Score(policy, studentBatch, fullVocabulary: true).FullLogProbs!;
-            var partLoss = LogitDistillationLoss.Compute(teacherLogProbs, studentLogProbs, studentBatch.CompletionMask);
             double share = Math.Max(1f, part.Sum(s => s.LossMask.Sum())) / total;
-            using (TorchSharp.Scalar weight = share) partLoss.mul(weight).backward();
-            loss += partLoss.item<float>() * share;
+            using TorchSharp.Scalar weight = share;
+            ScoredBackward.Run(policy, studentBatch, (_, studentLogProbs) =>
+            {
+                var partLoss = LogitDistillationLoss.Compute(teacherLogProbs, studentLogProbs!, studentBatch.CompletionMask);
+                loss += partLoss.item<float>() * share;
+                return partLoss.mul(weight);
+            }, fullVocabulary: true);
         }
         if (optimizerOptions.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trained, optimizerOptions.MaxGradNorm);
         OptimizerStep.Run(optimizer);

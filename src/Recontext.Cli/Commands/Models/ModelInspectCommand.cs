@@ -52,13 +52,17 @@ public static class ModelInspectCommand
         Row("tokenizer", folder.HasTokenizer ? "tokenizer.json" : "none (generate and training need tokenizer.json)");
         AnsiConsole.Write(facts);
 
-        var full = TrainingMemory.FullFineTuning(c, folder.Parameters, batch, sequence);
-        var lora = TrainingMemory.Lora(c, folder.Parameters, batch, sequence, rank, TrainingMemory.ComputeBytes);
-        var memory = new Table().Title($"one training step, batch {batch} × {sequence} tokens, fp32 weights and activations, no gradient checkpointing (estimate)")
+        var memory = new Table().Title($"one training step, batch {batch} × {sequence} tokens, fp32 weights and activations (estimate)")
             .AddColumns("", "weights", "gradients", "AdamW moments", "activations", "total");
-        memory.AddRow("full fine-tuning", Bytes(full.WeightBytes), Bytes(full.GradientBytes), Bytes(full.OptimizerBytes), Bytes(full.ActivationBytes), Bytes(full.Total));
-        memory.AddRow($"LoRA rank {rank} ({TrainingMemory.LoraParameters(c, rank):N0} trained)", Bytes(lora.WeightBytes), Bytes(lora.GradientBytes),
-            Bytes(lora.OptimizerBytes), Bytes(lora.ActivationBytes), Bytes(lora.Total));
+        foreach (bool checkpointing in new[] { false, true })
+        {
+            string how = checkpointing ? ", gradientCheckpointing" : "";
+            var full = TrainingMemory.FullFineTuning(c, folder.Parameters, batch, sequence, checkpointing);
+            var lora = TrainingMemory.Lora(c, folder.Parameters, batch, sequence, rank, TrainingMemory.ComputeBytes, checkpointing);
+            memory.AddRow($"full fine-tuning{how}", Bytes(full.WeightBytes), Bytes(full.GradientBytes), Bytes(full.OptimizerBytes), Bytes(full.ActivationBytes), Bytes(full.Total));
+            memory.AddRow($"LoRA rank {rank} ({TrainingMemory.LoraParameters(c, rank):N0} trained){how}", Bytes(lora.WeightBytes), Bytes(lora.GradientBytes),
+                Bytes(lora.OptimizerBytes), Bytes(lora.ActivationBytes), Bytes(lora.Total));
+        }
         AnsiConsole.Write(memory);
     }
 
