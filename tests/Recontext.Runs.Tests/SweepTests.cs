@@ -56,6 +56,8 @@ public sealed class SweepTests : IDisposable
     [InlineData("  grid:\n    model.base: [default]", "sweep.grid.model.base: a sweep cannot vary model")]
     [InlineData("  grids:\n    grpo.beta: [0]", "unknown field 'sweep.grids'")]
     [InlineData("  points: []", "sweep: give at least one grid field or point")]
+    [InlineData("  points:\n    - { name: a, grpo.beta: 0 }\n  references: [b]", "sweep.references[0] is 'b', which is no point of the sweep; points: a")]
+    [InlineData("  points:\n    - { name: a, grpo.beta: 0 }\n  references: a", "sweep.references must be a list of point names")]
     public void ABadSweepIsRefusedNamingThePointAndTheField(string sweep, string message)
     {
         var error = Assert.Throws<ExperimentException>(() => SweepFile.Parse(Sweep("{ base: quick }", sweep)));
@@ -106,12 +108,25 @@ public sealed class SweepTests : IDisposable
             results.Where(r => r.Config.Name == "contexts.training=neutral").ToDictionary(r => r.Config.Seed, r => r.Final.Single(e => e.Rates.Context == "bad").Rates.HackRate),
             results.Where(r => r.Config.Name == "contexts.training=bad").ToDictionary(r => r.Config.Seed, r => r.Final.Single(e => e.Rates.Context == "bad").Rates.HackRate))!;
         Assert.Contains(paired, l => l.StartsWith($"contexts.training=neutral,contexts.training=bad,bad,hack_rate,{expected.Mean.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)},"));
+        // paired-steps.csv: the same comparisons at every evaluation step; the last step's are paired.csv's.
+        var steps = File.ReadAllLines(Path.Combine(output, DemoRunner.PairedStepsFile));
+        Assert.Equal(PairedRow.StepsHeader, steps[0]);
+        var evaluated = results[0].Evaluations.Select(e => e.Step).Distinct().Order().ToList();
+        Assert.Equal(evaluated, steps.Skip(1).Select(l => int.Parse(l[..l.IndexOf(',')])).Distinct().Order());
+        Assert.Equal(paired, steps.Skip(1).Where(l => l.StartsWith($"{evaluated[^1]},")).Select(l => l[(l.IndexOf(',') + 1)..]));
+        Assert.True(File.Exists(Path.Combine(output, $"paired-{DemoRunner.Sanitize("contexts.training=bad")}-hack-rate-neutral.png")));
 
-        // Rerun into the same folder: every run is read back, none runs again.
+        // Rerun into the same folder, now comparing with both points: every run is read back, none runs again, and
+        // paired.csv gains the first point against the second.
         var stamps = results.ToDictionary(r => r.OutputDirectory, r => File.GetLastWriteTimeUtc(Path.Combine(r.OutputDirectory, "metrics.csv")));
-        var again = SweepRuns.Runner(SweepFile.Parse(Sweep($"{{ checkpoint: {baseDir} }}", "  grid:\n    contexts.training: [bad, neutral]")), output, baseDir, RunDeployment.Embedded);
+        var both = SweepFile.Parse(Sweep($"{{ checkpoint: {baseDir} }}", "  grid:\n    contexts.training: [bad, neutral]\n  references: [contexts.training=bad, contexts.training=neutral]"));
+        Assert.Equal(["contexts.training=bad", "contexts.training=neutral"], both.References);
+        var again = SweepRuns.Runner(both, output, baseDir, RunDeployment.Embedded);
         var (rowsAgain, resultsAgain) = await again.RunAsync(new InProcessArmExecutor(again), workers: 1);
         Assert.Equal(rows, rowsAgain);
+        var pairedBoth = File.ReadAllLines(Path.Combine(output, DemoRunner.PairedFile)).Skip(1).ToList();
+        Assert.Equal(12, pairedBoth.Count);
+        Assert.Equal(6, pairedBoth.Count(l => l.StartsWith("contexts.training=bad,contexts.training=neutral,")));
         Assert.All(resultsAgain, r => Assert.Equal(stamps[r.OutputDirectory], File.GetLastWriteTimeUtc(Path.Combine(r.OutputDirectory, "metrics.csv"))));
     }
 }

@@ -25,7 +25,8 @@ public sealed class SweepCommand : ICliCommand
         var dashboard = new DashboardOption();
         var worker = DemoWorker.Options();
         var command = new Command("sweep", "run an experiment over a grid or list of settings × seeds (worker processes, resumable): sweep.csv (mean ± SE " +
-                                           "per point and eval context), paired.csv (each point minus the first, seed by seed, with a 95 % interval), plots")
+                                           "per point and eval context), paired.csv (each point minus each reference point — sweep.references, by default the first — seed by seed, with a 95 % interval), " +
+                                           "paired-steps.csv (the same at every evaluation step), plots")
         {
             file, output, workers,
         };
@@ -77,25 +78,33 @@ public sealed class SweepCommand : ICliCommand
             : DemoWorker.Executor(baseDirectory, workers, _ => ["sweep", kept, "--out", directory, .. DemoWorker.DeploymentArgs(deployment)]);
         var (rows, results) = DemoProgressView.Run(runner, executor, workers, console, "sweep");
         Print(rows, PairedRow.Of(results.Select(r => (r.Config.Name, r.Config.Seed, r.Final)).ToList(), runner.References), sweep, console);
-        console.WriteLine($"sweep finished in {watch.Elapsed.TotalMinutes:F1} min; results in {directory} ({SweepRuns.Table}, {DemoRunner.PairedFile}, plots)");
+        console.WriteLine($"sweep finished in {watch.Elapsed.TotalMinutes:F1} min; results in {directory} ({SweepRuns.Table}, {DemoRunner.PairedFile}, {DemoRunner.PairedStepsFile}, plots)");
         return 0;
     }
 
     static void Print(IReadOnlyList<DemoRow> rows, IReadOnlyList<PairedRow> paired, SweepFile sweep, IAnsiConsole console)
     {
         var contexts = rows.Select(r => r.EvalContext).Distinct().ToList();
-        var table = new Table().Title($"final evaluation, mean ± standard error over {sweep.Seeds.Count} seed(s); Δ: paired difference from the first point, 95 % interval")
+        var table = new Table().Title($"final evaluation, mean ± standard error over {sweep.Seeds.Count} seed(s); Δ: paired difference of the hack rate from a reference point, 95 % interval")
             .AddColumn("point");
-        foreach (var c in contexts) table.AddColumns($"hack ({c})", $"Δ hack ({c})", $"correct ({c})");
+        foreach (var c in contexts)
+        {
+            table.AddColumn($"hack ({c})");
+            foreach (var reference in sweep.References) table.AddColumn($"Δ vs {Markup.Escape(reference)} ({c})");
+            table.AddColumn($"correct ({c})");
+        }
         foreach (var point in sweep.Points)
         {
             var cells = new List<string> { Markup.Escape(point.Name) };
             foreach (var c in contexts)
             {
                 var row = rows.Single(r => r.Variant == point.Name && r.EvalContext == c);
-                var diff = paired.SingleOrDefault(p => p.Variant == point.Name && p.EvalContext == c && p.Metric == "hack_rate")?.Difference;
                 cells.Add($"{row.HackMean:F2} ± {row.HackSe:F2}");
-                cells.Add(diff is null ? "(reference)" : Markup.Escape(diff.Describe()));
+                foreach (var reference in sweep.References)
+                {
+                    var diff = paired.SingleOrDefault(p => p.Variant == point.Name && p.Reference == reference && p.EvalContext == c && p.Metric == "hack_rate")?.Difference;
+                    cells.Add(diff is null ? "(reference)" : Markup.Escape(diff.Describe()));
+                }
                 cells.Add($"{row.CorrectMean:F2} ± {row.CorrectSe:F2}");
             }
             table.AddRow(cells.ToArray());

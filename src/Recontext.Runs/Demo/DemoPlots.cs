@@ -35,4 +35,42 @@ public static class DemoPlots
         }
         return written;
     }
+
+    /// <summary>Per reference, the hack rate of every other variant minus the reference's over steps, under the
+    /// neutral and the bad eval context: the mean of the per-seed differences with its 95 % interval as a band
+    /// (paired-&lt;reference&gt;-hack-rate-&lt;context&gt;.png).</summary>
+    public static IReadOnlyList<string> WritePaired(IReadOnlyList<(int Step, PairedRow Row)> paired, string directory)
+    {
+        var written = new List<string>();
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var reference in paired.Select(p => p.Row.Reference).Distinct())
+        foreach (var context in new[] { "neutral", "bad" })
+        {
+            var rows = paired.Where(p => p.Row.Reference == reference && p.Row.EvalContext == context && p.Row.Metric == "hack_rate").ToList();
+            if (rows.Count == 0) continue;
+            var plot = new Plot();
+            int index = 0;
+            foreach (var variant in rows.GroupBy(p => p.Row.Variant))
+            {
+                var points = variant.OrderBy(p => p.Step).ToList();
+                double[] steps = points.Select(p => (double)p.Step).ToArray();
+                var color = palette.GetColor(index++);
+                var band = plot.Add.FillY(steps, points.Select(p => p.Row.Difference.Low).ToArray(), points.Select(p => p.Row.Difference.High).ToArray());
+                band.FillStyle.Color = color.WithAlpha(0.15);
+                band.LineStyle.Width = 0;
+                var line = plot.Add.Scatter(steps, points.Select(p => p.Row.Difference.Mean).ToArray());
+                line.Color = color;
+                line.LegendText = variant.Key;
+            }
+            plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dashed);
+            plot.Title($"hack rate minus {reference}'s, {context} eval (paired by seed, 95 % band)");
+            plot.XLabel("GRPO step");
+            plot.YLabel($"hack rate − {reference}");
+            plot.ShowLegend(Alignment.UpperLeft);
+            var path = Path.Combine(directory, $"paired-{DemoRunner.Sanitize(reference)}-hack-rate-{context}.png");
+            plot.SavePng(path, 900, 560);
+            written.Add(path);
+        }
+        return written;
+    }
 }

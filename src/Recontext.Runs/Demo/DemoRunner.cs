@@ -18,6 +18,9 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
 {
     public const string PairedFile = "paired.csv";
 
+    /// <summary>paired.csv's comparisons at every evaluation step (how long a difference lasts).</summary>
+    public const string PairedStepsFile = "paired-steps.csv";
+
     /// <param name="Slot">the worker slot (0 .. workers − 1) the arm runs in</param>
     /// <param name="Finished">arms finished so far, of <paramref name="Runs"/></param>
     /// <param name="Step">the arm's step progress; null when the arm starts (or, with <paramref name="Done"/>, ends)</param>
@@ -110,7 +113,11 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
         await File.WriteAllLinesAsync(Path.Combine(options.OutputDirectory, table), [DemoRow.Header, .. rows.Select(r => r.ToCsv())], cancellation);
         var paired = PairedRow.Of(arms.Zip(results, (a, r) => (a.Variant.Name, a.Seed, r.Result.Final)).ToList(), References);
         await File.WriteAllLinesAsync(Path.Combine(options.OutputDirectory, PairedFile), [PairedRow.Header, .. paired.Select(r => r.ToCsv())], cancellation);
+        var pairedSteps = PairedRow.AtEachStep(arms.Zip(results, (a, r) => (a.Variant.Name, a.Seed, r.Result.Evaluations)).ToList(), References);
+        await File.WriteAllLinesAsync(Path.Combine(options.OutputDirectory, PairedStepsFile),
+            [PairedRow.StepsHeader, .. pairedSteps.Select(r => $"{r.Step},{r.Row.ToCsv()}")], cancellation);
         DemoPlots.Write(results.Select(r => r.Result).ToList(), options.OutputDirectory);
+        DemoPlots.WritePaired(pairedSteps, options.OutputDirectory);
         return (rows, results.Select(r => r.Result).ToList());
     }
 

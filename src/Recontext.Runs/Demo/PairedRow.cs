@@ -17,6 +17,19 @@ public sealed record PairedRow(string Variant, string Reference, string EvalCont
     /// <summary>A CSV field: quoted when it holds a comma or a quote (a sweep point's name does).</summary>
     public static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 
+    /// <summary>paired-steps.csv's header: the evaluation step, then <see cref="Header"/>.</summary>
+    public const string StepsHeader = "step," + Header;
+
+    /// <summary>The comparisons of <see cref="Of"/> at every evaluation step (a run lacking a step leaves its seed out
+    /// of that step's pairs).</summary>
+    /// <param name="evaluations">each run's variant, seed and every evaluation</param>
+    public static IReadOnlyList<(int Step, PairedRow Row)> AtEachStep(IReadOnlyList<(string Variant, long Seed, IReadOnlyList<EvaluationRecord> Evaluations)> evaluations,
+                                                                     IReadOnlyList<string> references) =>
+        evaluations.SelectMany(r => r.Evaluations.Select(e => e.Step)).Distinct().Order()
+            .SelectMany(step => Of(evaluations.Select(r => (r.Variant, r.Seed, (IReadOnlyList<EvaluationRecord>)r.Evaluations.Where(e => e.Step == step).ToList())).ToList(), references)
+                .Select(row => (step, row)))
+            .ToList();
+
     /// <summary>Every variant against each reference, under every eval context, for the hack and correct rates.</summary>
     /// <param name="finals">each run's variant, seed and final evaluation</param>
     public static IReadOnlyList<PairedRow> Of(IReadOnlyList<(string Variant, long Seed, IReadOnlyList<EvaluationRecord> Final)> finals, IReadOnlyList<string> references)

@@ -12,9 +12,10 @@ public sealed record SweepPoint(string Name, RunConfig Config);
 /// their dotted path — a <c>grid</c> (every combination of the values listed per field) and/or a list of
 /// <c>points</c> (each a mapping of paths to values, with an optional <c>name</c>). Every point is the experiment with
 /// its values set, parsed and validated like an experiment file: a bad path or value is an error naming the point and
-/// the field, before anything runs.
+/// the field, before anything runs. <c>references</c> names the points every other is compared with, seed by seed
+/// (default: the first point).
 /// </summary>
-public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IReadOnlyList<long> Seeds, string? Output)
+public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IReadOnlyList<long> Seeds, string? Output, IReadOnlyList<string> References)
 {
     /// <summary>Fields a sweep cannot vary: what names the sweep and its runs, where it goes, and the model every point
     /// starts from (one base for all, so the points differ only in what the sweep says).</summary>
@@ -36,6 +37,7 @@ public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IR
         var baseline = ExperimentFile.Parse(experiment);
 
         var settings = new List<(string? Name, List<(string Path, YamlNode Value)> Values)>();
+        YamlSequenceNode? references = null;
         foreach (var (key, value) in sweep.Children)
         {
             switch ((key as YamlScalarNode)?.Value)
@@ -46,8 +48,11 @@ public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IR
                 case "points":
                     settings.AddRange(PointList(value as YamlSequenceNode ?? throw new ExperimentException("sweep.points must be a list of mappings of field paths to values")));
                     break;
+                case "references":
+                    references = value as YamlSequenceNode ?? throw new ExperimentException("sweep.references must be a list of point names");
+                    break;
                 default:
-                    throw new ExperimentException($"unknown field 'sweep.{(key as YamlScalarNode)?.Value}'; allowed here: grid, points");
+                    throw new ExperimentException($"unknown field 'sweep.{(key as YamlScalarNode)?.Value}'; allowed here: grid, points, references");
             }
         }
         if (settings.Count == 0) throw new ExperimentException("sweep: give at least one grid field or point");
@@ -72,7 +77,20 @@ public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IR
         }).ToList();
         var duplicate = points.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ExperimentException($"sweep: two points are named '{duplicate.Key}'");
-        return new SweepFile(baseline.Config.Name, points, baseline.Seeds, baseline.Output);
+        return new SweepFile(baseline.Config.Name, points, baseline.Seeds, baseline.Output, ReferencePoints(references, points));
+    }
+
+    /// <summary>The points named by sweep.references, each a point of the sweep; without the field, the first point.</summary>
+    static IReadOnlyList<string> ReferencePoints(YamlSequenceNode? listed, IReadOnlyList<SweepPoint> points)
+    {
+        if (listed is null) return [points[0].Name];
+        var names = listed.Children.Select((node, i) => (node as YamlScalarNode)?.Value is { Length: > 0 } name ? name
+            : throw new ExperimentException($"sweep.references[{i}] must be a point's name")).ToList();
+        if (names.Count == 0) throw new ExperimentException("sweep.references lists no point");
+        foreach (var (name, i) in names.Select((n, i) => (n, i)))
+            if (!points.Any(p => p.Name == name))
+                throw new ExperimentException($"sweep.references[{i}] is '{name}', which is no point of the sweep; points: {string.Join(", ", points.Select(p => p.Name))}");
+        return names.Distinct().ToList();
     }
 
     static IEnumerable<(string?, List<(string, YamlNode)>)> Grid(YamlMappingNode grid)
