@@ -19,18 +19,18 @@ static class PeakMemory
     /// <returns>the peak resident bytes above <paramref name="baseline"/>, or null where /proc cannot tell</returns>
     public static long? Growth(long? baseline, Action work)
     {
-        long? start = null;
+        bool reset;
         try
         {
             File.WriteAllText(ClearRefs, "5");
-            start = baseline;
+            reset = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // no /proc here: the work still runs, unmeasured
+            reset = false;   // no /proc here: the work still runs, unmeasured
         }
         work();
-        return start is long before && Field("VmHWM:") is long peak ? peak - before : null;
+        return reset && baseline is long before && Field("VmHWM:") is long peak ? peak - before : null;
     }
 
     static long? Field(string name)

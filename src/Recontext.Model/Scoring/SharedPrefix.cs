@@ -9,7 +9,7 @@ namespace Recontext.Model.Scoring;
 /// written in place, so gradients flow back into the prompt pass. A pass run layer by layer records one layer at a
 /// time (<paramref name="firstLayer"/>: the first layer this prefix records).
 /// </summary>
-public sealed class SharedPrefix(Tensor rowPrompt, int firstLayer = 0) : IKeyValueCache, IDisposable
+public sealed class SharedPrefix(Tensor rowPrompt, int firstLayer) : IKeyValueCache, IDisposable
 {
     readonly int first = firstLayer;
     readonly List<Tensor> keys = [];     // per layer: [U, Hkv, P, D]

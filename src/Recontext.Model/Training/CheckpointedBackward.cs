@@ -45,7 +45,7 @@ public static class CheckpointedBackward
 
             // The head and the loss run in the caller's dispose scope, as they would without checkpointing, so that
             // what the loss keeps (scores for metrics) is the caller's.
-            var lastLeaves = states[layers].Select(x => x.detach().requires_grad_(true)).ToArray();
+            var lastLeaves = Leaves(states[layers]);
             loss(pass.Predicting(lastLeaves)).backward();
             var gradients = Gradients(lastLeaves);
             for (int i = layers - 1; i >= 0; i--)
@@ -81,7 +81,7 @@ public static class CheckpointedBackward
     static Tensor[] Backward(IReadOnlyList<Tensor> inputs, Func<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>> step, Tensor[] outputGradients)
     {
         using var scope = NewDisposeScope();
-        var leaves = inputs.Select(x => x.detach().requires_grad_(true)).ToArray();
+        var leaves = Leaves(inputs);
         autograd.backward(step(leaves).ToList(), outputGradients);
         return Gradients(leaves);
     }
@@ -90,6 +90,9 @@ public static class CheckpointedBackward
     /// none: zeros keep the chain going.</summary>
     static Tensor[] Gradients(Tensor[] leaves) =>
         leaves.Select(l => (l.grad is { } g ? g.clone() : zeros_like(l)).DetachFromDisposeScope()).ToArray();
+
+    /// <summary>Copies of a kept state that gradients stop at (and are read from).</summary>
+    static Tensor[] Leaves(IReadOnlyList<Tensor> state) => state.Select(x => x.detach().requires_grad_(true)).ToArray();
 
     static Tensor[] Kept(IReadOnlyList<Tensor> state) => state.Select(t => t.DetachFromDisposeScope()).ToArray();
 
