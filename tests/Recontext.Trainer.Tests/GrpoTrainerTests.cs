@@ -42,6 +42,7 @@ public class GrpoTrainerTests
     [Theory]
     [InlineData(1, false)]
     [InlineData(3, false)]   // micro-batches that split a group and leave a short last one
+    [InlineData(2, false)]   // rows reordered by length (MicroBatchPlan): results must land back on their rows
     [InlineData(0, true)]    // 0: the whole batch in one pass
     [InlineData(3, true)]
     public void MicroBatchesWithAccumulatedGradientsTakeTheWholeBatchsStep(int microBatch, bool checkpointing)
@@ -56,6 +57,8 @@ public class GrpoTrainerTests
         var referencePolicy = ReferencePolicy.Copy(reference);
         using var one = new GrpoTrainer(whole, referencePolicy, grpo, optimizer, Pad);
         using var many = new GrpoTrainer(split, referencePolicy, grpo, optimizer, Pad, microBatchSize: microBatch == 0 ? null : microBatch);
+        if (microBatch == 2)
+            Assert.Equal(MicroBatchOrder.RowsByLength, MicroBatchPlan.For(samples.Select(s => s.TrainingPromptIds).ToArray(), samples.Select(s => s.CompletionIds).ToArray(), 2).Order);
         var a = one.Update(samples, groupSize: 2);
         var b = many.Update(samples, groupSize: 2);
 

@@ -68,17 +68,30 @@ public sealed class SequenceBatch : IDisposable
         }
 
         var groups = PromptGroups.Of(prompts);
-        int promptLength = prompts.Max(p => p.Length);
-        long flatWork = (long)rows * (promptLength + completionLength);
-        long sharedWork = (long)groups.Distinct.Count * promptLength + (long)rows * completionLength;
-        bool share = sharing == PromptSharing.Always || (sharing == PromptSharing.Auto && sharedWork * 5 <= flatWork * 4);
-        ISequenceLayout layout = share
+        ISequenceLayout layout = Lay(prompts, completions, groups, sharing).Shared
             ? SharedPromptLayout.Build(groups.Distinct, groups.RowPrompt, completions, completionLength, paddingId, device)
             : FlatLayout.Build(prompts, completions, completionLength, paddingId, device);
 
         using var scope = NewDisposeScope();
         return new SequenceBatch(layout, tensor(targets, [rows, completionLength], device: device), tensor(mask, [rows, completionLength], device: device),
             rows, completionLength);
+    }
+
+    /// <summary>Token positions the model computes for these rows as <see cref="Build"/> lays them out, padding
+    /// included: what a micro-batch plan minimises (<see cref="MicroBatchPlan"/>).</summary>
+    public static long PaddedTokens(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> completions, PromptSharing sharing = PromptSharing.Auto) =>
+        prompts.Count == 0 ? 0 : Lay(prompts, completions, PromptGroups.Of(prompts), sharing).Tokens;
+
+    /// <summary>Flat rows cost B × (P + Tc); shared prompts cost each distinct prompt once plus B × Tc. Sharing is
+    /// chosen (under Auto) when it saves at least a fifth of the flat work.</summary>
+    static (bool Shared, long Tokens) Lay(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> completions, PromptGroups groups, PromptSharing sharing)
+    {
+        int promptLength = prompts.Max(p => p.Length);
+        int completionLength = Math.Max(1, completions.Max(c => c.Length));
+        long flat = (long)prompts.Count * (promptLength + completionLength);
+        long shared = (long)groups.Distinct.Count * promptLength + (long)prompts.Count * completionLength;
+        bool share = sharing == PromptSharing.Always || (sharing == PromptSharing.Auto && shared * 5 <= flat * 4);
+        return share ? (true, shared) : (false, flat);
     }
 
     public void Dispose()

@@ -46,21 +46,20 @@ public sealed class GrpoTrainer : IDisposable
 
     /// <param name="samples">grouped prompt by prompt, <paramref name="groupSize"/> samples each</param>
     /// <remarks>With a micro-batch size the batch goes through the model that many sequences at a
-    /// time, each micro-batch's loss weighted by its share of the sequences and the gradients accumulated before the
+    /// time (grouped by length where that pads less: <see cref="MicroBatchPlan"/>), each micro-batch's loss weighted by its share of the sequences and the gradients accumulated before the
     /// one optimizer step: the loss is a mean over sequences, so the step equals the whole batch's (tested), while
     /// only one micro-batch's activations are alive at once.</remarks>
     public GrpoStepMetrics Update(IReadOnlyList<TrainingSample> samples, int groupSize)
     {
         var advantages = GroupAdvantages.Compute(samples.Select(s => s.Reward).ToArray(), groupSize, options.ScaleRewards);
         using var scope = NewDisposeScope();
-        int size = Math.Min(microBatchSize ?? samples.Count, samples.Count);
-        var parts = Enumerable.Range(0, (samples.Count + size - 1) / size).Select(k => (Start: k * size, Count: Math.Min(size, samples.Count - k * size))).ToArray();
+        var parts = SampleBatch.Plan(samples, microBatchSize).Parts;
 
         // Kept across updates, per micro-batch: the frozen reference's log-probs and the first forward pass's (the
         // weights before any step, so exactly logpTrain: the old policy under f_train; no separate scoring pass is
         // needed for the context gap or for OldLogprobSource.Training).
-        var refLogps = new Tensor?[parts.Length];
-        var trainingLogps = new Tensor?[parts.Length];
+        var refLogps = new Tensor?[parts.Count];
+        var trainingLogps = new Tensor?[parts.Count];
         var trainingLogpSums = new float[samples.Count];
         double gapSum = 0, loss = 0, kl = 0, clipped = 0, ratio = 0, tokens = 0;
         policy.train();
@@ -68,21 +67,21 @@ public sealed class GrpoTrainer : IDisposable
         {
             optimizer.zero_grad();
             (loss, kl, clipped, ratio, tokens) = (0, 0, 0, 0, 0);
-            for (int k = 0; k < parts.Length; k++)
+            for (int k = 0; k < parts.Count; k++)
             {
                 using var partScope = NewDisposeScope();
-                var (start, count) = parts[k];
-                var part = samples.Skip(start).Take(count).ToList();
+                var rows = parts[k];
+                var part = rows.Select(r => samples[r]).ToList();
                 var batch = SampleBatch.Build(part, paddingId, policy.Config.VocabSize, policy.Device);
                 var mask = batch.CompletionMask;
                 var generationLogp = SampleBatch.PerToken(part, s => s.GenerationLogProbs, batch.CompletionLength, policy.Device);
-                var advantage = tensor(advantages[start..(start + count)], device: policy.Device);
+                var advantage = tensor(rows.Select(r => advantages[r]).ToArray(), device: policy.Device);
                 if (update == 0 && reference is not null && options.Beta > 0)
                     refLogps[k] = reference.Run(model => LogProbScorer.Score(model, batch).TokenLogProbs).MoveToOuterDisposeScope();
 
                 bool first = trainingLogps[k] is null;
                 GrpoLoss.Result result = null!;
-                using TorchSharp.Scalar share = (double)count / samples.Count;
+                using TorchSharp.Scalar share = (double)rows.Length / samples.Count;
                 ScoredBackward.Run(policy, batch, (logp, _) =>
                 {
                     trainingLogps[k] ??= logp.detach().MoveToOuterDisposeScope();
@@ -92,12 +91,13 @@ public sealed class GrpoTrainer : IDisposable
                 });
 
                 float partTokens = mask.sum().item<float>();
-                loss += result.Loss.item<float>() * count / samples.Count;
+                loss += result.Loss.item<float>() * rows.Length / samples.Count;
                 (kl, clipped, ratio, tokens) = (kl + result.MeanKl * partTokens, clipped + result.ClippedFraction * partTokens, ratio + result.MeanRatio * partTokens, tokens + partTokens);
                 if (first)
                 {
                     gapSum += ((generationLogp - trainingLogps[k]!) * mask).sum().item<float>();
-                    (trainingLogps[k]! * mask).sum(1).to(float32).cpu().data<float>().ToArray().CopyTo(trainingLogpSums, start);
+                    var sums = (trainingLogps[k]! * mask).sum(1).to(float32).cpu().data<float>().ToArray();
+                    for (int i = 0; i < rows.Length; i++) trainingLogpSums[rows[i]] = sums[i];
                 }
                 batch.Dispose();
             }

@@ -38,7 +38,7 @@ public sealed class LogitDistillationTrainer : IDisposable
         using var scope = NewDisposeScope();
         policy.train();
         optimizer.zero_grad();
-        var parts = samples.Chunk(microBatchSize ?? samples.Count).ToList();
+        var parts = SampleBatch.Plan(samples, microBatchSize).Parts.Select(rows => rows.Select(r => samples[r]).ToList());
         float total = Math.Max(1f, samples.Sum(s => s.LossMask.Sum()));
         double loss = 0;
         foreach (var part in parts)

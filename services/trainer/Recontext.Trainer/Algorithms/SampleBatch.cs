@@ -15,6 +15,10 @@ static class SampleBatch
             paddingId, vocabSize, device,
             samples.Select(s => s.LossMask).ToArray());
 
+    /// <summary>Which samples share a micro-batch (<see cref="MicroBatchPlan"/>: the order that pads least under f_train).</summary>
+    public static MicroBatchPlan Plan(IReadOnlyList<TrainingSample> samples, int? microBatchSize) =>
+        MicroBatchPlan.For(samples.Select(s => s.TrainingPromptIds).ToArray(), samples.Select(s => s.CompletionIds).ToArray(), microBatchSize);
+
     /// <returns>[B, Tc] float32, each row's values then zeros</returns>
     public static Tensor PerToken(IReadOnlyList<TrainingSample> samples, Func<TrainingSample, float[]> values, int columns, Device device)
     {
