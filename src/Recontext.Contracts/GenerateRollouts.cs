@@ -37,6 +37,10 @@ public sealed record GenerateRollouts
     /// (<c>ModelText</c>); null for the organism's byte tokenizer. A path every role can read, like the start checkpoint.</summary>
     public string? ModelFolder { get; init; }
 
+    /// <summary>The dtype a generator service loads the policy in (auto, float32, bfloat16, float16), resolved for its
+    /// own device as the trainer resolves it for its: the run's <c>computeDtype</c>, float32 for full fine-tuning.</summary>
+    public string ComputeDtype { get; init; } = "float32";
+
     /// <summary>true for an evaluation batch: judged, never trained on (the recontextualizer leaves it alone).</summary>
     public bool Evaluation { get; init; }
     /// <summary>How the recontextualizer builds the training samples of this batch.</summary>

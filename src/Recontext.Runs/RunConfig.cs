@@ -42,6 +42,14 @@ public sealed record RunConfig
     /// CPU build runs the same code, and asking it for CUDA is an error naming the build property.</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>The dtype the policy computes in (<c>computeDtype</c>: auto, float32, bfloat16, float16;
+    /// <see cref="Model.ComputeDtype"/>), resolved by each role for its own device. A narrower one needs LoRA: full
+    /// fine-tuning keeps fp32 weights, as AdamW's small updates would round away in bf16.</summary>
+    public string ComputeDtype { get; init; } = "auto";
+
+    /// <summary>What the roles resolve: <see cref="ComputeDtype"/>, or float32 for full fine-tuning (where auto never narrows).</summary>
+    public string PolicyDtype => Lora is null ? "float32" : ComputeDtype;
+
     /// <summary>Train LoRA adapters on the frozen model instead of every weight (<c>model.lora</c>); null for full fine-tuning.</summary>
     public Model.Lora.LoraConfig? Lora { get; init; }
 
@@ -81,6 +89,9 @@ public sealed record RunConfig
     {
         if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("name must not be empty");
         Model.DeviceSelection.Validate(Device);
+        if (Model.ComputeDtype.IsReduced(ComputeDtype) && Lora is null)
+            throw new ArgumentException($"computeDtype {ComputeDtype} needs model.lora: full fine-tuning keeps fp32 weights (AdamW's small updates would round " +
+                                        "away in a 16-bit weight); train LoRA adapters on the 16-bit base, or leave computeDtype at auto or float32");
         if (MicroBatchSize < 1) throw new ArgumentException($"microBatchSize must be >= 1, got {MicroBatchSize}");
         if (Environment != ToyCodeEnvironment.EnvironmentName && Environment != MbppEnvironment.EnvironmentName)
             throw new ArgumentException($"environment is '{Environment}'; allowed: {ToyCodeEnvironment.EnvironmentName}, {MbppEnvironment.EnvironmentName}");

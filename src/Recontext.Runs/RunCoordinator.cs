@@ -64,13 +64,14 @@ public sealed class RunCoordinator
 
     /// <summary>Has the trainer take on the run at <paramref name="version"/> (the start checkpoint, or a resume point).</summary>
     /// <param name="stateDirectory">where an in-process trainer keeps the policy versions</param>
-    public async Task StartTrainerAsync(string startCheckpoint, int version, string stateDirectory, CancellationToken cancellation)
+    /// <returns>how the trainer holds the policy (<see cref="TrainingStarted.Policy"/>)</returns>
+    public async Task<string?> StartTrainerAsync(string startCheckpoint, int version, string stateDirectory, CancellationToken cancellation)
     {
         var spec = new TrainerSpec
         {
             Algorithm = config.Algorithm, Grpo = config.Grpo, Optimizer = config.Optimizer, SamplesPerPrompt = config.SamplesPerPrompt, DropHacks = config.DropHacks,
             Lora = config.Lora, Seed = config.Seed, Device = config.Device, MicroBatchSize = config.MicroBatchSize,
-            GradientCheckpointing = config.GradientCheckpointing,
+            GradientCheckpointing = config.GradientCheckpointing, ComputeDtype = config.PolicyDtype,
         };
         var requestId = NewId.NextGuid();
         var answer = session.Expect<TrainingStarted>(requestId);
@@ -81,7 +82,9 @@ public sealed class RunCoordinator
             StateDirectory = deployment.Remote.Contains(ServiceRoles.Trainer) ? null : Path.GetFullPath(stateDirectory),
         }, null, cancellation);
         var sent = DateTime.UtcNow;
-        weightsAddress = (await AwaitRole(answer, "the trainer's start", () => (ServiceRoles.Trainer, sent), waiting: null, cancellation)).WeightsAddress;
+        var started = await AwaitRole(answer, "the trainer's start", () => (ServiceRoles.Trainer, sent), waiting: null, cancellation);
+        weightsAddress = started.WeightsAddress;
+        return started.Policy;
     }
 
     /// <summary>Releases the run's policy at the trainer (awaited, so an in-process trainer's tensors are freed on
@@ -181,6 +184,7 @@ public sealed class RunCoordinator
         Variant = JudgeTasks.EncodeVariant(context.Variant),
         WeightsAddress = weightsAddress,
         ModelFolder = text.Folder,
+        ComputeDtype = config.PolicyDtype,
         Evaluation = evaluation,
         Recontext = new RecontextRequest { Policy = recontextPolicy, Seed = seeds.Recontext(step) },
         ServedRoles = servedRoles,

@@ -73,7 +73,8 @@ public static class RunLimits
         int batch = TrainingBatch(config);
         bool reference = config.Algorithm == Algorithm.Distillation || (config.Algorithm == Algorithm.Grpo && config.Grpo.Beta > 0);
         var estimate = config.Lora is { } lora
-            ? TrainingMemory.Lora(folder.Config, folder.Parameters, batch, sequence, lora.Rank, TrainingMemory.ComputeBytes, config.GradientCheckpointing)
+            ? TrainingMemory.Lora(folder.Config, folder.Parameters, batch, sequence, lora.Rank, TrainingMemory.ComputeBytesOf(config.PolicyDtype, config.Device),
+                config.GradientCheckpointing)
             : TrainingMemory.FullFineTuning(folder.Config, folder.Parameters, batch, sequence, config.GradientCheckpointing);
         long needed = estimate.Total + (reference && config.Lora is null ? folder.Parameters * TrainingMemory.ComputeBytes : 0);
         if (needed <= available) return;
@@ -82,6 +83,7 @@ public static class RunLimits
         if (!config.GradientCheckpointing) lower.Add("turn on gradientCheckpointing");
         lower.Add($"lower sampling.maxNewTokens ({config.MaxNewTokens})");
         if (config.Lora is null) lower.Add("train LoRA adapters (model.lora)");
+        else if (TrainingMemory.ComputeBytesOf(config.PolicyDtype, config.Device) > 2) lower.Add("set computeDtype: bfloat16");
         throw new ArgumentException($"a training step needs about {Gib(needed)} (batch {batch} × {sequence} tokens: weights {Gib(estimate.WeightBytes)}, " +
                                     $"gradients and AdamW {Gib(estimate.GradientBytes + estimate.OptimizerBytes)}, activations {Gib(estimate.ActivationBytes)}), " +
                                     $"more than the {Gib(available)} of memory available: {string.Join(", ", lower)}");

@@ -66,10 +66,12 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         var deploy = deployment ?? RunDeployment.Embedded;
         await using var ownedBus = externalBus is null ? await InProcessBus.StartAsync(deploy.Bus, cancellation, deploy.Remote, deploy.WeightsBindUrl, RunId) : null;
         var coordinator = new RunCoordinator(RunId, config, externalBus ?? ownedBus!, deploy);
+        string? trainerPolicy = null;
         try
         {
             progress?.Report(new Progress(completed ?? 0, config.Steps, "starting the trainer", files.Steps.LastOrDefault()));
-            await coordinator.StartTrainerAsync(config.Checkpoint ?? baseDirectory, completed ?? 0, RunState.VersionsDirectory(outputDirectory), cancellation);
+            trainerPolicy = await coordinator.StartTrainerAsync(config.Checkpoint ?? baseDirectory, completed ?? 0, RunState.VersionsDirectory(outputDirectory), cancellation);
+            progress?.Report(new Progress(completed ?? 0, config.Steps, $"the trainer holds the policy in {trainerPolicy ?? "?"}", files.Steps.LastOrDefault()));
             try
             {
                 await RunStepsAsync(coordinator, files, store, runDocument, (completed ?? 0) + 1, progress, cancellation);
@@ -86,7 +88,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         runDocument.Status = "completed";
         MetricRows.Record(runDocument, files);
         store.SaveRun(runDocument);
-        return new RunResult(config, outputDirectory, files.Steps, files.Evaluations);
+        return new RunResult(config, outputDirectory, files.Steps, files.Evaluations) { TrainerPolicy = trainerPolicy };
     }
 
     async Task RunStepsAsync(RunCoordinator coordinator, RunFiles files, IRunStore store, RunDocument runDocument, int firstStep,

@@ -49,6 +49,13 @@ public sealed class ModelInitAndGenerateTests : IDisposable
         Assert.True(rawIds.ExitCode == 0, rawIds.Error);
         using var rawLine = JsonDocument.Parse(rawIds.Out);
         Assert.Equal([9906], rawLine.RootElement.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()));   // "Hello", nothing added
+
+        // The weights can compute in bf16 (chosen at run time): the same prompt, a sampled answer.
+        var half = RecontextCli.Run("generate", "--model", dir, "--prompt", "Write f(x).", "--dtype", "bfloat16", "--ids", "--max-new-tokens", "4");
+        Assert.True(half.ExitCode == 0, half.Error);
+        using var halfLine = JsonDocument.Parse(half.Out);
+        Assert.True(halfLine.RootElement.GetProperty("prompt_ids").GetArrayLength() > 0);
+        Assert.InRange(halfLine.RootElement.GetProperty("generated_ids").GetArrayLength(), 1, 4);
     }
 
     [Fact]
@@ -70,6 +77,10 @@ public sealed class ModelInitAndGenerateTests : IDisposable
             "--tokenizer", Path.Combine(RepositoryRoot.Path, ".cache", "test-assets", "llama3"));
         Assert.Equal(2, wrongTokenizer.ExitCode);
         Assert.Contains("has no id 151645", wrongTokenizer.Error);
+
+        var badDtype = RecontextCli.Run("generate", "--model", taken, "--prompt", "hi", "--dtype", "half");
+        Assert.Equal(2, badDtype.ExitCode);
+        Assert.Contains("--dtype 'half' is not one of auto, float32, bfloat16, float16", badDtype.Error);
 
         var noModel = RecontextCli.Run("generate", "--model", taken, "--prompt", "hi");
         Assert.Equal(2, noModel.ExitCode);

@@ -44,9 +44,14 @@ public sealed class ModelFolderTests : IDisposable
         Assert.Equal(4 * perLayer * 2, TrainingMemory.LoraParameters(c, rank: 4));
         var full = TrainingMemory.FullFineTuning(c, parameters: 1000, batch: 2, sequence: 16);
         Assert.Equal((4000L, 4000L, 8000L), (full.WeightBytes, full.GradientBytes, full.OptimizerBytes));
-        var lora = TrainingMemory.Lora(c, parameters: 1000, batch: 2, sequence: 16, rank: 4, storageBytes: 2);
-        Assert.Equal(2000 + 4 * TrainingMemory.LoraParameters(c, 4), lora.WeightBytes);
+        var lora = TrainingMemory.Lora(c, parameters: 1000, batch: 2, sequence: 16, rank: 4, computeBytes: 4);
+        Assert.Equal(4000 + 4 * TrainingMemory.LoraParameters(c, 4), lora.WeightBytes);
         Assert.Equal(full.ActivationBytes, lora.ActivationBytes);
+        // A bf16 base: half the base's bytes; activations at 2 bytes but the log-softmax over the vocabulary in fp32.
+        var half = TrainingMemory.Lora(c, parameters: 1000, batch: 2, sequence: 16, rank: 4, computeBytes: 2);
+        Assert.Equal(2000 + 4 * TrainingMemory.LoraParameters(c, 4), half.WeightBytes);
+        long vocabulary = 32L * c.VocabSize;
+        Assert.Equal((full.ActivationBytes - 8 * vocabulary) / 2 + 6 * vocabulary, half.ActivationBytes);
         // Activations grow with the batch, faster than linearly with the sequence (attention).
         Assert.Equal(2 * full.ActivationBytes, TrainingMemory.FullFineTuning(c, 1000, 4, 16).ActivationBytes);
         Assert.True(TrainingMemory.FullFineTuning(c, 1000, 2, 32).ActivationBytes > 2 * full.ActivationBytes);

@@ -75,6 +75,16 @@ public class ExperimentFileTests
         Assert.Null(ExperimentFile.Parse("environment: toy-code").Config.Lora);
     }
 
+    [Fact]
+    public void TheComputeDtypeNarrowsOnlyALoraBase()
+    {
+        var lora = ExperimentFile.Parse("environment: toy-code\ncomputeDtype: BFloat16\nmodel: { checkpoint: models/q3, lora: { rank: 8 } }").Config;
+        Assert.Equal(("bfloat16", "bfloat16"), (lora.ComputeDtype, lora.PolicyDtype));
+        var full = ExperimentFile.Parse("environment: toy-code\ncomputeDtype: auto").Config;
+        Assert.Equal(("auto", "float32"), (full.ComputeDtype, full.PolicyDtype));   // auto never narrows the weights AdamW steps
+        Assert.Equal("auto", ExperimentFile.Parse("environment: toy-code\nmodel: { checkpoint: q, lora: { rank: 8 } }").Config.PolicyDtype);
+    }
+
     [Theory]
     [InlineData("environment: toy-code\nstepz: 3", "unknown field 'stepz'")]
     [InlineData("environment: toy-code\ngrpo: { epsilom: 0.1 }", "unknown field 'grpo.epsilom'")]
@@ -91,6 +101,8 @@ public class ExperimentFileTests
     [InlineData("environment: toy-code\nmodel: { lora: { rank: 0 } }", "model.lora.rank must be >= 1, got 0")]
     [InlineData("environment: toy-code\nmodel: { lora: { targetModules: [lm_head] } }", "model.lora targetModules: 'lm_head' is not one of q_proj, k_proj")]
     [InlineData("environment: toy-code\nmodel: { lora: { rnak: 8 } }", "unknown field 'model.lora.rnak'")]
+    [InlineData("environment: toy-code\ncomputeDtype: bf16", "computeDtype 'bf16' is not one of auto, float32, bfloat16, float16")]
+    [InlineData("environment: toy-code\ncomputeDtype: bfloat16", "computeDtype bfloat16 needs model.lora")]
     public void BadFilesGiveNamedErrors(string yaml, string message) =>
         Assert.Contains(message, Assert.Throws<ExperimentException>(() => ExperimentFile.Parse(yaml)).Message);
 }

@@ -58,8 +58,10 @@ public sealed class HuggingFaceModelRunTests : IDisposable
         Assert.All(result.Steps, s => Assert.True(float.IsFinite(s.Kl) && float.IsFinite(s.Loss), $"step {s.Step}: loss {s.Loss}, KL {s.Kl}"));
     }
 
-    [Fact]
-    public async Task ALoraDistillationRunTrainsOnlyTheAdapterAgainstItsBaseAndSavesPeftVersions()
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("bfloat16")]   // the base computes in bf16 (teacher, student and sampling alike), the adapters stay fp32
+    public async Task ALoraDistillationRunTrainsOnlyTheAdapterAgainstItsBaseAndSavesPeftVersions(string computeDtype)
     {
         var tokenizerDir = Path.Combine(RepositoryRoot.Path, ".cache", "test-assets", "qwen3");
         var modelDir = Path.Combine(root, "qwen3-tiny-fp32");
@@ -73,22 +75,24 @@ public sealed class HuggingFaceModelRunTests : IDisposable
             // Logit distillation's teacher is the reference: with LoRA, the frozen base under the adapters (no copy). Its
             // loss is non-zero from the first step (the contexts differ), where GRPO on a random model's completions
             // would see equal rewards and no signal.
-            Algorithm = Algorithm.Distillation, Lora = new LoraConfig { Rank = 4, Alpha = 8 },
+            Algorithm = Algorithm.Distillation, Lora = new LoraConfig { Rank = 4, Alpha = 8 }, ComputeDtype = computeDtype,
             Optimizer = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0 },
             Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 4, MaxNewTokens = 10, EvalEvery = 2, EvalTasks = 2,
         };
-        var output = Path.Combine(root, "lora-run");
+        var output = Path.Combine(root, $"lora-run-{computeDtype}");
         var result = await new RunLoop(config, modelDir, output).RunAsync();
         Assert.Equal([1, 2], result.Steps.Select(s => s.Step));
         Assert.All(result.Steps, s => Assert.True(float.IsFinite(s.Loss) && s.Loss > 0, $"step {s.Step}: distillation loss {s.Loss}"));
+        Assert.Equal(computeDtype == "auto" ? "float32 on cpu" : "bfloat16 on cpu", result.TrainerPolicy);   // auto on the CPU is fp32
 
         // The base never changed; each version is the adapter alone, in PEFT's layout.
         Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(weights))));
         var last = Path.Combine(RunState.VersionsDirectory(output), "v2");
         Assert.True(File.Exists(Path.Combine(last, LoraConfig.FileName)) && File.Exists(Path.Combine(last, LoraAdapters.WeightsFile)), $"no adapter in {last}");
         Assert.False(File.Exists(Path.Combine(last, Checkpoint.WeightsFile)));
-        Assert.Contains("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight",
-            SafeTensors.ReadEntries(Path.Combine(last, LoraAdapters.WeightsFile)).Select(e => e.Name));
+        var saved = SafeTensors.ReadEntries(Path.Combine(last, LoraAdapters.WeightsFile));
+        Assert.Contains("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight", saved.Select(e => e.Name));
+        Assert.All(saved, e => Assert.Equal("F32", e.Dtype));   // adapters hold fp32 weights whatever the base computes in
 
         // The adapter trained: on the base it moves the logits.
         using var model = Checkpoint.Load(modelDir);

@@ -24,10 +24,12 @@ public sealed class PolicyCache : IPolicySource, IDisposable
     public Task<T> WithPolicyAsync<T>(GenerateRollouts request, Func<CausalLm, T> work, CancellationToken cancellation) =>
         WithPolicyAsync(request.RunId, request.PolicyVersion,
             request.WeightsAddress ?? throw new FormatException($"run {request.RunId} step {request.Step}: the batch names no weights address to fetch policy version {request.PolicyVersion} from"),
-            work, cancellation);
+            work, cancellation, request.ComputeDtype);
 
     /// <summary>Runs <paramref name="work"/> with the run's model at <paramref name="version"/>, fetching it first when needed.</summary>
-    public async Task<T> WithPolicyAsync<T>(string runId, int version, string weightsAddress, Func<CausalLm, T> work, CancellationToken cancellation)
+    /// <param name="computeDtype">the run's, resolved for this service's device (<see cref="ComputeDtype"/>)</param>
+    public async Task<T> WithPolicyAsync<T>(string runId, int version, string weightsAddress, Func<CausalLm, T> work, CancellationToken cancellation,
+                                            string computeDtype = "float32")
     {
         await gate.WaitAsync(cancellation);
         try
@@ -49,7 +51,7 @@ public sealed class PolicyCache : IPolicySource, IDisposable
                             try
                             {
                                 bytes += await WeightsClient.FetchAsync(weightsAddress, runId, 0, baseDirectory, cancellation);
-                                baseModel = await TorchThread.Default.Run(() => Checkpoint.Load(baseDirectory, DeviceSelection.FromEnvironment()));
+                                baseModel = await TorchThread.Default.Run(() => Load(baseDirectory, computeDtype));
                             }
                             finally
                             {
@@ -70,7 +72,7 @@ public sealed class PolicyCache : IPolicySource, IDisposable
                     {
                         var fetched = await TorchThread.Default.Run(() =>
                         {
-                            var loaded = Checkpoint.Load(directory, DeviceSelection.FromEnvironment());
+                            var loaded = Load(directory, computeDtype);
                             loaded.eval();
                             return loaded;
                         });
@@ -99,6 +101,12 @@ public sealed class PolicyCache : IPolicySource, IDisposable
     {
         held.Adapters?.Dispose();
         held.Model.Dispose();
+    }
+
+    static CausalLm Load(string directory, string computeDtype)
+    {
+        var device = DeviceSelection.FromEnvironment();
+        return Checkpoint.Load(directory, device, ComputeDtype.Resolve(computeDtype, device));
     }
 
     public void Dispose()

@@ -18,8 +18,8 @@ public sealed class StartTrainingConsumer(TrainerRuns runs, RoleScope scope) : I
     {
         var m = context.Message;
         if (!scope.Accepts(ServiceRoles.Trainer, m.RunId, m.ServedRoles)) return;
-        var (_, address) = await runs.StartAsync(m, context.CancellationToken);
-        await context.Publish(new TrainingStarted { RunId = m.RunId, RequestId = m.RequestId, Version = m.ResumeVersion, WeightsAddress = address });
+        var (run, address) = await runs.StartAsync(m, context.CancellationToken);
+        await context.Publish(new TrainingStarted { RunId = m.RunId, RequestId = m.RequestId, Version = m.ResumeVersion, WeightsAddress = address, Policy = run.Holding });
     }
 
     public static string Write(TrainerSpec spec) => JsonSerializer.Serialize(spec, SpecJson);

@@ -17,6 +17,9 @@ public sealed class TrainerRun
     public TrainerSession Session { get; }
     public Model.Modules.CausalLm Policy => trainer.Policy;
 
+    /// <summary>The policy's compute dtype and device, e.g. "bfloat16 on cpu" (<see cref="Model.ComputeDtype"/>).</summary>
+    public string Holding => $"{Policy.DType.ToString().ToLowerInvariant()} on {Policy.Device}";
+
     TrainerRun(string runId, PolicyTrainer trainer, PolicyVersions versions)
     {
         RunId = runId;

@@ -35,7 +35,10 @@ public sealed class PolicyTrainer : IDisposable
     public static PolicyTrainer Load(TrainerSpec spec, string start, string? resume, int paddingId)
     {
         var device = DeviceSelection.Resolve(spec.Device);
-        var policy = Checkpoint.Load(spec.Lora is null ? resume ?? start : start, device);
+        var dtype = ComputeDtype.Resolve(spec.ComputeDtype, device);
+        if (spec.Lora is null && dtype != TorchSharp.torch.ScalarType.Float32)
+            throw new ArgumentException($"computeDtype {spec.ComputeDtype} resolves to {dtype} on {device}: full fine-tuning keeps fp32 weights (use LoRA for a 16-bit base)");
+        var policy = Checkpoint.Load(spec.Lora is null ? resume ?? start : start, device, dtype);
         policy.GradientCheckpointing = spec.GradientCheckpointing;
         LoraAdapters? adapters = null;
         ReferencePolicy? reference = null;

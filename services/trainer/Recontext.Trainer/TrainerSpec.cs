@@ -35,6 +35,10 @@ public sealed record TrainerSpec
     /// resolved where the trainer runs.</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>The dtype the policy computes in, resolved for <see cref="Device"/> (<see cref="Model.ComputeDtype"/>);
+    /// LoRA adapters stay fp32.</summary>
+    public string ComputeDtype { get; init; } = "float32";
+
     /// <summary>Seed of the adapters' initialisation (the run's seed).</summary>
     public long Seed { get; init; }
 

@@ -31,9 +31,10 @@ public sealed class GenerateCommand : ICliCommand
         var seed = CliOptions.Int("--seed", "seed of the sampler (default 0)", min: 0);
         var ids = CliOptions.Flag("--ids", "print the prompt and generated token ids (and the text) as one JSON line instead of streaming");
         var device = CliOptions.Text("--device", "auto, cpu, cuda or cuda:N (default auto)");
+        var dtype = CliOptions.Text("--dtype", "the dtype the weights compute in: auto (bfloat16 on a GPU, float32 on the CPU), float32, bfloat16 or float16");
         var command = new Command("generate", "sample an answer from a model folder, streamed as it is generated")
         {
-            model, prompt, system, raw, noThinking, temperature, topP, maxNew, seed, ids, device,
+            model, prompt, system, raw, noThinking, temperature, topP, maxNew, seed, ids, device, dtype,
         };
         command.SetAction(parsed =>
         {
@@ -49,7 +50,8 @@ public sealed class GenerateCommand : ICliCommand
             {
                 options.Validate();
                 var where = DeviceSelection.Resolve(parsed.GetValue(device) ?? "auto");
-                pretrained = PretrainedModel.Load(parsed.GetValue(model)!.FullName, where, thinking: !parsed.GetValue(noThinking));
+                pretrained = PretrainedModel.Load(parsed.GetValue(model)!.FullName, where, thinking: !parsed.GetValue(noThinking),
+                    ComputeDtype.Resolve(ComputeDtype.Validate(parsed.GetValue(dtype) ?? "auto", "--dtype"), where));
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or CheckpointMismatchException)
             {

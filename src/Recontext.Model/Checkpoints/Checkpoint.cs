@@ -88,11 +88,14 @@ public static class Checkpoint
         File.WriteAllText(Path.Combine(directory, ShardIndexFile), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    public static CausalLm Load(string directory, Device? device = null)
+    /// <param name="dtype">the dtype the weights take in memory (<see cref="ComputeDtype"/>); null: float32. The model
+    /// takes it before the weights are copied in, so a bf16 checkpoint loads into bf16 without an fp32 copy.</param>
+    public static CausalLm Load(string directory, Device? device = null, ScalarType? dtype = null)
     {
         var configPath = Path.Combine(directory, ConfigFile);
         if (!File.Exists(configPath)) throw new FileNotFoundException($"no {ConfigFile} in {directory}", configPath);
         var model = new CausalLm(TransformerConfig.FromJson(File.ReadAllText(configPath)));
+        if (dtype is { } narrower && narrower != ScalarType.Float32) model.to(narrower);
         LoadWeights(model, directory);
         if (device is not null) model.to(device);
         return model;

@@ -20,11 +20,12 @@ public sealed class PretrainedModel : IDisposable
     /// <param name="thinking">Qwen3: whether the generation prompt leaves room to reason (false writes an empty think block)</param>
     /// <exception cref="FileNotFoundException">config.json, the weights or tokenizer.json is missing (named)</exception>
     /// <exception cref="ArgumentException">an unsupported family, or a tokenizer with more ids than the model's vocabulary</exception>
-    public static PretrainedModel Load(string directory, Device? device = null, bool thinking = true)
+    /// <param name="dtype">the dtype the weights take in memory (<see cref="ComputeDtype"/>); null: float32</param>
+    public static PretrainedModel Load(string directory, Device? device = null, bool thinking = true, ScalarType? dtype = null)
     {
         var tokenizerJson = Path.Combine(directory, TokenizerSettings.TokenizerFile);
         if (!File.Exists(tokenizerJson)) throw new FileNotFoundException($"no {TokenizerSettings.TokenizerFile} in {directory}", tokenizerJson);
-        var model = Checkpoint.Load(directory, device);
+        var model = Checkpoint.Load(directory, device, dtype);
         try
         {
             var text = ModelText.For(directory, thinking);

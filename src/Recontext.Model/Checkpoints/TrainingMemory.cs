@@ -2,19 +2,24 @@ namespace Recontext.Model.Checkpoints;
 
 /// <summary>
 /// An estimate of the memory one training step of a model needs, by parts, for full fine-tuning (fp32 weights,
-/// gradients and AdamW's two moments: 16 bytes a parameter) and for LoRA (the frozen base at its storage width, and
+/// gradients and AdamW's two moments: 16 bytes a parameter) and for LoRA (the frozen base in the compute dtype, and
 /// 16 bytes for each adapter parameter), with the activations a step keeps for its backward pass (every decoder
-/// layer's saved tensors, the attention probabilities, and the logits) in fp32; with gradient checkpointing, every
-/// layer's input and one layer's saved tensors instead of all of them.
+/// layer's saved tensors, the attention probabilities, and the logits) in the compute dtype, the log-softmax in fp32;
+/// with gradient checkpointing, every layer's input and one layer's saved tensors instead of all of them.
 /// An estimate to plan hardware by, not a measurement: allocator slack and framework buffers come on top.
 /// </summary>
 public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long OptimizerBytes, long ActivationBytes)
 {
     public long Total => WeightBytes + GradientBytes + OptimizerBytes + ActivationBytes;
 
-    /// <summary>Bytes a weight takes in memory: models load into fp32 whatever their storage (bf16 compute is not
-    /// offered yet), so a frozen LoRA base takes 4 bytes a parameter.</summary>
+    /// <summary>Bytes a weight or activation takes in fp32, the compute dtype of full fine-tuning and of the CPU.</summary>
     public const int ComputeBytes = 4;
+
+    /// <summary>Bytes an element takes for a run's policy dtype (<c>computeDtype</c>, float32 for full fine-tuning) on
+    /// its device spelling: auto narrows only where the device is named as a GPU (on <c>device: auto</c> the estimate
+    /// stays at fp32, the larger, since the GPU is only known once libtorch looks).</summary>
+    public static int ComputeBytesOf(string policyDtype, string device) =>
+        ComputeDtype.IsReduced(policyDtype) || (ComputeDtype.Validate(policyDtype) == "auto" && device.StartsWith("cuda", StringComparison.Ordinal)) ? 2 : ComputeBytes;
 
     /// <summary>The LoRA default: the attention and MLP projections of every layer.</summary>
     public static long LoraParameters(TransformerConfig c, int rank)
@@ -29,15 +34,15 @@ public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long O
     public static TrainingMemory FullFineTuning(TransformerConfig c, long parameters, int batch, int sequence, bool checkpointing = false) =>
         new(parameters * 4, parameters * 4, parameters * 8, Activations(c, batch, sequence, checkpointing));
 
-    /// <param name="storageBytes">bytes a frozen base weight takes in memory (<see cref="ComputeBytes"/> today; 2 for a
-    /// bf16 base)</param>
-    public static TrainingMemory Lora(TransformerConfig c, long parameters, int batch, int sequence, int rank, int storageBytes, bool checkpointing = false)
+    /// <param name="computeBytes">bytes a base weight and an activation take (<see cref="ComputeBytes"/>; 2 for a
+    /// bfloat16 base, <see cref="ComputeDtype"/>)</param>
+    public static TrainingMemory Lora(TransformerConfig c, long parameters, int batch, int sequence, int rank, int computeBytes, bool checkpointing = false)
     {
         long adapter = LoraParameters(c, rank);
-        return new(parameters * storageBytes + adapter * 4, adapter * 4, adapter * 8, Activations(c, batch, sequence, checkpointing));
+        return new(parameters * computeBytes + adapter * 4, adapter * 4, adapter * 8, Activations(c, batch, sequence, checkpointing, computeBytes));
     }
 
-    static long Activations(TransformerConfig c, int batch, int sequence, bool checkpointing)
+    static long Activations(TransformerConfig c, int batch, int sequence, bool checkpointing, int computeBytes = ComputeBytes)
     {
         long tokens = (long)batch * sequence, h = c.HiddenSize, i = c.IntermediateSize;
         long q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
@@ -50,8 +55,8 @@ public sealed record TrainingMemory(long WeightBytes, long GradientBytes, long O
         // Checkpointing keeps every layer's input [tokens, h] (and the last layer's output) and holds one layer's
         // saved tensors at a time, while that layer is recomputed.
         long layers = checkpointing ? tokens * h * (c.NumHiddenLayers + 1) + layer : layer * c.NumHiddenLayers;
-        // Logits and their log-softmax over the vocabulary.
-        long logits = tokens * 2L * c.VocabSize;
-        return (layers + logits) * 4;
+        // Logits in the compute dtype and their log-softmax over the vocabulary in fp32.
+        long logits = tokens * c.VocabSize * (computeBytes + 4L);
+        return layers * computeBytes + logits;
     }
 }

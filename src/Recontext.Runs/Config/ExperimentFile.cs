@@ -187,6 +187,17 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
                 throw new ExperimentException(e.Message);
             }
         }
+        if (root.String("computeDtype") is { } computeDtype)
+        {
+            try
+            {
+                config = config with { ComputeDtype = Model.ComputeDtype.Validate(computeDtype) };
+            }
+            catch (ArgumentException e)
+            {
+                throw new ExperimentException(e.Message);
+            }
+        }
         var output = root.String("output");
         root.RejectUnknown();
 

@@ -52,7 +52,7 @@ public static class ModelInspectCommand
         Row("tokenizer", folder.HasTokenizer ? "tokenizer.json" : "none (generate and training need tokenizer.json)");
         AnsiConsole.Write(facts);
 
-        var memory = new Table().Title($"one training step, batch {batch} × {sequence} tokens, fp32 weights and activations (estimate)")
+        var memory = new Table().Title($"one training step, batch {batch} × {sequence} tokens, fp32 weights and activations unless marked (estimate)")
             .AddColumns("", "weights", "gradients", "AdamW moments", "activations", "total");
         foreach (bool checkpointing in new[] { false, true })
         {
@@ -62,6 +62,9 @@ public static class ModelInspectCommand
             memory.AddRow($"full fine-tuning{how}", Bytes(full.WeightBytes), Bytes(full.GradientBytes), Bytes(full.OptimizerBytes), Bytes(full.ActivationBytes), Bytes(full.Total));
             memory.AddRow($"LoRA rank {rank} ({TrainingMemory.LoraParameters(c, rank):N0} trained){how}", Bytes(lora.WeightBytes), Bytes(lora.GradientBytes),
                 Bytes(lora.OptimizerBytes), Bytes(lora.ActivationBytes), Bytes(lora.Total));
+            var half = TrainingMemory.Lora(c, folder.Parameters, batch, sequence, rank, computeBytes: 2, checkpointing);
+            memory.AddRow($"LoRA rank {rank}, computeDtype bfloat16{how}", Bytes(half.WeightBytes), Bytes(half.GradientBytes),
+                Bytes(half.OptimizerBytes), Bytes(half.ActivationBytes), Bytes(half.Total));
         }
         AnsiConsole.Write(memory);
     }
