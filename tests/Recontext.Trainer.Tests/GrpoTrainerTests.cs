@@ -1,3 +1,4 @@
+using TorchSharp;
 using Recontext.Model.Lora;
 using Recontext.Contracts;
 using Recontext.Model;
@@ -146,10 +147,13 @@ public class GrpoTrainerTests
         Assert.True(last.Kl > 1e-5, $"KL after updates: {last.Kl}");
     }
 
-    [Fact]
-    public void WithLoraTheReferenceIsTheBaseUnderTheAdaptersAndOnlyAdaptersMove()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // computeDtype bfloat16: the base computes in bf16, the adapters train in fp32
+    public void WithLoraTheReferenceIsTheBaseUnderTheAdaptersAndOnlyAdaptersMove(bool bfloat16)
     {
         using var policy = Model(7);
+        if (bfloat16) policy.to(ScalarType.BFloat16);
         var before = policy.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.bytes.ToArray());
         using var adapters = LoraAdapters.Attach(policy, new LoraConfig { Rank = 4, Alpha = 8 }, seed: 2);
         using var reference = ReferencePolicy.BaseOf(policy, adapters);
@@ -159,9 +163,10 @@ public class GrpoTrainerTests
         Assert.Equal(0f, trainer.Update(samples, 2).Kl, 6);   // fresh adapters: the policy is its base
         GrpoStepMetrics last = trainer.Update(samples, 2);
         for (int i = 0; i < 3; i++) last = trainer.Update(samples, 2);
-        Assert.True(last.Kl > 1e-5, $"KL to the base after updates: {last.Kl}");
+        Assert.True(last.Kl > 1e-5 && float.IsFinite(last.Loss), $"KL to the base after updates: {last.Kl}, loss {last.Loss}");
         foreach (var (key, tensor) in policy.state_dict())
             Assert.True(tensor.bytes.SequenceEqual(before[key]), $"base weight {key} moved");
+        Assert.All(adapters.Parameters, p => Assert.Equal(ScalarType.Float32, p.dtype));
     }
 
     [Fact]
