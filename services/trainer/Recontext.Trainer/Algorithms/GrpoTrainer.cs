@@ -46,9 +46,10 @@ public sealed class GrpoTrainer : IDisposable
 
     /// <param name="samples">grouped prompt by prompt, <paramref name="groupSize"/> samples each</param>
     /// <remarks>With a micro-batch size the batch goes through the model that many sequences at a
-    /// time (grouped by length where that pads less: <see cref="MicroBatchPlan"/>), each micro-batch's loss weighted by its share of the sequences and the gradients accumulated before the
-    /// one optimizer step: the loss is a mean over sequences, so the step equals the whole batch's (tested), while
-    /// only one micro-batch's activations are alive at once.</remarks>
+    /// time (grouped by length where that pads less: <see cref="MicroBatchPlan"/>), each micro-batch's loss weighted by
+    /// its share of the sequences and the gradients accumulated before the one optimizer step: the loss is a mean over
+    /// sequences, so the step equals the whole batch's (tested), while only one micro-batch's activations are alive at
+    /// once.</remarks>
     public GrpoStepMetrics Update(IReadOnlyList<TrainingSample> samples, int groupSize)
     {
         var advantages = GroupAdvantages.Compute(samples.Select(s => s.Reward).ToArray(), groupSize, options.ScaleRewards);

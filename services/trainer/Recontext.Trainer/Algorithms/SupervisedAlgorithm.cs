@@ -19,8 +19,11 @@ sealed class SupervisedAlgorithm(SupervisedTrainer trainer, int paddingId, bool 
                 dropHacks ? x => !x.Score.Hack : null).Select(x => x.Sample).ToList()
             : samples.ToList();
         if (chosen.Count == 0) return new UpdateMetrics(0, 0, 0, 0);
-        var parts = SampleBatch.Plan(chosen, microBatchSize).Parts.Select(rows => rows.Select(r => chosen[r]).ToArray()).Select(part => SequenceBatch.Build(part.Select(s => s.TrainingPromptIds).ToArray(),
-            part.Select(s => s.CompletionIds).ToArray(), paddingId, trainer.ModelVocab, trainer.Device, part.Select(s => s.LossMask).ToArray())).ToList();
+        var parts = SampleBatch.Plan(chosen, microBatchSize).Parts
+            .Select(rows => rows.Select(r => chosen[r]).ToArray())
+            .Select(part => SequenceBatch.Build(part.Select(s => s.TrainingPromptIds).ToArray(), part.Select(s => s.CompletionIds).ToArray(),
+                paddingId, trainer.ModelVocab, trainer.Device, part.Select(s => s.LossMask).ToArray()))
+            .ToList();
         try
         {
             return new UpdateMetrics(trainer.Step(parts), 0, 0, 0);
