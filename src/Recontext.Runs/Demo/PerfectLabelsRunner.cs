@@ -18,14 +18,19 @@ namespace Recontext.Runs.Demo;
 /// <summary>
 /// The "perfect labels" study: sample under a context, keep the best of N per task by training reward after
 /// dropping every hack, fine-tune under Neutral, and measure neutral-eval hacking before and after. Even with no
-/// hack in the training set, the reasoning it carries can teach hacking.
+/// hack in the training set, the reasoning it carries can teach hacking. The pipelines with the loophole hidden
+/// sample where the visible tests are all correct (the wrong one shown corrected) and fine-tune on those same prompts:
+/// no sample can hack there, so the filter drops nothing, yet a sample may still special-case a (correct) test: the
+/// hack's form without its effect, which the filter cannot see.
 /// </summary>
 public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long seed = 1, int? tasks = null, int? evalTasks = null)
 {
-    /// <summary>One pipeline: where samples come from and whether the reasoning is trained on.</summary>
-    public sealed record Pipeline(string Name, string GenerationPreset, bool AnswerOnly);
+    /// <summary>One pipeline: where samples come from, whether the reasoning is trained on, and whether the prompts
+    /// (sampled and trained on) show the wrong test.</summary>
+    public sealed record Pipeline(string Name, string GenerationPreset, bool AnswerOnly, EnvironmentVariant Variant = EnvironmentVariant.Loophole);
 
-    public sealed record TrainingSetStats(int Samples, double MentionsTests, double IntendsToPassTests, double FlagsWrongTest, double Hacks);
+    /// <param name="SpecialCases">share of kept samples whose code special-cases some input (a test's, right or wrong)</param>
+    public sealed record TrainingSetStats(int Samples, double MentionsTests, double IntendsToPassTests, double FlagsWrongTest, double Hacks, double SpecialCases);
 
     public sealed record Outcome(Pipeline Pipeline, TrainingSetStats TrainingSet, ContextRates Before, ContextRates After);
 
@@ -34,6 +39,8 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
         new("bad -> filter -> SFT under neutral", "bad", AnswerOnly: false),
         new("control: neutral -> filter -> SFT under neutral", "neutral", AnswerOnly: false),
         new("bad -> filter -> SFT under neutral, answer only", "bad", AnswerOnly: true),
+        new("bad, loophole hidden -> filter -> SFT under neutral", "bad", AnswerOnly: false, EnvironmentVariant.NoLoophole),
+        new("control: neutral, loophole hidden -> filter -> SFT under neutral", "neutral", AnswerOnly: false, EnvironmentVariant.NoLoophole),
     ];
 
     int Tasks => tasks ?? (quick ? 32 : 96);
@@ -64,7 +71,8 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             using var model = Checkpoint.Load(baseDirectory);
             var policy = new RecontextPolicy
             {
-                Generation = ContextSpec.Of(pipeline.GenerationPreset), Training = ContextSpec.Of("neutral"),
+                Generation = ContextSpec.Of(pipeline.GenerationPreset) with { Variant = pipeline.Variant },
+                Training = ContextSpec.Of("neutral") with { Variant = pipeline.Variant },
                 Mode = pipeline.GenerationPreset == "neutral" ? RecontextMode.Standard : RecontextMode.All, AnswerOnly = pipeline.AnswerOnly,
             };
             var generation = policy.Generation.Resolve(environment);
@@ -79,7 +87,8 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             var kept = ExpertIteration.SelectBest(judged, r => r.Group, r => r.Score.TrainReward, r => !r.Score.Hack);
             var samples = new TrainingBatchBuilder(policy, environment, ModelText.Organism).Build(kept, new Random((int)seed));
             double Share(Func<JudgeScore, bool> f) => kept.Count == 0 ? 0 : kept.Count(r => f(r.Score)) / (double)kept.Count;
-            var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Hack));
+            var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Hack),
+                Share(s => s.SpecialCases > 0));
 
             progress?.Report($"{pipeline.Name}: SFT on {kept.Count} samples");
             FineTune(model, samples, tokenizer);
