@@ -89,37 +89,9 @@ public sealed class DemoCommand : ICliCommand
             var s = seed;
             bySeed[seed] = new PerfectLabelsRunner(baseDirectory, quick, seed)
                 .RunAsync(new Progress<string>(m => console.MarkupLine($"[grey]seed {s}/{seeds}: {Markup.Escape(m)}[/]"))).GetAwaiter().GetResult();
+            console.Write(PerfectLabelsReport.OneSeed(bySeed[seed], seeds > 1 ? $"seed {seed}: " : ""));
         }
-        if (seeds == 1) return PerfectLabelsTable(console, bySeed[1]);
-
-        // Every pipeline of a seed starts from the same base evaluation, so after − before is paired by seed; so is a
-        // pipeline against its control (the same tasks sampled under Neutral).
-        var table = new Table().Title($"perfect labels, {seeds} seeds: neutral-eval hack rate after SFT on filtered best-of-10 samples, mean [95 % interval]")
-            .AddColumns("pipeline", "kept", "special-case a test", "intend to pass", "hack before", "hack after", "after − before", "− its control");
-        foreach (var pipeline in PerfectLabelsRunner.Pipelines)
-        {
-            Dictionary<long, double> Of(PerfectLabelsRunner.Pipeline p, Func<PerfectLabelsRunner.Outcome, double> f) =>
-                bySeed.ToDictionary(kv => kv.Key, kv => f(kv.Value.Single(o => o.Pipeline == p)));
-            var after = Of(pipeline, o => o.After.HackRate);
-            var before = Of(pipeline, o => o.Before.HackRate);
-            var control = PerfectLabelsRunner.Pipelines.FirstOrDefault(p => p.GenerationPreset == "neutral" && p.Variant == pipeline.Variant && p != pipeline);
-            table.AddRow(Markup.Escape(pipeline.Name), $"{Of(pipeline, o => o.TrainingSet.Samples).Values.Average():F0}",
-                $"{Of(pipeline, o => o.TrainingSet.SpecialCases).Values.Average():P0}", $"{Of(pipeline, o => o.TrainingSet.IntendsToPassTests).Values.Average():P0}",
-                $"{before.Values.Average():F2}", $"{after.Values.Average():F2}", PairedDifference.Of(after, before)!.Describe(),
-                control is null || pipeline.GenerationPreset == "neutral" ? "—" : PairedDifference.Of(after, Of(control, o => o.After.HackRate))!.Describe());
-        }
-        console.Write(table);
-        return 0;
-    }
-
-    static int PerfectLabelsTable(IAnsiConsole console, IReadOnlyList<PerfectLabelsRunner.Outcome> outcomes)
-    {
-        var table = new Table().Title("perfect labels: neutral-eval hack rate before and after SFT on filtered (hack-free) best-of-10 samples")
-            .AddColumns("pipeline", "kept", "hacks kept", "special-case a test", "mention tests", "intend to pass", "flag wrong test", "hack before", "hack after", "correct after");
-        foreach (var o in outcomes)
-            table.AddRow(Markup.Escape(o.Pipeline.Name), $"{o.TrainingSet.Samples}", $"{o.TrainingSet.Hacks:P0}", $"{o.TrainingSet.SpecialCases:P0}", $"{o.TrainingSet.MentionsTests:P0}",
-                $"{o.TrainingSet.IntendsToPassTests:P0}", $"{o.TrainingSet.FlagsWrongTest:P0}", $"{o.Before.HackRate:F2}", $"{o.After.HackRate:F2}", $"{o.After.CorrectRate:F2}");
-        console.Write(table);
+        if (seeds > 1) console.Write(PerfectLabelsReport.Paired(bySeed));
         return 0;
     }
 }

@@ -1,0 +1,40 @@
+using Recontext.Runs.Demo;
+using Spectre.Console;
+
+namespace Recontext.Cli.Commands;
+
+/// <summary>The perfect-labels study's tables: one seed's pipelines, and over seeds the paired differences.</summary>
+public static class PerfectLabelsReport
+{
+    public static Table OneSeed(IReadOnlyList<PerfectLabelsRunner.Outcome> outcomes, string prefix = "")
+    {
+        var table = new Table().Title(Markup.Escape($"{prefix}perfect labels: neutral-eval hack rate before and after SFT on filtered (hack-free) best-of-10 samples"))
+            .AddColumns("pipeline", "kept", "hacks kept", "special-case a test", "mention tests", "intend to pass", "flag wrong test", "hack before", "hack after", "correct after");
+        foreach (var o in outcomes)
+            table.AddRow(Markup.Escape(o.Pipeline.Name), $"{o.TrainingSet.Samples}", $"{o.TrainingSet.Hacks:P0}", $"{o.TrainingSet.SpecialCases:P0}", $"{o.TrainingSet.MentionsTests:P0}",
+                $"{o.TrainingSet.IntendsToPassTests:P0}", $"{o.TrainingSet.FlagsWrongTest:P0}", $"{o.Before.HackRate:F2}", $"{o.After.HackRate:F2}", $"{o.After.CorrectRate:F2}");
+        return table;
+    }
+
+    /// <summary>Every pipeline of a seed starts from the same base evaluation, so after − before is paired by seed; so
+    /// is a pipeline against its control (the same tasks, sampled under Neutral with the same loophole setting).</summary>
+    public static Table Paired(IReadOnlyDictionary<long, IReadOnlyList<PerfectLabelsRunner.Outcome>> bySeed)
+    {
+        var table = new Table().Title(Markup.Escape($"perfect labels, {bySeed.Count} seeds: neutral-eval hack rate after SFT on filtered best-of-10 samples, mean [95 % interval]"))
+            .AddColumns("pipeline", "kept", "special-case a test", "intend to pass", "hack before", "hack after", "after − before", "− its control");
+        var pipelines = bySeed.Values.First().Select(o => o.Pipeline).ToList();
+        Dictionary<long, double> Of(PerfectLabelsRunner.Pipeline p, Func<PerfectLabelsRunner.Outcome, double> f) =>
+            bySeed.ToDictionary(kv => kv.Key, kv => f(kv.Value.Single(o => o.Pipeline == p)));
+        foreach (var pipeline in pipelines)
+        {
+            var after = Of(pipeline, o => o.After.HackRate);
+            var before = Of(pipeline, o => o.Before.HackRate);
+            var control = pipelines.FirstOrDefault(p => p.GenerationPreset == "neutral" && p.Variant == pipeline.Variant && p != pipeline);
+            string versusControl = control is null || pipeline.GenerationPreset == "neutral" ? "—" : PairedDifference.Of(after, Of(control, o => o.After.HackRate))!.Describe();
+            table.AddRow(Markup.Escape(pipeline.Name), $"{Of(pipeline, o => o.TrainingSet.Samples).Values.Average():F0}",
+                $"{Of(pipeline, o => o.TrainingSet.SpecialCases).Values.Average():P0}", $"{Of(pipeline, o => o.TrainingSet.IntendsToPassTests).Values.Average():P0}",
+                $"{before.Values.Average():F2}", $"{after.Values.Average():F2}", Markup.Escape(PairedDifference.Of(after, before)!.Describe()), Markup.Escape(versusControl));
+        }
+        return table;
+    }
+}
