@@ -31,7 +31,4 @@ public static class ComputeDtype
 
     public static ScalarType Resolve(string spec, Device device) =>
         Names[Validate(spec)] ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
-
-    /// <summary>Bytes one element of the dtype takes.</summary>
-    public static int Bytes(ScalarType dtype) => dtype is ScalarType.BFloat16 or ScalarType.Float16 ? 2 : 4;
 }
