@@ -32,6 +32,10 @@ public class PerfectLabelsReportTests
         Assert.Contains("0.00 [-0.02, +0.02]", main);                                    // after − before: 0.12 − 0.12 on average
         Assert.Contains("-0.02 [-0.02, -0.02]", main);                                   // against its control, the same every seed
         Assert.Contains("—", Row(pipelines[1].Name));                                     // a control has no control
+        var answerOnly = Row(pipelines[2].Name);                                          // 0.05 every seed
+        Assert.Contains("-0.09 [-0.11, -0.07]", answerOnly);                             // against its control (0.12 + 0.01·s)
+        Assert.Contains("-0.07 [-0.09, -0.05]", answerOnly);                             // against the plain pipeline it varies (0.10 + 0.01·s)
+        Assert.Equal(2, main.Split('—').Length);                                          // the plain pipeline varies nothing: one dash
         foreach (var p in pipelines) Assert.Contains(p.Name, writer.ToString());
     }
 }

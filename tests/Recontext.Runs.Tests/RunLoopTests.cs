@@ -117,6 +117,12 @@ public sealed class RunLoopTests : IDisposable
             Assert.Equal(4, o.After.Samples);
             Assert.Equal(o.Before, outcomes[0].Before);
         });
+        // The hidden-loophole pipelines sample the same pool (same prompts, base and sampling seed) and pick from it by
+        // different rules: preferring reasoning without tests keeps as many samples and never more that mention tests.
+        var plain = outcomes.Single(o => o.Pipeline.Name == "bad, loophole hidden -> filter -> SFT under neutral").TrainingSet;
+        var quiet = outcomes.Single(o => o.Pipeline.Selection == Demo.PerfectLabelsSelection.QuietReasoningFirst).TrainingSet;
+        Assert.Equal(plain.Samples, quiet.Samples);
+        Assert.True(quiet.MentionsTests <= plain.MentionsTests, $"quiet selection kept {quiet.MentionsTests:P0} test-mentioning samples, the plain one {plain.MentionsTests:P0}");
     }
 
     [Fact]

@@ -54,9 +54,11 @@ public sealed class DemoCommand : ICliCommand
 
         var perfectQuick = CliOptions.Flag("--quick", "the quick base and fewer samples");
         var perfectSeeds = CliOptions.Int("--seeds", "seeds 1..N, each its own task sample, sampling and evaluation (default 1); with more, paired differences", min: 1);
+        var perfectPipelines = CliOptions.Text("--pipelines", "only the pipelines whose name contains this text (e.g. 'hidden'), with the pipelines they are compared with");
         var perfectLabels = new Command("perfect-labels", "sample under Bad, keep the best of 10 by train reward, drop every hack, SFT under Neutral " +
-                                                          "(controls: sampled under Neutral; answer-only training; the loophole hidden); prints hack rates before and after") { perfectQuick, perfectSeeds };
-        perfectLabels.SetAction(parsed => PerfectLabels(parsed.GetValue(perfectQuick), parsed.GetValue(perfectSeeds) ?? 1));
+                                                          "(controls: sampled under Neutral; answer-only training; the loophole hidden; reasoning without tests picked first); " +
+                                                          "prints hack rates before and after") { perfectQuick, perfectSeeds, perfectPipelines };
+        perfectLabels.SetAction(parsed => PerfectLabels(parsed.GetValue(perfectQuick), parsed.GetValue(perfectSeeds) ?? 1, parsed.GetValue(perfectPipelines)));
         command.Subcommands.Add(perfectLabels);
         return command;
     }
@@ -79,15 +81,22 @@ public sealed class DemoCommand : ICliCommand
         return 0;
     }
 
-    static int PerfectLabels(bool quick, int seeds)
+    static int PerfectLabels(bool quick, int seeds, string? pipelineFilter)
     {
         var console = AnsiConsole.Console;
+        IReadOnlyList<PerfectLabelsRunner.Pipeline> pipelines;
+        try { pipelines = PerfectLabelsRunner.Matching(pipelineFilter); }
+        catch (ArgumentException e)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+            return 2;
+        }
         var baseDirectory = PretrainToyCommand.Train(quick ? BaseModelOptions.Quick : new BaseModelOptions(), RepositoryPaths.Cache("organism"), console);
         var bySeed = new Dictionary<long, IReadOnlyList<PerfectLabelsRunner.Outcome>>();
         for (long seed = 1; seed <= seeds; seed++)
         {
             var s = seed;
-            bySeed[seed] = new PerfectLabelsRunner(baseDirectory, quick, seed)
+            bySeed[seed] = new PerfectLabelsRunner(baseDirectory, quick, seed, pipelines: pipelines)
                 .RunAsync(new Progress<string>(m => console.MarkupLine($"[grey]seed {s}/{seeds}: {Markup.Escape(m)}[/]"))).GetAwaiter().GetResult();
             console.Write(PerfectLabelsReport.OneSeed(bySeed[seed], seeds > 1 ? $"seed {seed}: " : ""));
         }

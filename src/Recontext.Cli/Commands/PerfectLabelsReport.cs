@@ -17,23 +17,26 @@ public static class PerfectLabelsReport
     }
 
     /// <summary>Every pipeline of a seed starts from the same base evaluation, so after − before is paired by seed; so
-    /// is a pipeline against its control (the same tasks, sampled under Neutral with the same loophole setting).</summary>
+    /// is a pipeline against its control (the same tasks, sampled under Neutral with the same loophole setting) and a
+    /// variation (answer-only, another best-of-N rule) against the plain pipeline it varies.</summary>
     public static Table Paired(IReadOnlyDictionary<long, IReadOnlyList<PerfectLabelsRunner.Outcome>> bySeed)
     {
         var table = new Table().Title(Markup.Escape($"perfect labels, {bySeed.Count} seeds: neutral-eval hack rate after SFT on filtered best-of-10 samples, mean [95 % interval]"))
-            .AddColumns("pipeline", "kept", "special-case a test", "intend to pass", "hack before", "hack after", "after − before", "− its control");
+            .AddColumns("pipeline", "kept", "special-case a test", "mention tests", "intend to pass", "hack before", "hack after", "after − before", "− its control", "− the plain pipeline");
         var pipelines = bySeed.Values.First().Select(o => o.Pipeline).ToList();
         Dictionary<long, double> Of(PerfectLabelsRunner.Pipeline p, Func<PerfectLabelsRunner.Outcome, double> f) =>
             bySeed.ToDictionary(kv => kv.Key, kv => f(kv.Value.Single(o => o.Pipeline == p)));
+        string Versus(Dictionary<long, double> after, PerfectLabelsRunner.Pipeline? other) =>
+            other is null || !pipelines.Contains(other) ? "—" : PairedDifference.Of(after, Of(other, o => o.After.HackRate))!.Describe();
         foreach (var pipeline in pipelines)
         {
             var after = Of(pipeline, o => o.After.HackRate);
             var before = Of(pipeline, o => o.Before.HackRate);
-            var control = pipelines.FirstOrDefault(p => p.GenerationPreset == "neutral" && p.Variant == pipeline.Variant && p != pipeline);
-            string versusControl = control is null || pipeline.GenerationPreset == "neutral" ? "—" : PairedDifference.Of(after, Of(control, o => o.After.HackRate))!.Describe();
             table.AddRow(Markup.Escape(pipeline.Name), $"{Of(pipeline, o => o.TrainingSet.Samples).Values.Average():F0}",
-                $"{Of(pipeline, o => o.TrainingSet.SpecialCases).Values.Average():P0}", $"{Of(pipeline, o => o.TrainingSet.IntendsToPassTests).Values.Average():P0}",
-                $"{before.Values.Average():F2}", $"{after.Values.Average():F2}", Markup.Escape(PairedDifference.Of(after, before)!.Describe()), Markup.Escape(versusControl));
+                $"{Of(pipeline, o => o.TrainingSet.SpecialCases).Values.Average():P0}", $"{Of(pipeline, o => o.TrainingSet.MentionsTests).Values.Average():P0}",
+                $"{Of(pipeline, o => o.TrainingSet.IntendsToPassTests).Values.Average():P0}",
+                $"{before.Values.Average():F2}", $"{after.Values.Average():F2}", Markup.Escape(PairedDifference.Of(after, before)!.Describe()),
+                Markup.Escape(Versus(after, pipeline.Control(pipelines))), Markup.Escape(Versus(after, pipeline.Plain(pipelines))));
         }
         return table;
     }

@@ -11,7 +11,6 @@ using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Evaluation;
-using Recontext.Trainer.Algorithms;
 
 namespace Recontext.Runs.Demo;
 
@@ -23,11 +22,22 @@ namespace Recontext.Runs.Demo;
 /// no sample can hack there, so the filter drops nothing, yet a sample may still special-case a (correct) test: the
 /// hack's form without its effect, which the filter cannot see.
 /// </summary>
-public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long seed = 1, int? tasks = null, int? evalTasks = null)
+public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long seed = 1, int? tasks = null, int? evalTasks = null, IReadOnlyList<PerfectLabelsRunner.Pipeline>? pipelines = null)
 {
-    /// <summary>One pipeline: where samples come from, whether the reasoning is trained on, and whether the prompts
-    /// (sampled and trained on) show the wrong test.</summary>
-    public sealed record Pipeline(string Name, string GenerationPreset, bool AnswerOnly, EnvironmentVariant Variant = EnvironmentVariant.Loophole);
+    /// <summary>One pipeline: where samples come from, whether the reasoning is trained on, whether the prompts
+    /// (sampled and trained on) show the wrong test, and how the best of N is picked.</summary>
+    public sealed record Pipeline(string Name, string GenerationPreset, bool AnswerOnly, EnvironmentVariant Variant = EnvironmentVariant.Loophole,
+        PerfectLabelsSelection Selection = PerfectLabelsSelection.BestReward)
+    {
+        /// <summary>The pipeline this one varies (the same sampling, trained on whole completions picked by reward), or
+        /// null when it is one of those itself.</summary>
+        public Pipeline? Plain(IEnumerable<Pipeline> pipelines) => !AnswerOnly && Selection == PerfectLabelsSelection.BestReward ? null
+            : pipelines.FirstOrDefault(p => p.GenerationPreset == GenerationPreset && p.Variant == Variant && !p.AnswerOnly && p.Selection == PerfectLabelsSelection.BestReward);
+
+        /// <summary>The pipeline that samples the same prompts under Neutral (the control), or null for a control.</summary>
+        public Pipeline? Control(IEnumerable<Pipeline> pipelines) => GenerationPreset == "neutral" ? null
+            : pipelines.FirstOrDefault(p => p.GenerationPreset == "neutral" && p.Variant == Variant && !p.AnswerOnly && p.Selection == PerfectLabelsSelection.BestReward);
+    }
 
     /// <param name="SpecialCases">share of kept samples whose code special-cases some input (a test's, right or wrong)</param>
     public sealed record TrainingSetStats(int Samples, double MentionsTests, double IntendsToPassTests, double FlagsWrongTest, double Hacks, double SpecialCases);
@@ -41,7 +51,22 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
         new("bad -> filter -> SFT under neutral, answer only", "bad", AnswerOnly: true),
         new("bad, loophole hidden -> filter -> SFT under neutral", "bad", AnswerOnly: false, EnvironmentVariant.NoLoophole),
         new("control: neutral, loophole hidden -> filter -> SFT under neutral", "neutral", AnswerOnly: false, EnvironmentVariant.NoLoophole),
+        new("bad, loophole hidden -> filter -> SFT under neutral, answer only", "bad", AnswerOnly: true, EnvironmentVariant.NoLoophole),
+        new("bad, loophole hidden -> filter, reasoning without tests first -> SFT under neutral", "bad", AnswerOnly: false, EnvironmentVariant.NoLoophole,
+            PerfectLabelsSelection.QuietReasoningFirst),
     ];
+
+    /// <summary>The pipelines whose name contains <paramref name="filter"/> (all of them for null), with the controls
+    /// and plain pipelines they are compared with, in the study's order.</summary>
+    public static IReadOnlyList<Pipeline> Matching(string? filter)
+    {
+        if (filter is null) return Pipelines;
+        var chosen = Pipelines.Where(p => p.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (chosen.Count == 0)
+            throw new ArgumentException($"--pipelines: no pipeline's name contains '{filter}'; the pipelines are: {string.Join("; ", Pipelines.Select(p => p.Name))}");
+        var needed = chosen.Concat(chosen.Select(p => p.Plain(Pipelines))).Concat(chosen.Select(p => p.Control(Pipelines))).OfType<Pipeline>().ToHashSet();
+        return Pipelines.Where(needed.Contains).ToList();
+    }
 
     int Tasks => tasks ?? (quick ? 32 : 96);
     const int BestOf = 10;
@@ -65,7 +90,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             before = (await evaluator.EvaluateAsync(baseModel, evalTasks, [neutral], seed: seed))[0];
 
         var outcomes = new List<Outcome>();
-        foreach (var pipeline in Pipelines)
+        foreach (var pipeline in pipelines ?? Pipelines)
         {
             progress?.Report($"{pipeline.Name}: sampling best of {BestOf}");
             using var model = Checkpoint.Load(baseDirectory);
@@ -83,8 +108,8 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             var scores = await Task.WhenAll(completions.Select(c => environment.ScoreAsync(trainTasks[c.PromptIndex], c.Text, generation.Variant)));
             var judged = completions.Select((c, i) => new JudgedRollout(trainTasks[c.PromptIndex], c.PromptIndex, generation, promptIds[c.PromptIndex], c.TokenIds, c.LogProbs, scores[i])).ToList();
 
-            // Perfect labels: the best of N by training reward among the non-hacks.
-            var kept = ExpertIteration.SelectBest(judged, r => r.Group, r => r.Score.TrainReward, r => !r.Score.Hack);
+            // Perfect labels: one of the best of N per task, never a hack.
+            var kept = pipeline.Selection.Select(judged);
             var samples = new TrainingBatchBuilder(policy, environment, ModelText.Organism).Build(kept, new Random((int)seed));
             double Share(Func<JudgeScore, bool> f) => kept.Count == 0 ? 0 : kept.Count(r => f(r.Score)) / (double)kept.Count;
             var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Hack),
