@@ -40,6 +40,8 @@ public class CommandLineTests
     [InlineData("Required command was not provided", "bench")]
     [InlineData("name a sweep file (or --out DIR of a sweep to continue)", "sweep")]
     [InlineData("sweep file 'no-such-sweep.yaml' does not exist", "sweep", "no-such-sweep.yaml")]
+    [InlineData("no-such-folder: no runs/ folder; a sweep or demo folder holds runs/<point>/seed-<n>/evaluations.csv", "sweep", "compare", "no-such-folder", "other")]
+    [InlineData("--pipelines: no pipeline's name contains 'nosuch'", "demo", "perfect-labels", "--pipelines", "nosuch")]
     public void ABadUseIsOneLineNamingTheProblemAndExitCodeTwo(string message, params string[] args)
     {
         var result = RecontextCli.Run(args);
@@ -69,6 +71,36 @@ public class CommandLineTests
         var rows = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.StartsWith("toy-eval-2-", r.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void SweepCompareWritesThePairedRowsAndPrintsEachRunsLastEvaluation()
+    {
+        var root = Directory.CreateTempSubdirectory("recontext-cli-compare-").FullName;
+        try
+        {
+            void Run(string folder, string point, long seed, double neutralAt16)
+            {
+                var directory = Path.Combine(root, folder, "runs", point, $"seed-{seed}");
+                Directory.CreateDirectory(directory);
+                static string Row(int step, string context, double hack) =>
+                    new Runs.EvaluationRecord(step, new Runs.Evaluation.ContextRates(context, 48, hack, 0.5, 1, 0.6, 0.1, 0.4, 0.2)).ToCsv();
+                File.WriteAllLines(Path.Combine(directory, "evaluations.csv"),
+                    [Runs.EvaluationRecord.Header, Row(0, "neutral", 0.1), Row(0, "bad", 0.5), Row(16, "neutral", neutralAt16), Row(16, "bad", 0.6)]);
+            }
+            Run("lever", "eps0.1", 1, 0.00);
+            Run("lever", "eps0.1", 2, 0.20);
+            Run("defaults", "standard", 1, 0.90);
+            Run("defaults", "standard", 2, 0.90);
+            var result = RecontextCli.Run("sweep", "compare", Path.Combine(root, "lever"), Path.Combine(root, "defaults"));
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("0.00 / 0.60 (16)", result.Out);                                          // seed 1's last evaluation
+            Assert.Contains("-0.80 [-2.07, +0.47]", result.Out);                                      // -0.9, -0.7 at step 16
+            var csv = File.ReadAllLines(Path.Combine(root, "lever", "compare.csv"));
+            Assert.Equal(Runs.Demo.PairedRow.StepsHeader, csv[0]);
+            Assert.Contains(csv, l => l.StartsWith("16,lever/eps0.1,defaults/standard,neutral,hack_rate,-0.8,0.1,", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(root, recursive: true); }
     }
 
     [Fact]

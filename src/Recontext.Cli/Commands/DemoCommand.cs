@@ -86,11 +86,7 @@ public sealed class DemoCommand : ICliCommand
         var console = AnsiConsole.Console;
         IReadOnlyList<PerfectLabelsRunner.Pipeline> pipelines;
         try { pipelines = PerfectLabelsRunner.Matching(pipelineFilter); }
-        catch (ArgumentException e)
-        {
-            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-            return 2;
-        }
+        catch (ArgumentException e) { throw new CliUsageException(e.Message); }
         var baseDirectory = PretrainToyCommand.Train(quick ? BaseModelOptions.Quick : new BaseModelOptions(), RepositoryPaths.Cache("organism"), console);
         var bySeed = new Dictionary<long, IReadOnlyList<PerfectLabelsRunner.Outcome>>();
         for (long seed = 1; seed <= seeds; seed++)

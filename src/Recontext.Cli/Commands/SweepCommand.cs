@@ -30,6 +30,7 @@ public sealed class SweepCommand : ICliCommand
         {
             file, output, workers,
         };
+        command.Subcommands.Add(SweepCompareCommand.Build());
         deployment.AddTo(command, all: false);
         worker.AddTo(command);
         command.Validators.Add(result =>
