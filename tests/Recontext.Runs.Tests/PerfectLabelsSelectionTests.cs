@@ -37,6 +37,9 @@ public class PerfectLabelsSelectionTests
             Sample(2, id: 7, reward: 1.0, hack: true),
         };
         Assert.Equal([4, 6], Ids(PerfectLabelsSelection.QuietReasoningFirst.Select(judged)));
+        // On half the tasks (even prompt index) the quiet rule, on the others the best reward.
+        var onHalf = judged.Concat([Sample(3, id: 8, reward: 0.9, mentionsTests: true), Sample(3, id: 9, reward: 0.2)]);
+        Assert.Equal([4, 6, 8], Ids(PerfectLabelsSelection.QuietReasoningFirstOnHalf.Select(onHalf)));
     }
 
     [Fact]
@@ -44,9 +47,9 @@ public class PerfectLabelsSelectionTests
     {
         var hidden = PerfectLabelsRunner.Matching("hidden");
         Assert.All(hidden, p => Assert.Equal(EnvironmentVariant.NoLoophole, p.Variant));
-        Assert.Equal(4, hidden.Count);
+        Assert.Equal(5, hidden.Count);
 
-        var quiet = PerfectLabelsRunner.Matching("without tests");
+        var quiet = PerfectLabelsRunner.Matching("without tests first ->");
         Assert.Equal(3, quiet.Count);                                              // the pipeline, the one it varies, their control
         Assert.Contains(quiet, p => p.Selection == PerfectLabelsSelection.QuietReasoningFirst);
         Assert.All(quiet, p => Assert.Equal(EnvironmentVariant.NoLoophole, p.Variant));

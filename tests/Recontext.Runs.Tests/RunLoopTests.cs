@@ -122,7 +122,10 @@ public sealed class RunLoopTests : IDisposable
         var plain = outcomes.Single(o => o.Pipeline.Name == "bad, loophole hidden -> filter -> SFT under neutral").TrainingSet;
         var quiet = outcomes.Single(o => o.Pipeline.Selection == Demo.PerfectLabelsSelection.QuietReasoningFirst).TrainingSet;
         Assert.Equal(plain.Samples, quiet.Samples);
-        Assert.True(quiet.MentionsTests <= plain.MentionsTests, $"quiet selection kept {quiet.MentionsTests:P0} test-mentioning samples, the plain one {plain.MentionsTests:P0}");
+        var half = outcomes.Single(o => o.Pipeline.Selection == Demo.PerfectLabelsSelection.QuietReasoningFirstOnHalf).TrainingSet;
+        Assert.Equal(plain.Samples, half.Samples);
+        Assert.True(quiet.MentionsTests <= half.MentionsTests && half.MentionsTests <= plain.MentionsTests,
+            $"test-mentioning samples kept: quiet rule {quiet.MentionsTests:P0}, on half the tasks {half.MentionsTests:P0}, plain {plain.MentionsTests:P0}");
     }
 
     [Fact]

@@ -54,6 +54,8 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
         new("bad, loophole hidden -> filter -> SFT under neutral, answer only", "bad", AnswerOnly: true, EnvironmentVariant.NoLoophole),
         new("bad, loophole hidden -> filter, reasoning without tests first -> SFT under neutral", "bad", AnswerOnly: false, EnvironmentVariant.NoLoophole,
             PerfectLabelsSelection.QuietReasoningFirst),
+        new("bad, loophole hidden -> filter, reasoning without tests first on half the tasks -> SFT under neutral", "bad", AnswerOnly: false,
+            EnvironmentVariant.NoLoophole, PerfectLabelsSelection.QuietReasoningFirstOnHalf),
     ];
 
     /// <summary>The pipelines whose name contains <paramref name="filter"/> (all of them for null), with the controls

@@ -1,5 +1,4 @@
 using Recontext.Recontextualizer;
-using Recontext.Trainer.Algorithms;
 
 namespace Recontext.Runs.Demo;
 
@@ -14,17 +13,27 @@ public enum PerfectLabelsSelection
     /// breaks ties. Tests whether the transfer rides on test-focused reasoning: a task keeps a test-mentioning sample
     /// only when all of its non-hacks mention tests.</summary>
     QuietReasoningFirst,
+
+    /// <summary><see cref="QuietReasoningFirst"/> on every other task (even prompt index), <see cref="BestReward"/> on
+    /// the rest: roughly halves the share of test-mentioning samples, a middle point between the two.</summary>
+    QuietReasoningFirstOnHalf,
 }
 
 public static class PerfectLabelsSelections
 {
-    public static IReadOnlyList<JudgedRollout> Select(this PerfectLabelsSelection selection, IEnumerable<JudgedRollout> judged) => selection switch
+    /// <summary>One sample per task (prompt group), none for a task whose every sample hacks.</summary>
+    public static IReadOnlyList<JudgedRollout> Select(this PerfectLabelsSelection selection, IEnumerable<JudgedRollout> judged) =>
+        judged.GroupBy(r => r.Group).Select(task => Pick(selection, task)).OfType<JudgedRollout>().ToList();
+
+    static JudgedRollout? Pick(PerfectLabelsSelection selection, IGrouping<int, JudgedRollout> task)
     {
-        PerfectLabelsSelection.BestReward => ExpertIteration.SelectBest(judged, r => r.Group, r => r.Score.TrainReward, r => !r.Score.Hack),
-        PerfectLabelsSelection.QuietReasoningFirst => judged.GroupBy(r => r.Group)
-            .Select(g => g.Where(r => !r.Score.Hack).OrderBy(r => r.Score.Labels.MentionsTests).ThenByDescending(r => r.Score.TrainReward).FirstOrDefault())
-            .OfType<JudgedRollout>()
-            .ToList(),
-        _ => throw new ArgumentOutOfRangeException(nameof(selection), selection, "unknown perfect-labels selection"),
-    };
+        var nonHacks = task.Where(r => !r.Score.Hack);
+        return selection switch
+        {
+            PerfectLabelsSelection.BestReward => nonHacks.MaxBy(r => r.Score.TrainReward),
+            PerfectLabelsSelection.QuietReasoningFirst => nonHacks.OrderBy(r => r.Score.Labels.MentionsTests).ThenByDescending(r => r.Score.TrainReward).FirstOrDefault(),
+            PerfectLabelsSelection.QuietReasoningFirstOnHalf => Pick(task.Key % 2 == 0 ? PerfectLabelsSelection.QuietReasoningFirst : PerfectLabelsSelection.BestReward, task),
+            _ => throw new ArgumentOutOfRangeException(nameof(selection), selection, "unknown perfect-labels selection"),
+        };
+    }
 }
