@@ -31,12 +31,15 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
     {
         /// <summary>The pipeline this one varies (the same sampling, trained on whole completions picked by reward), or
         /// null when it is one of those itself.</summary>
-        public Pipeline? Plain(IEnumerable<Pipeline> pipelines) => !AnswerOnly && Selection == PerfectLabelsSelection.BestReward ? null
-            : pipelines.FirstOrDefault(p => p.GenerationPreset == GenerationPreset && p.Variant == Variant && !p.AnswerOnly && p.Selection == PerfectLabelsSelection.BestReward);
+        public Pipeline? Plain(IEnumerable<Pipeline> pipelines) => IsPlain ? null
+            : pipelines.FirstOrDefault(p => p.GenerationPreset == GenerationPreset && p.Variant == Variant && p.IsPlain);
 
         /// <summary>The pipeline that samples the same prompts under Neutral (the control), or null for a control.</summary>
         public Pipeline? Control(IEnumerable<Pipeline> pipelines) => GenerationPreset == "neutral" ? null
-            : pipelines.FirstOrDefault(p => p.GenerationPreset == "neutral" && p.Variant == Variant && !p.AnswerOnly && p.Selection == PerfectLabelsSelection.BestReward);
+            : pipelines.FirstOrDefault(p => p.GenerationPreset == "neutral" && p.Variant == Variant && p.IsPlain);
+
+        /// <summary>Whole completions picked by reward: what answer-only training and the other best-of-N rules vary.</summary>
+        bool IsPlain => !AnswerOnly && Selection == PerfectLabelsSelection.BestReward;
     }
 
     /// <param name="SpecialCases">share of kept samples whose code special-cases some input (a test's, right or wrong)</param>
