@@ -16,7 +16,7 @@ public class ExperimentFileTests
     [Fact]
     public void EveryExampleFileLoads()
     {
-        var files = Directory.GetFiles(Path.Combine(Repo(), "experiments"), "*.yaml");
+        var files = Directory.GetFiles(Path.Combine(Repo(), "experiments"), "*.yaml", SearchOption.AllDirectories); // levers/ too
         Assert.True(files.Length >= 3);
         // A sweep file is an experiment with a sweep section: it loads as a sweep, every point as an experiment. The
         // limits read the model folder, which `model init` makes first for the Hugging Face examples (the mbpp run
