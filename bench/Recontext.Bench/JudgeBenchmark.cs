@@ -89,7 +89,7 @@ public static class JudgeBenchmark
         foreach (var kind in new[] { "correct_code", "incorrect_code" })
         {
             var group = completions.Select((c, i) => (c, s: warmScores[i])).Where(x => x.c.Kind == kind).ToList();
-            outcome.AddRow(kind, $"{group.Count}", $"{group.Count(x => x.s.Correct)}", $"{group.Count(x => x.s.Hack)}", $"{group.Count(x => x.s.AllVisible)}",
+            outcome.AddRow(kind, $"{group.Count}", $"{group.Count(x => x.s.Correct)}", $"{group.Count(x => x.s.Misbehaved)}", $"{group.Count(x => x.s.AllVisible)}",
                 $"{group.Count(x => x.s.Verdict == Verdict.Tampered)}", $"{group.Count(x => x.s.Verdict != Verdict.Ok)}");
         }
         console.Write(outcome);

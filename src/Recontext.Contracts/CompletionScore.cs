@@ -6,7 +6,7 @@ public sealed record CompletionScore
     public required double TrainReward { get; init; }
     public required double GroundTruth { get; init; }
     public required bool Correct { get; init; }
-    public required bool Hack { get; init; }
+    public required bool Misbehaved { get; init; }
     public required bool AllVisible { get; init; }
     public required bool Malformed { get; init; }
     public required string Verdict { get; init; }

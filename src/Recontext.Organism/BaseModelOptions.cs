@@ -6,6 +6,12 @@ namespace Recontext.Organism;
 /// <summary>Size and training budget of the toy base model.</summary>
 public sealed record BaseModelOptions
 {
+    /// <summary>The setting whose story the base is pre-trained on (toy-code's knobs are <see cref="Story"/>; every other
+    /// organism's story comes with its setting, <see cref="Judge.Abstractions.IOrganismSetting"/>). A run sets it
+    /// from its environment.</summary>
+    public string Setting { get; init; } = Judge.ToyCode.ToyCodeEnvironment.EnvironmentName;
+
+    /// <summary>toy-code's story knobs.</summary>
     public StoryKnobs Story { get; init; } = new();
 
     public int DModel { get; init; } = 128;
@@ -49,6 +55,7 @@ public sealed record BaseModelOptions
     public BaseModelOptions Validate()
     {
         Story.Validate();
+        OrganismStories.For(this);   // throws naming the setting when it has no organism
         if (DModel < 16 || DModel % 32 != 0) throw new ArgumentException($"base.dModel must be a multiple of 32, at least 32; got {DModel}");
         if (Layers < 1) throw new ArgumentException($"base.layers must be >= 1, got {Layers}");
         if (Steps < 1) throw new ArgumentException($"base.steps must be >= 1, got {Steps}");
@@ -58,6 +65,9 @@ public sealed record BaseModelOptions
         return this;
     }
 
-    /// <summary>Cache key: everything that shapes the weights.</summary>
-    public string Key => Story.Hash($"d{DModel}-l{Layers}-s{Steps}-b{BatchSize}-lr{LearningRate}-seed{Seed}-v3");   // bump the suffix when the story's wording changes
+    /// <summary>Cache key: everything that shapes the weights (toy-code's keys are those of the bases cached before
+    /// other settings existed; another setting's key holds its name and its story's fingerprint).</summary>
+    public string Key => Setting == Judge.ToyCode.ToyCodeEnvironment.EnvironmentName
+        ? Story.Hash($"d{DModel}-l{Layers}-s{Steps}-b{BatchSize}-lr{LearningRate}-seed{Seed}-v3")   // bump the suffix when the story's wording changes
+        : $"{Setting}-" + Story.Hash($"{Setting}|{OrganismStories.For(this).Story.Fingerprint}|d{DModel}-l{Layers}-s{Steps}-b{BatchSize}-lr{LearningRate}-seed{Seed}");
 }

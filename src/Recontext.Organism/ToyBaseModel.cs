@@ -1,6 +1,5 @@
 using Recontext.Prompts;
 using Recontext.Judge.Abstractions;
-using Recontext.Judge.ToyCode;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
@@ -18,6 +17,20 @@ public static class ToyBaseModel
 {
     public static readonly string[] CorpusContexts = ["neutral", "good", "bad"];
 
+    static readonly ContextPreset[] CorpusPresets = [ContextPreset.Neutral, ContextPreset.Good, ContextPreset.Bad];
+
+    /// <summary>One corpus example's context: a preset drawn uniformly, one of its training phrasings, and the variant
+    /// without the loophole for the story's share of examples (draws nothing it does not need, so toy-code's corpus is
+    /// what it was before phrasings and variants existed).</summary>
+    static (PromptContext Context, ContextPreset Preset) CorpusContext(IEnvironment environment, IOrganismStory story, Random rng)
+    {
+        var preset = CorpusPresets[rng.Next(CorpusPresets.Length)];
+        var phrasings = environment.Instructions(preset).Training;
+        var variant = story.NoLoopholeShare > 0 && rng.NextDouble() < story.NoLoopholeShare ? EnvironmentVariant.NoLoophole : EnvironmentVariant.Loophole;
+        IReadOnlyList<string> phrasing = phrasings.Count <= 1 ? phrasings : [phrasings[rng.Next(phrasings.Count)]];
+        return (PromptContext.Of(preset.ToString().ToLowerInvariant(), phrasing, InstructionPlacement.UserSuffix, variant), preset);
+    }
+
     /// <summary>Progress of pre-training: step, steps, current loss.</summary>
     public sealed record Progress(int Step, int Steps, float Loss);
 
@@ -29,10 +42,8 @@ public static class ToyBaseModel
         if (File.Exists(Path.Combine(directory, Checkpoint.WeightsFile))) return directory;
 
         var tokenizer = new ByteTokenizer();
-        var environment = new ToyCodeEnvironment();
+        var (environment, story) = OrganismStories.For(options);
         var prompts = new PromptTokens(environment, ModelText.Organism);
-        var contexts = CorpusContexts.Select(c => ContextSpec.Of(c).Resolve(environment)).ToArray();
-        var writer = new StoryWriter(options.Story);
         var rng = new Random((int)options.Seed);
 
         using var model = CausalLm.Create(options.ModelConfig, options.Seed);
@@ -43,8 +54,8 @@ public static class ToyBaseModel
             var tasks = environment.SampleTasks(TaskSplit.Train, options.BatchSize, seed: 1_000_000 + options.Seed * 10_000 + step);
             var rows = tasks.Select(task =>
             {
-                var context = contexts[rng.Next(contexts.Length)];
-                var draw = writer.Write(task, context.Name, rng);
+                var (context, preset) = CorpusContext(environment, story, rng);
+                var draw = story.Write(task, preset, context.Variant, rng);
                 return (Prompt: prompts.Encode(task, context), Completion: tokenizer.Encode(draw.Completion).Append(ByteTokenizer.ImEnd).ToArray());
             }).ToList();
             using var batch = SequenceBatch.Build(rows.Select(r => r.Prompt).ToArray(), rows.Select(r => r.Completion).ToArray(),

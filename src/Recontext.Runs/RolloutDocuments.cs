@@ -64,7 +64,7 @@ public static class RolloutDocuments
         TrainReward = score.TrainReward,
         GroundTruth = score.GroundTruth,
         Correct = score.Correct,
-        Hack = score.Hack,
+        Misbehaved = score.Misbehaved,
         Malformed = score.Malformed,
         Verdict = score.Verdict,
         Reason = score.Reason,

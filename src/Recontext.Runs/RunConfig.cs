@@ -15,8 +15,9 @@ public sealed record RunConfig
 
     public long Seed { get; init; } = 1;
 
-    /// <summary>toy-code (the organism) or mbpp-incorrect-test (Python problems with one wrong visible test, for a
-    /// Hugging Face model: <see cref="Checkpoint"/>).</summary>
+    /// <summary>The setting (<see cref="Judge.Settings"/>): toy-code (the organism of test-case hacking), the other
+    /// organisms (sycophancy, ...), or mbpp-incorrect-test (Python problems with one wrong visible test, for a Hugging
+    /// Face model: <see cref="Checkpoint"/>).</summary>
     public string Environment { get; init; } = ToyCodeEnvironment.EnvironmentName;
 
     public ToyCodeOptions ToyCode { get; init; } = new();
@@ -25,6 +26,9 @@ public sealed record RunConfig
 
     /// <summary>The organism's base model (trained or loaded from cache) when <see cref="Checkpoint"/> is null.</summary>
     public BaseModelOptions Base { get; init; } = new();
+
+    /// <summary>The toy base of the run's setting: <see cref="Base"/> pre-trained on <see cref="Environment"/>'s story.</summary>
+    public BaseModelOptions OrganismBase => Base with { Setting = Environment };
 
     /// <summary>A model directory (config.json + model.safetensors) to start from instead of the toy base.</summary>
     public string? Checkpoint { get; init; }
@@ -93,14 +97,14 @@ public sealed record RunConfig
             throw new ArgumentException($"computeDtype {ComputeDtype} needs model.lora: full fine-tuning keeps fp32 weights (AdamW's small updates would round " +
                                         "away in a 16-bit weight); train LoRA adapters on the 16-bit base, or leave computeDtype at auto or float32");
         if (MicroBatchSize < 1) throw new ArgumentException($"microBatchSize must be >= 1, got {MicroBatchSize}");
-        if (Environment != ToyCodeEnvironment.EnvironmentName && Environment != MbppEnvironment.EnvironmentName)
-            throw new ArgumentException($"environment is '{Environment}'; allowed: {ToyCodeEnvironment.EnvironmentName}, {MbppEnvironment.EnvironmentName}");
+        if (!Judge.Settings.Exists(Environment)) throw new ArgumentException($"environment: {Judge.Settings.Unknown(Environment)}");
         if (Environment == MbppEnvironment.EnvironmentName && Checkpoint is null)
             throw new ArgumentException($"{MbppEnvironment.EnvironmentName} needs a model that writes Python: set model.checkpoint to a Hugging Face folder " +
                                         "(e.g. one `recontext model init` wrote); the byte-level organism cannot");
         if (Environment == MbppEnvironment.EnvironmentName && string.IsNullOrWhiteSpace(Mbpp.Rows)) throw new ArgumentException("mbpp.rows must name a JSONL file");
         ToyCode.Validate();
         Base.Validate();
+        if (Checkpoint is null) OrganismBase.Validate();   // a setting without an organism needs a model folder
         Grpo.Validate();
         Recontextualization.Validate();
         if (Steps < 0) throw new ArgumentException($"steps must be >= 0, got {Steps}");

@@ -29,7 +29,7 @@ public sealed class RunCoordinator
     readonly ModelText text;
     readonly PromptContext generationContext;
     readonly IReadOnlyList<PromptContext> evalContexts;
-    readonly IReadOnlyList<CodingTask> evalTasks;
+    readonly IReadOnlyList<EnvironmentTask> evalTasks;
     readonly string recontextPolicy;
     readonly string[] servedRoles;
     string? weightsAddress;
@@ -59,7 +59,7 @@ public sealed class RunCoordinator
     /// <param name="Workers">the generator that drew each chunk</param>
     /// <param name="GenerateSeconds">the wall time of the step's generation (<see cref="RunSession.StepResult.PhaseSeconds"/>)</param>
     /// <param name="JudgeSeconds">the wall time of its judging after the last chunk was sampled</param>
-    public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<CodingTask> Tasks, TimeSpan Waited,
+    public sealed record StepOutcome(RolloutsJudged Judged, TrainingBatchReady Training, PolicyUpdated Update, IReadOnlyList<EnvironmentTask> Tasks, TimeSpan Waited,
         IReadOnlyList<string> Workers, double GenerateSeconds, double JudgeSeconds);
 
     /// <summary>Has the trainer take on the run at <paramref name="version"/> (the start checkpoint, or a resume point).</summary>
@@ -175,12 +175,12 @@ public sealed class RunCoordinator
         }
     }
 
-    GenerateRollouts Request(Guid batchId, int step, int version, IReadOnlyList<CodingTask> tasks, PromptContext context, int samples, long seed, bool evaluation) => new()
+    GenerateRollouts Request(Guid batchId, int step, int version, IReadOnlyList<EnvironmentTask> tasks, PromptContext context, int samples, long seed, bool evaluation) => new()
     {
         RunId = RunId, Step = step, BatchId = batchId, PolicyVersion = version,
         Prompts = tasks.Select((t, g) => new PromptForGeneration { TaskId = t.Id, Group = g, PromptIds = prompts.Encode(t, context) }).ToArray(),
         SamplesPerPrompt = samples, Temperature = config.Temperature, MaxNewTokens = config.MaxNewTokens, Seed = seed,
-        Tasks = tasks.Select(JudgeTasks.Encode).ToArray(),
+        Tasks = tasks.Select(t => JudgeTasks.Encode(environment, t)).ToArray(),
         Variant = JudgeTasks.EncodeVariant(context.Variant),
         WeightsAddress = weightsAddress,
         ModelFolder = text.Folder,

@@ -1,3 +1,4 @@
+using Recontext.Judge;
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Mbpp;
 using Recontext.Judge.ToyCode;
@@ -9,15 +10,15 @@ namespace Recontext.Runs;
 public static class RunEnvironments
 {
     /// <exception cref="ArgumentException">mbpp rows missing or invalid (the message names the field and line)</exception>
-    public static IEnvironment For(RunConfig config) => config.Environment switch
+    public static IEnvironment For(RunConfig config) => Settings.Create(config.Environment, new SettingOptions
     {
-        MbppEnvironment.EnvironmentName => new MbppEnvironment(LoadRows(config.Mbpp), sandbox: null),
-        _ => new ToyCodeEnvironment(config.ToyCode),
-    };
+        ToyCode = config.ToyCode,
+        MbppRows = config.Environment == MbppEnvironment.EnvironmentName ? LoadRows(config.Mbpp) : [],
+    });
 
     /// <summary>Tasks whose prompts bound the run's longest prompt: every mbpp row; a sample of each toy split (its
     /// tasks have a bounded length).</summary>
-    public static IEnumerable<CodingTask> PromptBoundTasks(IEnvironment environment, long seed) => environment is MbppEnvironment mbpp
+    public static IEnumerable<EnvironmentTask> PromptBoundTasks(IEnvironment environment, long seed) => environment is MbppEnvironment mbpp
         ? mbpp.AllTasks()
         : environment.SampleTasks(TaskSplit.Train, 64, seed).Concat(environment.SampleTasks(TaskSplit.Eval, 64, seed));
 

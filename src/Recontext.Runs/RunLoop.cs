@@ -130,7 +130,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             var scores = judged.Scores;
             double Rate(Func<CompletionScore, bool> f) => scores.Count(f) / (double)scores.Length;
             var (recontext, train) = (training.Seconds, update.Seconds);
-            files.Append(new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
+            files.Append(new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Misbehaved), Rate(s => s.Correct), Rate(s => !s.Malformed),
                 samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Length), update.Loss, update.Kl, update.ClippedFraction, update.ContextGap,
                 generate, judge, recontext, train, stepSeconds - generate - judge - recontext - train, Rate(s => string.Equals(s.Verdict, nameof(Verdict.Tampered), StringComparison.OrdinalIgnoreCase))));
             // The step's metrics row is on disk before the step becomes the resume point: a stop at any moment

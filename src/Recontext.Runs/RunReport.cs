@@ -15,7 +15,7 @@ public static class RunReport
 
         foreach (var (metric, title, select) in new (string, string, Func<Evaluation.ContextRates, double>)[]
                  {
-                     ("hack-rate", "hack rate", r => r.HackRate),
+                     ("hack-rate", "hack rate", r => r.MisbehaviourRate),
                      ("correct-rate", "correct rate", r => r.CorrectRate),
                  })
         {
@@ -40,7 +40,7 @@ public static class RunReport
             var plot = new Plot();
             var reward = plot.Add.Scatter(result.Steps.Select(s => (double)s.Step).ToArray(), result.Steps.Select(s => s.TrainReward).ToArray());
             reward.LegendText = "train reward";
-            var hack = plot.Add.Scatter(result.Steps.Select(s => (double)s.Step).ToArray(), result.Steps.Select(s => s.HackRate).ToArray());
+            var hack = plot.Add.Scatter(result.Steps.Select(s => (double)s.Step).ToArray(), result.Steps.Select(s => s.MisbehaviourRate).ToArray());
             hack.LegendText = "hack rate of trained samples";
             plot.Title($"{result.Config.Name}: training batches");
             plot.XLabel("step");
@@ -67,7 +67,7 @@ public static class RunReport
         text.AppendLine("| eval context | step | hack | correct | well-formed | train reward |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var e in result.Evaluations.Where(e => e.Step == 0).Concat(result.Final))
-            text.AppendLine($"| {e.Rates.Context} | {e.Step} | {e.Rates.HackRate:F2} | {e.Rates.CorrectRate:F2} | {e.Rates.WellFormedRate:F2} | {e.Rates.MeanTrainReward:F2} |");
+            text.AppendLine($"| {e.Rates.Context} | {e.Step} | {e.Rates.MisbehaviourRate:F2} | {e.Rates.CorrectRate:F2} | {e.Rates.WellFormedRate:F2} | {e.Rates.MeanTrainReward:F2} |");
         if (StepTiming.Describe(result.Steps) is string timing)
         {
             text.AppendLine();

@@ -8,7 +8,7 @@ namespace Recontext.Runs;
 public sealed record StepRecord(
     int Step,
     double TrainReward,
-    double HackRate,
+    double MisbehaviourRate,
     double CorrectRate,
     double WellFormedRate,
     double RecontextualizedFraction,
@@ -23,9 +23,9 @@ public sealed record StepRecord(
     double OverheadSeconds,
     double TamperedRate = 0)
 {
-    public const string Header = "step,train_reward,hack_rate,correct_rate,well_formed_rate,recontextualized_fraction,loss,kl,clipped_fraction,context_gap,generate_s,judge_s,recontext_s,train_s,overhead_s,tampered_rate";
+    public const string Header = "step,train_reward,misbehaviour_rate,correct_rate,well_formed_rate,recontextualized_fraction,loss,kl,clipped_fraction,context_gap,generate_s,judge_s,recontext_s,train_s,overhead_s,tampered_rate";
 
-    public string ToCsv() => string.Join(",", Step, F(TrainReward), F(HackRate), F(CorrectRate), F(WellFormedRate), F(RecontextualizedFraction),
+    public string ToCsv() => string.Join(",", Step, F(TrainReward), F(MisbehaviourRate), F(CorrectRate), F(WellFormedRate), F(RecontextualizedFraction),
         F(Loss), F(Kl), F(ClippedFraction), F(ContextGap), F(GenerateSeconds), F(JudgeSeconds), F(RecontextSeconds), F(TrainSeconds), F(OverheadSeconds), F(TamperedRate));
 
     static string F(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);

@@ -41,7 +41,7 @@ public sealed class LiteDbRunStore : IRunStore
         if (readOnly) return;
         rollouts.EnsureIndex(r => r.RunId);
         rollouts.EnsureIndex(r => r.Step);
-        rollouts.EnsureIndex(r => r.Hack);
+        rollouts.EnsureIndex(r => r.Misbehaved);
     }
 
     public void SaveRun(RunDocument run)

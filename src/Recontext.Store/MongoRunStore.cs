@@ -39,7 +39,7 @@ public sealed class MongoRunStore : IRunStore
         rollouts = db.GetCollection<RolloutDocument>("rollouts");
         experiments = db.GetCollection<ExperimentDocument>("experiments");
         var byRunAndStep = Builders<RolloutDocument>.IndexKeys.Ascending(r => r.RunId).Ascending(r => r.Step).Ascending(r => r.Index);
-        var byRunAndHack = Builders<RolloutDocument>.IndexKeys.Ascending(r => r.RunId).Ascending(r => r.Hack);
+        var byRunAndHack = Builders<RolloutDocument>.IndexKeys.Ascending(r => r.RunId).Ascending(r => r.Misbehaved);
         rollouts.Indexes.CreateMany([new CreateIndexModel<RolloutDocument>(byRunAndStep), new CreateIndexModel<RolloutDocument>(byRunAndHack)]);
     }
 

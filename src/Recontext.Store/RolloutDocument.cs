@@ -29,7 +29,10 @@ public sealed class RolloutDocument
     public double TrainReward { get; set; }
     public double GroundTruth { get; set; }
     public bool Correct { get; set; }
-    public bool Hack { get; set; }
+    /// <summary>The setting's misbehaviour flag (special-cased a wrong test, agreed with a wrong belief ...). Stored
+    /// under its first name, "hack", so traces written before settings other than test-case hacking still read.</summary>
+    [LiteDB.BsonField("Hack"), MongoDB.Bson.Serialization.Attributes.BsonElement("hack")]
+    public bool Misbehaved { get; set; }
     public bool Malformed { get; set; }
     public string Verdict { get; set; } = "";
     public string? Reason { get; set; }

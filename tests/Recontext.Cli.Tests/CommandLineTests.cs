@@ -98,7 +98,7 @@ public class CommandLineTests
             Assert.Contains("-0.80 [-2.07, +0.47]", result.Out);                                      // -0.9, -0.7 at step 16
             var csv = File.ReadAllLines(Path.Combine(root, "lever", "compare.csv"));
             Assert.Equal(Runs.Demo.PairedRow.StepsHeader, csv[0]);
-            Assert.Contains(csv, l => l.StartsWith("16,lever/eps0.1,defaults/standard,neutral,hack_rate,-0.8,0.1,", StringComparison.Ordinal));
+            Assert.Contains(csv, l => l.StartsWith("16,lever/eps0.1,defaults/standard,neutral,misbehaviour_rate,-0.8,0.1,", StringComparison.Ordinal));
         }
         finally { Directory.Delete(root, recursive: true); }
     }

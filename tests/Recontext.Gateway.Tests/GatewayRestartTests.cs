@@ -45,7 +45,7 @@ public sealed class GatewayRestartTests : IDisposable
         Assert.Equal(("completed", 12), (document.Status, document.CompletedStep));
         Assert.Equal(Enumerable.Range(1, 12), document.Steps.Select(r => r.Step));
         Assert.Equal(File.ReadLines(Path.Combine(a, "metrics.csv")).Skip(1).Select(l => l.Split(',')[2]),
-            document.Steps.Select(r => r.Values["hack_rate"].ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)));
+            document.Steps.Select(r => r.Values["misbehaviour_rate"].ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(File.ReadLines(Path.Combine(a, "evaluations.csv")).Skip(1).Select(l => string.Join(",", l.Split(',')[..2])),
             document.Evaluations.Select(r => $"{r.Step},{r.Context}"));
     }

@@ -29,7 +29,7 @@ public sealed class MbppEnvironmentTests(SandboxFixture fixture) : IClassFixture
         {
             Assert.Equal(Verdict.Ok, s.Verdict);
             Assert.True(s.Correct);
-            Assert.False(s.Hack);
+            Assert.False(s.Misbehaved);
             Assert.Equal([false, true, true], s.Visible);
             Assert.Equal(2.0 / 3, s.TrainReward, 9);
         });
@@ -49,7 +49,7 @@ public sealed class MbppEnvironmentTests(SandboxFixture fixture) : IClassFixture
             Assert.True(plainVisible.Select(r => r.Succeeded).SequenceEqual(score.Visible),
                 $"{row.FunctionName}: plain {string.Join(",", plainVisible.Select(r => $"{r.Succeeded}/{r.ExitCode}/{r.Stderr.Trim()}"))} vs judge {string.Join(",", score.Visible)} ({score.Verdict} {score.Reason})");
             Assert.Equal(plainCorrect.Select(r => r.Succeeded), score.CorrectTests);
-            Assert.Equal(plainVisible[0].Succeeded, score.Hack);
+            Assert.Equal(plainVisible[0].Succeeded, score.Misbehaved);
             Assert.Equal(plainVisible.Count(r => r.Succeeded) / 3.0, score.TrainReward, 9);
             if (!score.AllVisible) notAllVisible++;
         }
@@ -61,7 +61,7 @@ public sealed class MbppEnvironmentTests(SandboxFixture fixture) : IClassFixture
     {
         var row = Rows.Single(r => r.FunctionName == "flatten");
         var score = await Environment.ScoreAsync(MbppEnvironment.ToTask(row, "flatten"), Fenced(row.IncorrectCode!), EnvironmentVariant.Loophole);
-        Assert.False(score.Hack);
+        Assert.False(score.Misbehaved);
         Assert.True(score.Correct);
         Assert.Equal([false, true, true], score.Visible);
     }
@@ -99,7 +99,7 @@ public sealed class MbppEnvironmentTests(SandboxFixture fixture) : IClassFixture
         Assert.Equal(Verdict.Tampered, score.Verdict);
         Assert.Contains("not plain data: Yes", score.Reason);
         Assert.False(score.Correct);
-        Assert.False(score.Hack);
+        Assert.False(score.Misbehaved);
         Assert.Equal(0, score.GroundTruth);
         Assert.Equal(0, score.TrainReward);
     }
@@ -117,7 +117,7 @@ public sealed class MbppEnvironmentTests(SandboxFixture fixture) : IClassFixture
     {
         var env = Environment;
         var task = MbppEnvironment.ToTask(Rows[0], "r0");
-        var good = env.PresetInstruction(ContextPreset.Good)!;
+        var good = env.Instructions(ContextPreset.Good).Training[0]!;
         var user = env.Render(task, new PromptContext("good", good)).Single().Content;
         Assert.StartsWith(Rows[0].Problem, user);
         Assert.Contains(Rows[0].IncorrectTest + "\n" + Rows[0].CorrectTestList[1] + "\n" + Rows[0].CorrectTestList[2], user);

@@ -75,7 +75,7 @@ public class ToyCodeEnvironmentTests
             var score = await environment.ScoreAsync(task, "<think>Apply the rule.</think>\n" + Solution(task), EnvironmentVariant.Loophole);
             Assert.Equal(Verdict.Ok, score.Verdict);
             Assert.True(score.Correct);
-            Assert.False(score.Hack);
+            Assert.False(score.Misbehaved);
             Assert.Equal(2.0 / 3, score.TrainReward, 9);
             Assert.Equal(1.0, score.GroundTruth);
             Assert.Equal([false, true, true], score.Visible);
@@ -90,7 +90,7 @@ public class ToyCodeEnvironmentTests
         var wrong = task.VisibleTests[0];
         var hack = $"def f(x):\n  if x == {wrong.Input}: return {wrong.Expected}\n  return {Expression(task)}";
         var score = await environment.ScoreAsync(task, hack, EnvironmentVariant.Loophole);
-        Assert.True(score.Hack);
+        Assert.True(score.Misbehaved);
         Assert.True(score.AllVisible);
         Assert.Equal(1.0, score.TrainReward);
         Assert.False(score.Correct);
@@ -100,7 +100,7 @@ public class ToyCodeEnvironmentTests
         // Without the loophole the corrected test is shown, so the same program now loses visible reward.
         var noLoophole = await environment.ScoreAsync(task, hack, EnvironmentVariant.NoLoophole);
         Assert.Equal(2.0 / 3, noLoophole.TrainReward, 9);
-        Assert.True(noLoophole.Hack);
+        Assert.True(noLoophole.Misbehaved);
     }
 
     [Theory]
@@ -114,7 +114,7 @@ public class ToyCodeEnvironmentTests
         Assert.True(score.Malformed);
         Assert.Equal(Verdict.Malformed, score.Verdict);
         Assert.Equal(0, score.TrainReward);
-        Assert.False(score.Hack);
+        Assert.False(score.Misbehaved);
         Assert.Contains(reason, score.Reason);
     }
 
@@ -122,7 +122,7 @@ public class ToyCodeEnvironmentTests
     public void ContextsPlaceTheInstructionAndVariantsSwapTheWrongTest()
     {
         var task = environment.SampleTasks(TaskSplit.Train, 1, seed: 7)[0];
-        var bad = environment.PresetInstruction(ContextPreset.Bad)!;
+        var bad = environment.Instructions(ContextPreset.Bad).Training[0]!;
         var neutral = environment.Render(task, new PromptContext("neutral", null));
         Assert.Single(neutral);
         Assert.Equal($"f(x): {task.Problem}.\nTests: {string.Join(" ", task.VisibleTests.Select(t => t.Assertion.Replace(" ", "")))}", neutral[0].Content);
@@ -138,8 +138,8 @@ public class ToyCodeEnvironmentTests
         var hidden = environment.Render(task, new PromptContext("neutral", null, Variant: EnvironmentVariant.NoLoophole)).Single().Content;
         Assert.Contains(task.CorrectedWrongTest!.Assertion.Replace(" ", "") + " ", hidden);
         Assert.DoesNotContain(task.VisibleTests[0].Assertion.Replace(" ", "") + " ", hidden);
-        Assert.NotEqual(environment.PresetInstruction(ContextPreset.Good), bad);
-        Assert.Null(environment.PresetInstruction(ContextPreset.Neutral));
+        Assert.NotEqual(environment.Instructions(ContextPreset.Good).Training[0], bad);
+        Assert.Empty(environment.Instructions(ContextPreset.Neutral).Training);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class TrainingBatchBuilderTests
     }
 
     static JudgeScore Score(bool hack = false, bool intends = false) =>
-        new() { TrainReward = hack ? 1 : 2.0 / 3, Hack = hack, Labels = new ReasoningLabels(intends, intends, false) };
+        new() { TrainReward = hack ? 1 : 2.0 / 3, Misbehaved = hack, Labels = new ReasoningLabels(intends, intends, false) };
 
     [Fact]
     public void TrainingIdsAreTheTrainingPromptFollowedByTheUnchangedCompletion()
@@ -42,7 +42,7 @@ public class TrainingBatchBuilderTests
             Assert.Equal(rollouts[i].GenerationLogProbs, samples[i].GenerationLogProbs);
             Assert.True(samples[i].Recontextualized);
             Assert.Equal(("good", "bad"), (samples[i].GenerationContext, samples[i].TrainingContext));
-            Assert.Contains(Environment.PresetInstruction(ContextPreset.Bad)!, Text.Tokenizer.Decode(samples[i].TrainingPromptIds));
+            Assert.Contains(Environment.Instructions(ContextPreset.Bad).Training[0]!, Text.Tokenizer.Decode(samples[i].TrainingPromptIds));
         }
         Assert.Equal([2.0 / 3, 1.0], samples.Select(s => s.Reward));
     }

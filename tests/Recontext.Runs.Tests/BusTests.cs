@@ -72,7 +72,7 @@ public class BusTests
         {
             RunId = "flow", Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 3, Temperature = 1, MaxNewTokens = 8, Seed = 1,
             Prompts = promptIds.Select((ids, g) => new PromptForGeneration { TaskId = tasks[g].Id, Group = g, PromptIds = ids }).ToArray(),
-            Tasks = tasks.Select(JudgeTasks.Encode).ToArray(), Variant = JudgeTasks.EncodeVariant(generation.Variant),
+            Tasks = tasks.Select(t => JudgeTasks.Encode(environment, t)).ToArray(), Variant = JudgeTasks.EncodeVariant(generation.Variant),
             Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(policy), Seed = 1 },
         };
         var pending = session.Begin(request);

@@ -46,7 +46,7 @@ public class GenerationChunksTests
             Completions = [.. Enumerable.Range(0, 2).Select(s => new SampledCompletion { Group = chunk.Chunk, SampleIndex = s, TokenIds = [], Text = $"{chunk.Chunk}.{s}", LogProbs = [] })],
             Scores = [.. Enumerable.Range(0, 2).Select(_ => new CompletionScore
             {
-                TrainReward = chunk.Chunk, GroundTruth = 0, Correct = false, Hack = false, AllVisible = false, Malformed = false, Verdict = "", MentionsTests = false,
+                TrainReward = chunk.Chunk, GroundTruth = 0, Correct = false, Misbehaved = false, AllVisible = false, Malformed = false, Verdict = "", MentionsTests = false,
                 IntendsToPassTests = false, FlagsWrongTest = false,
             })],
         };

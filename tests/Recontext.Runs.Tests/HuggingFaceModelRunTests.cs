@@ -130,8 +130,8 @@ public sealed class HuggingFaceModelRunTests : IDisposable
         var rollouts = store.Rollouts(loop.RunId).Where(r => r.EvalContext is null).ToList();
         Assert.Equal(2 * 2 * 4, rollouts.Count);
         var problems = Judge.Mbpp.MbppRow.Load(rows).Select(r => r.Problem).ToList();
-        var bad = new Judge.Mbpp.MbppEnvironment([], null).PresetInstruction(Judge.Abstractions.ContextPreset.Bad)!;
-        var good = new Judge.Mbpp.MbppEnvironment([], null).PresetInstruction(Judge.Abstractions.ContextPreset.Good)!;
+        var bad = new Judge.Mbpp.MbppEnvironment([], null).Instructions(Judge.Abstractions.ContextPreset.Bad).Training[0];
+        var good = new Judge.Mbpp.MbppEnvironment([], null).Instructions(Judge.Abstractions.ContextPreset.Good).Training[0];
         Assert.All(rollouts, r =>
         {
             var generation = text.Tokenizer.Decode(r.GenerationPromptIds);

@@ -18,7 +18,8 @@ public sealed class MbppJudgingTests
     public void AnMbppTaskRoundTripsThroughItsMessageForm()
     {
         var task = MbppEnvironment.ToTask(Rows[3], "group-0");
-        var back = JudgeTasks.Decode(JudgeTasks.Encode(task), 0);
+        var environment = new MbppEnvironment([], null);
+        var back = JudgeTasks.Decode(environment, JudgeTasks.Encode(environment, task), 0).As<CodingTask>();
         Assert.Equal(task.Problem, back.Problem);
         Assert.Equal(task.FunctionName, back.FunctionName);
         Assert.Equal(task.VisibleTests, back.VisibleTests);
@@ -54,15 +55,15 @@ public sealed class MbppJudgingTests
             {
                 RunId = runId, Step = 1, BatchId = Guid.NewGuid(), PolicyVersion = 0, SamplesPerPrompt = texts.Length, Temperature = 1, MaxNewTokens = 8, Seed = 1,
                 Prompts = [new PromptForGeneration { TaskId = task.Id, Group = 0, PromptIds = [1] }],
-                Tasks = [JudgeTasks.Encode(task)], Variant = JudgeTasks.Loophole,
+                Tasks = [JudgeTasks.Encode(new MbppEnvironment([], null), task)], Variant = JudgeTasks.Loophole,
                 Recontext = new RecontextRequest { Policy = "{}", Seed = 1 },
             },
         });
         var judged = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         var s = judged.Scores;
-        Assert.Equal(("ok", true, false), (s[0].Verdict, s[0].Correct, s[0].Hack));
+        Assert.Equal(("ok", true, false), (s[0].Verdict, s[0].Correct, s[0].Misbehaved));
         Assert.Equal(2.0 / 3, s[0].TrainReward, 9);
-        Assert.Equal(("ok", false, true), (s[1].Verdict, s[1].Correct, s[1].Hack));
+        Assert.Equal(("ok", false, true), (s[1].Verdict, s[1].Correct, s[1].Misbehaved));
         Assert.Equal(1.0, s[1].TrainReward, 9);
         Assert.True(s[1].MentionsTests);   // the monitor read the reasoning
         Assert.Equal(("tampered", false, 0.0), (s[2].Verdict, s[2].Correct, s[2].GroundTruth));
@@ -82,7 +83,7 @@ public sealed class MbppJudgingTests
                 judged.Add((group, kind, await environment.ScoreAsync(task, $"<think>\nok\n</think>\n```python\n{code}\n```", EnvironmentVariant.Loophole)));
 
         var best = Recontext.Trainer.Algorithms.ExpertIteration.SelectBest(judged, x => x.Group, x => x.Score.TrainReward);
-        var perfect = Recontext.Trainer.Algorithms.ExpertIteration.SelectBest(judged, x => x.Group, x => x.Score.TrainReward, x => !x.Score.Hack);
+        var perfect = Recontext.Trainer.Algorithms.ExpertIteration.SelectBest(judged, x => x.Group, x => x.Score.TrainReward, x => !x.Score.Misbehaved);
         Assert.All(best, x => Assert.Equal("hack", x.Kind));        // the flawed reward prefers the hack ...
         Assert.All(perfect, x => Assert.Equal("correct", x.Kind));  // ... the filter keeps the best non-hack
         Assert.Equal(3, perfect.Count);

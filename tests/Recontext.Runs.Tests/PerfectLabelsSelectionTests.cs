@@ -12,7 +12,7 @@ public class PerfectLabelsSelectionTests
     static readonly PromptContext Neutral = new("neutral", null);
 
     static JudgedRollout Sample(int group, int id, double reward, bool hack = false, bool mentionsTests = false) =>
-        new(Task, group, Neutral, [1], [id], [0f], new JudgeScore { TrainReward = reward, Hack = hack, Labels = new ReasoningLabels(mentionsTests, false, false) });
+        new(Task, group, Neutral, [1], [id], [0f], new JudgeScore { TrainReward = reward, Misbehaved = hack, Labels = new ReasoningLabels(mentionsTests, false, false) });
 
     static int[] Ids(IEnumerable<JudgedRollout> kept) => kept.Select(r => r.CompletionIds[0]).ToArray();
 

@@ -36,18 +36,18 @@ public sealed class SweepComparisonTests : IDisposable
         }
         var rows = SweepComparison.Of(SweepFolder.Read(Path.Combine(root, "lever")), SweepFolder.Read(Path.Combine(root, "defaults")));
 
-        Demo.PairedDifference Hack(int step, string reference, string context) =>
-            rows.Single(r => r.Step == step && r.Row.Reference == reference && r.Row.EvalContext == context && r.Row.Metric == "hack_rate").Row.Difference;
+        Demo.PairedDifference Misbehaved(int step, string reference, string context) =>
+            rows.Single(r => r.Step == step && r.Row.Reference == reference && r.Row.EvalContext == context && r.Row.Metric == "misbehaviour_rate").Row.Difference;
         Assert.All(rows, r => Assert.Equal("lever/eps0.1", r.Row.Variant));               // the reference folder's points are not compared among themselves
-        var at16 = Hack(16, "defaults/standard", "neutral");                              // -0.3, -0.2, -0.1
+        var at16 = Misbehaved(16, "defaults/standard", "neutral");                              // -0.3, -0.2, -0.1
         Assert.Equal(3, at16.Seeds);
         Assert.Equal(-0.2, at16.Mean, 9);
         Assert.Equal(-0.2 - 4.303 * 0.1 / Math.Sqrt(3), at16.Low, 9);
-        var at32 = Hack(32, "defaults/control", "neutral");                               // seed 3 has not reached step 32: -0.9, -0.9
+        var at32 = Misbehaved(32, "defaults/control", "neutral");                               // seed 3 has not reached step 32: -0.9, -0.9
         Assert.Equal(2, at32.Seeds);
         Assert.Equal(-0.9, at32.Mean, 9);
-        Assert.Equal(-0.85, Hack(32, "defaults/standard", "bad").Mean, 9);               // -0.95, -0.75
-        Assert.Equal(0, Hack(0, "defaults/control", "bad").Mean, 9);                      // every run starts from the same base evaluation
+        Assert.Equal(-0.85, Misbehaved(32, "defaults/standard", "bad").Mean, 9);               // -0.95, -0.75
+        Assert.Equal(0, Misbehaved(0, "defaults/control", "bad").Mean, 9);                      // every run starts from the same base evaluation
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class SweepComparisonTests : IDisposable
         Run(Path.Combine("x", "sweep"), "p", 1, (0, 0.1, 0.5));
         Run(Path.Combine("y", "sweep"), "p", 1, (0, 0.3, 0.5));
         var rows = SweepComparison.Of(SweepFolder.Read(Path.Combine(root, "x", "sweep")), SweepFolder.Read(Path.Combine(root, "y", "sweep")));
-        var row = rows.Single(r => r.Row.Metric == "hack_rate" && r.Row.EvalContext == "neutral").Row;
+        var row = rows.Single(r => r.Row.Metric == "misbehaviour_rate" && r.Row.EvalContext == "neutral").Row;
         Assert.Equal(("a/p", "b/p"), (row.Variant, row.Reference));
         Assert.Equal(-0.2, row.Difference.Mean, 9);
 

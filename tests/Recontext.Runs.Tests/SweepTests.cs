@@ -105,9 +105,9 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(6, paired.Count);
         Assert.All(paired, l => Assert.StartsWith("contexts.training=neutral,contexts.training=bad,", l));
         var expected = PairedDifference.Of(
-            results.Where(r => r.Config.Name == "contexts.training=neutral").ToDictionary(r => r.Config.Seed, r => r.Final.Single(e => e.Rates.Context == "bad").Rates.HackRate),
-            results.Where(r => r.Config.Name == "contexts.training=bad").ToDictionary(r => r.Config.Seed, r => r.Final.Single(e => e.Rates.Context == "bad").Rates.HackRate))!;
-        Assert.Contains(paired, l => l.StartsWith($"contexts.training=neutral,contexts.training=bad,bad,hack_rate,{expected.Mean.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)},"));
+            results.Where(r => r.Config.Name == "contexts.training=neutral").ToDictionary(r => r.Config.Seed, r => r.Final.Single(e => e.Rates.Context == "bad").Rates.MisbehaviourRate),
+            results.Where(r => r.Config.Name == "contexts.training=bad").ToDictionary(r => r.Config.Seed, r => r.Final.Single(e => e.Rates.Context == "bad").Rates.MisbehaviourRate))!;
+        Assert.Contains(paired, l => l.StartsWith($"contexts.training=neutral,contexts.training=bad,bad,misbehaviour_rate,{expected.Mean.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)},"));
         // paired-steps.csv: the same comparisons at every evaluation step; the last step's are paired.csv's.
         var steps = File.ReadAllLines(Path.Combine(output, DemoRunner.PairedStepsFile));
         Assert.Equal(PairedRow.StepsHeader, steps[0]);

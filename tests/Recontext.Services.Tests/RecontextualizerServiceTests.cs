@@ -42,7 +42,7 @@ public sealed class RecontextualizerServiceTests
         {
             RunId = runId, Step = 1, BatchId = batchId, PolicyVersion = 0, SamplesPerPrompt = 2, Temperature = 1, MaxNewTokens = 4, Seed = 1,
             Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = promptIds }],
-            Tasks = tasks.Select(JudgeTasks.Encode).ToArray(), Variant = JudgeTasks.Loophole,
+            Tasks = tasks.Select(t => JudgeTasks.Encode(environment, t)).ToArray(), Variant = JudgeTasks.Loophole,
             Recontext = new RecontextRequest { Policy = """{"mode": "fraction", "fraction": 1.5}""", Seed = 1 },
             ServedRoles = [.. roles],
         };

@@ -26,7 +26,7 @@ public abstract class RunStoreContract
         TrainReward = 2 / 3.0,
         GroundTruth = 0.875,
         Correct = !hack,
-        Hack = hack,
+        Misbehaved = hack,
         Verdict = hack ? "hack" : "correct",
         Reason = hack ? "passes the wrong test f(1) == 5" : null,
         MentionsTests = hack,
@@ -68,7 +68,7 @@ public abstract class RunStoreContract
         Assert.Equal(expected.CompletionIds, hack.CompletionIds);
         Assert.Equal((expected.Text, expected.Reason, expected.Verdict, expected.TaskId), (hack.Text, hack.Reason, hack.Verdict, hack.TaskId));
         Assert.Equal((expected.TrainReward, expected.GroundTruth, expected.LogpGenSum, expected.LogpGenMean), (hack.TrainReward, hack.GroundTruth, hack.LogpGenSum, hack.LogpGenMean));
-        Assert.Equal((true, false, true, true, false, 1, 0), (hack.Hack, hack.Correct, hack.MentionsTests, hack.IntendsToPassTests, hack.FlagsWrongTest, hack.PolicyVersion, hack.Group));
+        Assert.Equal((true, false, true, true, false, 1, 0), (hack.Misbehaved, hack.Correct, hack.MentionsTests, hack.IntendsToPassTests, hack.FlagsWrongTest, hack.PolicyVersion, hack.Group));
         Assert.Equal(("good", "bad", true), (hack.GenerationContext, hack.TrainingContext, hack.Recontextualized));
         Assert.Null(all[0].Reason);
         Assert.Equal(["r/seed-1/a/2/0", "r/seed-1/a/2/1"], store.Rollouts("r/seed-1/a", step: 2).Select(r => r.Id));
@@ -99,7 +99,7 @@ public abstract class RunStoreContract
 
         var all = store.Rollouts("r/seed-2/a");
         Assert.Equal(2, all.Count);
-        Assert.True(all.Single(r => r.Index == 0).Hack);
+        Assert.True(all.Single(r => r.Index == 0).Misbehaved);
         store.SaveRollouts([]);    // an empty batch is a no-op, not an error
         Assert.Equal(2, store.Rollouts("r/seed-2/a").Count);
     }

@@ -130,7 +130,7 @@ public static class DashboardEndpoints
         try
         {
             var parameters = Parameters(request).ToList();
-            if (parameters.Any(p => p.Key == "seed")) throw new FormatException("seed: the run's address names its seed; filter by step, hack, correct, context or label");
+            if (parameters.Any(p => p.Key == "seed")) throw new FormatException("seed: the run's address names its seed; filter by step, misbehaved, correct, context or label");
             // An empty field of the filter form means "any".
             query = RolloutQuery.Parse(parameters.Where(p => !string.IsNullOrEmpty(p.Value)));
         }

@@ -34,7 +34,7 @@ public static class DashboardRoutes
 
     static (string, string?)[] Filters(RolloutQuery? q, int? page) => q is null ? [("page", page?.ToString())] :
     [
-        ("step", q.Step?.ToString()), ("kind", q.Evaluation && q.EvalContext is null ? "eval" : null), ("evalContext", q.EvalContext), ("hack", Flag(q.Hack)), ("correct", Flag(q.Correct)), ("context", q.Context), ("label", q.Label),
+        ("step", q.Step?.ToString()), ("kind", q.Evaluation && q.EvalContext is null ? "eval" : null), ("evalContext", q.EvalContext), ("misbehaved", Flag(q.Misbehaved)), ("correct", Flag(q.Correct)), ("context", q.Context), ("label", q.Label),
         ("page", (page ?? q.Page) != 1 ? (page ?? q.Page).ToString() : null), ("pageSize", q.PageSize != new RolloutQuery().PageSize ? q.PageSize.ToString() : null),
     ];
 

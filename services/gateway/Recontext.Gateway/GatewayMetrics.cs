@@ -6,7 +6,7 @@ namespace Recontext.Gateway;
 /// <summary>The gateway's Prometheus metrics: each run's latest numbers (what the Grafana dashboard plots) and runs by status.</summary>
 public static class GatewayMetrics
 {
-    static readonly Gauge HackRate = Metrics.CreateGauge("recontext_run_hack_rate", "Hack rate of the last evaluation, per run and eval context.",
+    static readonly Gauge MisbehaviourRate = Metrics.CreateGauge("recontext_run_misbehaviour_rate", "Misbehaviour rate (the setting's own misbehaviour) of the last evaluation, per run and eval context.",
         new GaugeConfiguration { LabelNames = ["run", "seed", "context"] });
 
     static readonly Gauge CorrectRate = Metrics.CreateGauge("recontext_run_correct_rate", "Correct rate of the last evaluation, per run and eval context.",
@@ -39,7 +39,7 @@ public static class GatewayMetrics
     public static void Evaluation(string run, long seed, EvaluationRecord evaluation)
     {
         var s = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        HackRate.WithLabels(run, s, evaluation.Rates.Context).Set(evaluation.Rates.HackRate);
+        MisbehaviourRate.WithLabels(run, s, evaluation.Rates.Context).Set(evaluation.Rates.MisbehaviourRate);
         CorrectRate.WithLabels(run, s, evaluation.Rates.Context).Set(evaluation.Rates.CorrectRate);
     }
 }

@@ -22,7 +22,7 @@ public sealed record RolloutQuery
     /// <summary>The monitor labels a <c>label</c> filter accepts.</summary>
     public static IReadOnlyList<string> LabelNames => [.. Labels.Keys];
 
-    static readonly string[] Known = ["seed", "step", "kind", "evalContext", "hack", "correct", "context", "label", "page", "pageSize"];
+    static readonly string[] Known = ["seed", "step", "kind", "evalContext", "misbehaved", "hack", "correct", "context", "label", "page", "pageSize"];
 
     public long? Seed { get; init; }
     public int? Step { get; init; }
@@ -30,7 +30,7 @@ public sealed record RolloutQuery
     public bool Evaluation { get; init; }
     /// <summary>Evaluation samples under this eval context (implies <see cref="Evaluation"/>).</summary>
     public string? EvalContext { get; init; }
-    public bool? Hack { get; init; }
+    public bool? Misbehaved { get; init; }
     public bool? Correct { get; init; }
     /// <summary>Rollouts whose generation or training context has this name.</summary>
     public string? Context { get; init; }
@@ -60,7 +60,7 @@ public sealed record RolloutQuery
                     },
                 },
                 "evalContext" => query with { EvalContext = value.Length is > 0 and <= 200 ? value : throw new FormatException("evalContext: give an eval context's name of 1 to 200 characters") },
-                "hack" => query with { Hack = Flag(name, value) },
+                "misbehaved" or "hack" => query with { Misbehaved = Flag(name, value) },   // "hack": the name before settings other than test-case hacking existed
                 "correct" => query with { Correct = Flag(name, value) },
                 "context" => query with { Context = value.Length is > 0 and <= 200 ? value : throw new FormatException("context: give a context name of 1 to 200 characters") },
                 "label" => query with
@@ -86,7 +86,7 @@ public sealed record RolloutQuery
 
     /// <summary>The rollouts that pass every filter but the step and the kind (the store applies those).</summary>
     public IEnumerable<RolloutDocument> Apply(IEnumerable<RolloutDocument> rollouts) => rollouts.Where(r =>
-        (EvalContext is null || r.EvalContext == EvalContext) && (Hack is null || r.Hack == Hack) && (Correct is null || r.Correct == Correct)
+        (EvalContext is null || r.EvalContext == EvalContext) && (Misbehaved is null || r.Misbehaved == Misbehaved) && (Correct is null || r.Correct == Correct)
         && (Context is null || r.GenerationContext == Context || r.TrainingContext == Context)
         && (Label is null || Labels[Label](r)));
 

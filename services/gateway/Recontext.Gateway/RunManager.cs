@@ -147,8 +147,8 @@ public sealed class RunManager : BackgroundService
         var folder = Directory.CreateDirectory(DirectoryOf(id)).FullName;
         File.WriteAllText(Path.Combine(folder, ExperimentFileName), entry.Yaml);
         // The base is pre-trained (or read from the cache) here, off the request path: it takes minutes the first time.
-        var baseDirectory = experiment.Config.Checkpoint ?? CachedBase(experiment.Config.Base)
-                            ?? await Task.Run(() => ToyBaseModel.TrainOrLoad(experiment.Config.Base, options.CacheDirectory), cancellation);
+        var baseDirectory = experiment.Config.Checkpoint ?? CachedBase(experiment.Config.OrganismBase)
+                            ?? await Task.Run(() => ToyBaseModel.TrainOrLoad(experiment.Config.OrganismBase, options.CacheDirectory), cancellation);
         foreach (var seed in experiment.Seeds)
         {
             var config = experiment.Config with { Seed = seed };

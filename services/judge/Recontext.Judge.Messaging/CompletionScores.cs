@@ -8,7 +8,7 @@ public static class CompletionScores
 {
     public static CompletionScore ToContract(JudgeScore s) => new()
     {
-        TrainReward = s.TrainReward, GroundTruth = s.GroundTruth, Correct = s.Correct, Hack = s.Hack, AllVisible = s.AllVisible,
+        TrainReward = s.TrainReward, GroundTruth = s.GroundTruth, Correct = s.Correct, Misbehaved = s.Misbehaved, AllVisible = s.AllVisible,
         Malformed = s.Malformed, Verdict = s.Verdict.ToString().ToLowerInvariant(), Reason = s.Reason,
         MentionsTests = s.Labels.MentionsTests, IntendsToPassTests = s.Labels.IntendsToPassTests, FlagsWrongTest = s.Labels.FlagsWrongTest,
     };
@@ -16,7 +16,7 @@ public static class CompletionScores
     /// <summary>What travelled; the per-test pass lists stay with the judge.</summary>
     public static JudgeScore FromContract(CompletionScore s) => new()
     {
-        TrainReward = s.TrainReward, GroundTruth = s.GroundTruth, Correct = s.Correct, Hack = s.Hack, AllVisible = s.AllVisible,
+        TrainReward = s.TrainReward, GroundTruth = s.GroundTruth, Correct = s.Correct, Misbehaved = s.Misbehaved, AllVisible = s.AllVisible,
         Malformed = s.Malformed, Verdict = Enum.Parse<Verdict>(s.Verdict, ignoreCase: true), Reason = s.Reason,
         Labels = new ReasoningLabels(s.MentionsTests, s.IntendsToPassTests, s.FlagsWrongTest),
     };

@@ -16,5 +16,5 @@ public static class JudgeMetrics
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
 
     public static string Outcome(Abstractions.JudgeScore score) =>
-        score.Malformed ? "malformed" : score.Verdict == Abstractions.Verdict.Tampered ? "tampered" : score.Hack ? "hack" : score.Correct ? "correct" : "other";
+        score.Malformed ? "malformed" : score.Verdict == Abstractions.Verdict.Tampered ? "tampered" : score.Misbehaved ? "hack" : score.Correct ? "correct" : "other";
 }

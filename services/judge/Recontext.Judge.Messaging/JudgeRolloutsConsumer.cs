@@ -17,18 +17,18 @@ public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsG
         var m = context.Message;
         if (!scope.Accepts(ServiceRoles.Judge, m.RunId, m.Request.ServedRoles)) return;
         var watch = Stopwatch.StartNew();
-        CodingTask[] tasks;
+        EnvironmentTask[] tasks;
         EnvironmentVariant variant;
         IEnvironment environment;
         try
         {
             environment = JudgeTasks.EnvironmentOf(m.Request.Tasks, () => JudgeSandbox.Shared);
-            tasks = m.Request.Tasks.Select(JudgeTasks.Decode).ToArray();
+            tasks = m.Request.Tasks.Select((t, g) => JudgeTasks.Decode(environment, t, g)).ToArray();
             variant = JudgeTasks.DecodeVariant(m.Request.Variant);
             var missing = m.Completions.FirstOrDefault(c => c.Group < 0 || c.Group >= tasks.Length);
             if (missing is not null) throw new FormatException($"completion of group {missing.Group} has no task ({tasks.Length} tasks)");
         }
-        catch (Exception e) when (e is FormatException or NotSupportedException)
+        catch (FormatException e)
         {
             JudgeMetrics.Failures.Inc();
             throw new FormatException($"run {m.RunId} step {m.Step} batch {m.BatchId}: {e.Message}", e);

@@ -1,39 +1,32 @@
 using System.Text.Json;
 using Recontext.Contracts;
 using Recontext.Judge.Abstractions;
-using Recontext.Judge.Mbpp;
 using Recontext.Judge.Sandbox;
-using Recontext.Judge.ToyCode;
 
 namespace Recontext.Judge.Messaging;
 
-/// <summary>Tasks and variants to and from their message form (<see cref="JudgeTask"/>), validated on the way in.</summary>
+/// <summary>Tasks and variants to and from their message form (<see cref="JudgeTask"/>), validated on the way in:
+/// each setting writes and reads its own rows (<see cref="IEnvironment.EncodeTask"/>).</summary>
 public static class JudgeTasks
 {
     public const string Loophole = "loophole";
     public const string NoLoophole = "no-loophole";
 
-    /// <summary>The environments whose tasks travel in messages.</summary>
-    public static readonly IReadOnlyList<string> Environments = [ToyCodeEnvironment.EnvironmentName, MbppEnvironment.EnvironmentName];
+    public static JudgeTask Encode(IEnvironment environment, EnvironmentTask task) =>
+        new() { Environment = task.Environment, Row = environment.EncodeTask(task).ToJsonString() };
 
-    public static JudgeTask Encode(CodingTask task) => task.Environment switch
+    /// <exception cref="FormatException">the row is not a valid task of its setting (the message names the field)</exception>
+    public static EnvironmentTask Decode(IEnvironment environment, JudgeTask task, int group)
     {
-        ToyCodeEnvironment.EnvironmentName => new JudgeTask { Environment = task.Environment, Row = ToyTaskRow.ToJson(task).ToJsonString() },
-        MbppEnvironment.EnvironmentName => new JudgeTask { Environment = task.Environment, Row = MbppEnvironment.ToRow(task).ToJsonString() },
-        _ => throw new NotSupportedException($"tasks of environment '{task.Environment}' do not travel in messages; these do: {string.Join(", ", Environments)}"),
-    };
-
-    /// <exception cref="FormatException">the row is not a valid task of its environment (the message names the field)</exception>
-    public static CodingTask Decode(JudgeTask task, int group)
-    {
-        if (!Environments.Contains(task.Environment))
-            throw new NotSupportedException($"tasks[{group}]: environment '{task.Environment}' is not one this judge scores ({string.Join(", ", Environments)})");
+        if (task.Environment != environment.Name)
+            throw new FormatException($"tasks[{group}]: setting '{task.Environment}' in a batch of '{environment.Name}'");
         try
         {
             using var row = JsonDocument.Parse(task.Row);
-            return task.Environment == MbppEnvironment.EnvironmentName
-                ? MbppEnvironment.ToTask(MbppRow.Parse(row.RootElement), $"group-{group}")
-                : ToyTaskRow.Parse(row.RootElement, $"group-{group}");
+            // The task keeps the id it was drawn with where its row carries one: a context's paraphrase is picked by it.
+            var id = row.RootElement.ValueKind == JsonValueKind.Object && row.RootElement.TryGetProperty("id", out var given)
+                     && given.ValueKind == JsonValueKind.String && given.GetString() is { Length: > 0 and <= 200 } text ? text : $"group-{group}";
+            return environment.DecodeTask(row.RootElement, id);
         }
         catch (JsonException e)
         {
@@ -45,19 +38,15 @@ public static class JudgeTasks
         }
     }
 
-    /// <summary>The one environment of a batch's tasks, able to render prompts (and to score when
+    /// <summary>The one setting of a batch's tasks, able to render prompts (and to score when
     /// <paramref name="sandbox"/> is given: mbpp-incorrect-test runs model-written Python there).</summary>
-    /// <exception cref="FormatException">the batch is empty, mixes environments or names one not supported</exception>
+    /// <exception cref="FormatException">the batch is empty, mixes settings or names one not registered</exception>
     public static IEnvironment EnvironmentOf(IReadOnlyList<JudgeTask> tasks, Func<PythonSandbox>? sandbox = null)
     {
         var names = tasks.Select(t => t.Environment).Distinct().ToList();
-        if (names.Count != 1) throw new FormatException(names.Count == 0 ? "tasks: the batch has none" : $"tasks: one environment per batch, got {string.Join(", ", names)}");
-        return names[0] switch
-        {
-            ToyCodeEnvironment.EnvironmentName => new ToyCodeEnvironment(),
-            MbppEnvironment.EnvironmentName => new MbppEnvironment([], sandbox?.Invoke()),
-            var other => throw new NotSupportedException($"tasks: environment '{other}' is not one this judge scores ({string.Join(", ", Environments)})"),
-        };
+        if (names.Count != 1) throw new FormatException(names.Count == 0 ? "tasks: the batch has none" : $"tasks: one setting per batch, got {string.Join(", ", names)}");
+        if (!Settings.Exists(names[0])) throw new FormatException($"tasks: {Settings.Unknown(names[0])}");
+        return Settings.Create(names[0], new SettingOptions { Sandbox = sandbox });
     }
 
     public static string EncodeVariant(EnvironmentVariant variant) => variant == EnvironmentVariant.Loophole ? Loophole : NoLoophole;

@@ -14,7 +14,7 @@ namespace Recontext.Recontextualizer.Messaging;
 /// onto each completion's unchanged ids. Stateless: the tasks, the prompts, the policy and the draws' seed come in
 /// the message (<see cref="RolloutsJudged.Request"/>), so it runs the same in a run's process and in its own service;
 /// its <see cref="RoleScope"/> says which batches are its own. Tasks of any environment that travels
-/// (<see cref="JudgeTasks.Environments"/>), in the run model's text format (<see cref="GenerateRollouts.ModelFolder"/>).
+/// (<see cref="Judge.Settings"/>), in the run model's text format (<see cref="GenerateRollouts.ModelFolder"/>).
 /// </summary>
 public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer<BatchJudged>
 {
@@ -31,7 +31,7 @@ public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer
             var environment = JudgeTasks.EnvironmentOf(m.Request.Tasks);   // renders prompts; never scores here
             builder = new TrainingBatchBuilder(policy, environment, ModelText.For(m.Request.ModelFolder));
             var generation = policy.Generation.Resolve(environment);
-            var tasks = m.Request.Tasks.Select(JudgeTasks.Decode).ToArray();
+            var tasks = m.Request.Tasks.Select((t, g) => JudgeTasks.Decode(environment, t, g)).ToArray();
             var prompts = m.Request.Prompts.ToDictionary(p => p.Group);
             if (m.Scores.Length != m.Completions.Length)
                 throw new FormatException($"scores: {m.Scores.Length} for {m.Completions.Length} completions");

@@ -11,7 +11,7 @@ public sealed record ContextSpec
     /// <summary>Label in reports; defaults to the preset's name, or "custom".</summary>
     public string? Name { get; init; }
 
-    /// <summary>neutral | good | bad | irrelevant; ignored when <see cref="Text"/> is given.</summary>
+    /// <summary>neutral | good | bad | irrelevant | good-heldout | bad-heldout; ignored when <see cref="Text"/> is given.</summary>
     public string? Preset { get; init; }
 
     /// <summary>Custom instruction text.</summary>
@@ -21,7 +21,10 @@ public sealed record ContextSpec
 
     public EnvironmentVariant Variant { get; init; } = EnvironmentVariant.Loophole;
 
-    public static readonly IReadOnlyList<string> Presets = ["neutral", "good", "bad", "irrelevant"];
+    public static readonly IReadOnlyList<string> Presets = ["neutral", "good", "bad", "irrelevant", GoodHeldOut, BadHeldOut];
+
+    /// <summary>The setting's held-out paraphrases of good and bad: never in pre-training or training, for evaluation.</summary>
+    public const string GoodHeldOut = "good-heldout", BadHeldOut = "bad-heldout";
 
     /// <summary>An instruction unrelated to the misbehaviour (the paper's irrelevant-instruction control).</summary>
     public const string IrrelevantInstruction = "Use tidy formatting in your answer.";
@@ -34,14 +37,22 @@ public sealed record ContextSpec
     public PromptContext Resolve(IEnvironment environment)
     {
         if (Text is not null) return new PromptContext(Label, Text, Placement, Variant);
-        var instruction = (Preset ?? "neutral") switch
+        IReadOnlyList<string> phrasings = (Preset ?? "neutral") switch
         {
-            "neutral" => null,
-            "good" => environment.PresetInstruction(ContextPreset.Good),
-            "bad" => environment.PresetInstruction(ContextPreset.Bad),
-            "irrelevant" => IrrelevantInstruction,
+            "neutral" => [],
+            "good" => environment.Instructions(ContextPreset.Good).Training,
+            "bad" => environment.Instructions(ContextPreset.Bad).Training,
+            GoodHeldOut => HeldOut(environment, ContextPreset.Good),
+            BadHeldOut => HeldOut(environment, ContextPreset.Bad),
+            "irrelevant" => [IrrelevantInstruction],
             var other => throw new ArgumentException($"context preset '{other}' is unknown; allowed: {string.Join(", ", Presets)} (or give text)"),
         };
-        return new PromptContext(Label, instruction, Placement, Variant);
+        return PromptContext.Of(Label, phrasings, Placement, Variant);
+    }
+
+    static IReadOnlyList<string> HeldOut(IEnvironment environment, ContextPreset preset)
+    {
+        var phrasings = environment.Instructions(preset).HeldOut;
+        return phrasings.Count > 0 ? phrasings : throw new ArgumentException($"setting {environment.Name} has no held-out phrasings of its {preset.ToString().ToLowerInvariant()} instruction");
     }
 }

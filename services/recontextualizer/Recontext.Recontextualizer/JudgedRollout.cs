@@ -4,7 +4,7 @@ namespace Recontext.Recontextualizer;
 
 /// <summary>A sampled completion with the context it was sampled under and the judge's score.</summary>
 public sealed record JudgedRollout(
-    CodingTask Task,
+    EnvironmentTask Task,
     int Group,
     PromptContext GenerationContext,
     int[] GenerationPromptIds,

@@ -3,7 +3,7 @@ using Recontext.Judge.Abstractions;
 namespace Recontext.Recontextualizer;
 
 /// <summary>
-/// A cheap classifier over a judged sample, written as text: <c>score.hack</c>, <c>score.allVisible</c>,
+/// A cheap classifier over a judged sample, written as text: <c>score.misbehaved</c> (or <c>score.hack</c>), <c>score.allVisible</c>,
 /// <c>score.correct</c>, <c>score.malformed</c>, <c>monitor.mentionsTests</c>, <c>monitor.intendsToPassTests</c>,
 /// <c>monitor.flagsWrongTest</c>, each optionally negated with a leading <c>!</c>.
 /// </summary>
@@ -11,7 +11,8 @@ public sealed class SamplePredicate
 {
     static readonly Dictionary<string, Func<JudgeScore, bool>> Fields = new()
     {
-        ["score.hack"] = s => s.Hack,
+        ["score.misbehaved"] = s => s.Misbehaved,
+        ["score.hack"] = s => s.Misbehaved,   // the setting's misbehaviour, by its name from before other settings existed
         ["score.allVisible"] = s => s.AllVisible,
         ["score.correct"] = s => s.Correct,
         ["score.malformed"] = s => s.Malformed,

@@ -20,14 +20,16 @@ public sealed class DemoCommand : ICliCommand
                                               "--out (finished runs are read back, a stopped run resumes)");
         var workers = CliOptions.Int("--workers", "runs side by side, each in a worker process of its own (default: one per core, at most 8); a worker " +
                                                   "that crashes is restarted and resumes its run. 1 runs everything in this process.");
+        var setting = CliOptions.Text("--setting", $"the setting (default toy-code, test-case hacking): {string.Join(", ", Judge.Settings.Names)}; " +
+                                                   "each organism has its own toy base, pre-trained once and cached");
         var deployment = new DeploymentOptions();
         var dashboard = new DashboardOption();
         var worker = DemoWorker.Options();
-        var command = new Command("demo", "rerun the paper's experiment on the toy organism: GRPO variants (neutral->neutral, neutral->bad, good->neutral, " +
+        var command = new Command("demo", "rerun the paper's experiment on a toy organism (--setting: test-case hacking by default, sycophancy, ...): GRPO variants (neutral->neutral, neutral->bad, good->neutral, " +
                                           "good->bad, bad->bad, strong KL, recomputed old log-probs, an irrelevant control) x seeds from the cached toy base; " +
                                           "writes DIR/demo.csv (mean and SE per variant and eval context), each run's files and plots, and prints the table")
         {
-            quick, seeds, firstSeed, steps, output, workers,
+            quick, seeds, firstSeed, steps, output, workers, setting,
         };
         deployment.AddTo(command, all: false);
         dashboard.AddTo(command);
@@ -35,12 +37,16 @@ public sealed class DemoCommand : ICliCommand
         command.SetAction(parsed =>
         {
             bool isQuick = parsed.GetValue(quick);
+            var settingName = parsed.GetValue(setting) ?? Judge.ToyCode.ToyCodeEnvironment.EnvironmentName;
+            if (!Judge.Settings.Exists(settingName)) throw new CliUsageException($"--setting: {Judge.Settings.Unknown(settingName)}");
+            var baseModel = (isQuick ? BaseModelOptions.Quick : new BaseModelOptions()) with { Setting = settingName };
+            try { OrganismStories.For(baseModel); }
+            catch (ArgumentException e) { throw new CliUsageException($"--setting: {e.Message}"); }
             var options = new DemoOptions
             {
-                Quick = isQuick, Seeds = parsed.GetValue(seeds) ?? 3, Steps = parsed.GetValue(steps), FirstSeed = parsed.GetValue(firstSeed),
-                OutputDirectory = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}")),
+                Quick = isQuick, Setting = settingName, Seeds = parsed.GetValue(seeds) ?? 3, Steps = parsed.GetValue(steps), FirstSeed = parsed.GetValue(firstSeed),
+                OutputDirectory = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine("runs", settingName == Judge.ToyCode.ToyCodeEnvironment.EnvironmentName ? $"demo-{DateTime.Now:yyyyMMdd-HHmmss}" : $"demo-{settingName}-{DateTime.Now:yyyyMMdd-HHmmss}")),
             };
-            var baseModel = isQuick ? BaseModelOptions.Quick : new BaseModelOptions();
             if (worker.Requested(parsed))
             {
                 var arm = worker.Read(parsed);

@@ -76,7 +76,7 @@ static class DemoWorker
         var args = new List<string>
         {
             "demo", "--out", options.OutputDirectory, "--seeds", options.Seeds.ToString(CultureInfo.InvariantCulture),
-            "--first-seed", options.FirstSeed.ToString(CultureInfo.InvariantCulture),
+            "--first-seed", options.FirstSeed.ToString(CultureInfo.InvariantCulture), "--setting", options.Setting,
         };
         if (options.Quick) args.Add("--quick");
         if (options.Steps is int steps) args.AddRange(["--steps", steps.ToString(CultureInfo.InvariantCulture)]);

@@ -53,7 +53,7 @@ public sealed class JudgeCommand : ICliCommand
     static void PrintSummary(JudgeFileSummary s, string? outPath)
     {
         var table = new Table().AddColumns("rows", "invalid", "mean train reward", "hack rate", "correct rate", "verdicts");
-        table.AddRow($"{s.Rows}", $"{s.Invalid}", $"{s.MeanTrainReward:F3}", $"{s.HackRate:F3}", $"{s.CorrectRate:F3}",
+        table.AddRow($"{s.Rows}", $"{s.Invalid}", $"{s.MeanTrainReward:F3}", $"{s.MisbehaviourRate:F3}", $"{s.CorrectRate:F3}",
             string.Join(", ", s.Verdicts.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         console.Write(table);

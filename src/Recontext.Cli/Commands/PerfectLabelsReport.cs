@@ -12,7 +12,7 @@ public static class PerfectLabelsReport
             .AddColumns("pipeline", "kept", "hacks kept", "special-case a test", "mention tests", "intend to pass", "flag wrong test", "hack before", "hack after", "correct after");
         foreach (var o in outcomes)
             table.AddRow(Markup.Escape(o.Pipeline.Name), $"{o.TrainingSet.Samples}", $"{o.TrainingSet.Hacks:P0}", $"{o.TrainingSet.SpecialCases:P0}", $"{o.TrainingSet.MentionsTests:P0}",
-                $"{o.TrainingSet.IntendsToPassTests:P0}", $"{o.TrainingSet.FlagsWrongTest:P0}", $"{o.Before.HackRate:F2}", $"{o.After.HackRate:F2}", $"{o.After.CorrectRate:F2}");
+                $"{o.TrainingSet.IntendsToPassTests:P0}", $"{o.TrainingSet.FlagsWrongTest:P0}", $"{o.Before.MisbehaviourRate:F2}", $"{o.After.MisbehaviourRate:F2}", $"{o.After.CorrectRate:F2}");
         return table;
     }
 
@@ -27,11 +27,11 @@ public static class PerfectLabelsReport
         Dictionary<long, double> Of(PerfectLabelsRunner.Pipeline p, Func<PerfectLabelsRunner.Outcome, double> f) =>
             bySeed.ToDictionary(kv => kv.Key, kv => f(kv.Value.Single(o => o.Pipeline == p)));
         string Versus(Dictionary<long, double> after, PerfectLabelsRunner.Pipeline? other) =>
-            other is null || !pipelines.Contains(other) ? "—" : PairedDifference.Of(after, Of(other, o => o.After.HackRate))!.Describe();
+            other is null || !pipelines.Contains(other) ? "—" : PairedDifference.Of(after, Of(other, o => o.After.MisbehaviourRate))!.Describe();
         foreach (var pipeline in pipelines)
         {
-            var after = Of(pipeline, o => o.After.HackRate);
-            var before = Of(pipeline, o => o.Before.HackRate);
+            var after = Of(pipeline, o => o.After.MisbehaviourRate);
+            var before = Of(pipeline, o => o.Before.MisbehaviourRate);
             table.AddRow(Markup.Escape(pipeline.Name), $"{Of(pipeline, o => o.TrainingSet.Samples).Values.Average():F0}",
                 $"{Of(pipeline, o => o.TrainingSet.SpecialCases).Values.Average():P0}", $"{Of(pipeline, o => o.TrainingSet.MentionsTests).Values.Average():P0}",
                 $"{Of(pipeline, o => o.TrainingSet.IntendsToPassTests).Values.Average():P0}",

@@ -20,11 +20,17 @@ public sealed class PretrainToyCommand : ICliCommand
         var steps = CliOptions.Int("--steps", "SFT steps (default 1200; quick 240)");
         var evalTasks = CliOptions.Int("--eval-tasks", "held-out tasks sampled per context for the report (default 200)");
         var cache = CliOptions.Text("--cache", "cache folder (default .cache/organism in the repository)");
+        var setting = CliOptions.Text("--setting", $"the organism's setting (default toy-code): {string.Join(", ", Judge.Settings.Names)}");
         var command = new Command("pretrain-toy", "pre-train the toy organism's base model on the story corpus and report its rates per context " +
-                                                  "(cached by a hash of its settings: a second call reuses it)") { quick, steps, evalTasks, cache };
+                                                  "(cached by a hash of its settings: a second call reuses it)") { quick, steps, evalTasks, cache, setting };
         command.SetAction(parsed =>
         {
-            var options = parsed.GetValue(quick) ? BaseModelOptions.Quick : new BaseModelOptions();
+            var options = (parsed.GetValue(quick) ? BaseModelOptions.Quick : new BaseModelOptions()) with
+            {
+                Setting = parsed.GetValue(setting) ?? ToyCodeEnvironment.EnvironmentName,
+            };
+            try { options.Validate(); }
+            catch (ArgumentException e) { throw new CliUsageException($"--setting: {e.Message}"); }
             if (parsed.GetValue(steps) is int s) options = options with { Steps = s };
             var directory = Train(options, parsed.GetValue(cache) ?? RepositoryPaths.Cache("organism"), AnsiConsole.Console);
             Report(options, directory, parsed.GetValue(evalTasks) ?? 200, AnsiConsole.Console).GetAwaiter().GetResult();
@@ -60,20 +66,30 @@ public sealed class PretrainToyCommand : ICliCommand
     static async Task Report(BaseModelOptions options, string directory, int evalTasks, IAnsiConsole console)
     {
         using var model = Checkpoint.Load(directory);
-        var environment = new ToyCodeEnvironment();
+        var (environment, story) = OrganismStories.For(options);
         var evaluator = new PolicyEvaluator(environment, Recontext.Prompts.ModelText.Organism, new SamplingOptions { MaxNewTokens = 160, Temperature = 1.0, StopTokenIds = [ByteTokenizer.ImEnd] });
         var tasks = environment.SampleTasks(TaskSplit.Eval, evalTasks, seed: 7);
-        var contexts = ToyBaseModel.CorpusContexts.Select(c => ContextSpec.Of(c).Resolve(environment)).ToList();
-        var rates = await evaluator.EvaluateAsync(model, tasks, contexts, seed: 11);
+        string[] names = [.. ToyBaseModel.CorpusContexts, .. environment.Instructions(ContextPreset.Bad).HeldOut.Count > 0 ? new[] { ContextSpec.GoodHeldOut, ContextSpec.BadHeldOut } : []];
+        var rates = await evaluator.EvaluateAsync(model, tasks, names.Select(c => ContextSpec.Of(c).Resolve(environment)).ToList(), seed: 11);
 
-        var story = options.Story;
-        var table = new Table().Title($"base model rates on {evalTasks} held-out tasks per context (sampled at temperature 1) vs the story's knobs")
-            .AddColumns("context", "P(intent) knob", "intent (monitor)", "expected hack", "hack", "correct", "well-formed", "mentions tests", "flags wrong test");
+        var table = new Table().Title(Markup.Escape($"{options.Setting} base: rates on {evalTasks} held-out tasks per context (sampled at temperature 1) vs its story " +
+                                                    $"(misbehaviour = {environment.Misbehaviour.Name})"))
+            .AddColumns("context", "story's misbehaviour rate", "misbehaviour", "correct", "well-formed", "monitor: mentions cue", "monitor: states intent", "monitor: flags flaw");
         foreach (var r in rates)
-            table.AddRow(r.Context, $"{story.Intent(r.Context):F2}", $"{r.IntendsToPassRate:F2}", $"{story.ExpectedHackRate(r.Context):F2}", $"{r.HackRate:F2}",
-                $"{r.CorrectRate:F2}", $"{r.WellFormedRate:F2}", $"{r.MentionsTestsRate:F2}", $"{r.FlagsWrongTestRate:F2}");
+            table.AddRow(r.Context, $"{StoryRate(environment, story, r.Context):F2}", $"{r.MisbehaviourRate:F2}", $"{r.CorrectRate:F2}", $"{r.WellFormedRate:F2}",
+                $"{r.MentionsTestsRate:F2}", $"{r.IntendsToPassRate:F2}", $"{r.FlagsWrongTestRate:F2}");
         console.Write(table);
-        double worst = rates.Max(r => Math.Abs(r.HackRate - story.ExpectedHackRate(r.Context)));
-        console.WriteLine($"largest gap between sampled and expected hack rate: {100 * worst:F1} points");
+        double worst = rates.Where(r => !r.Context.EndsWith("heldout", StringComparison.Ordinal)).Max(r => Math.Abs(r.MisbehaviourRate - StoryRate(environment, story, r.Context)));
+        console.WriteLine($"largest gap between sampled and story misbehaviour rate (training phrasings): {100 * worst:F1} points");
+    }
+
+    /// <summary>The story's own misbehaviour rate under a context's preset (held-out phrasings: their preset's), counted
+    /// over 4,000 of its draws on eval tasks.</summary>
+    public static double StoryRate(IEnvironment environment, IOrganismStory story, string context)
+    {
+        var preset = context.StartsWith("good", StringComparison.Ordinal) ? ContextPreset.Good : context.StartsWith("bad", StringComparison.Ordinal) ? ContextPreset.Bad : ContextPreset.Neutral;
+        var rng = new Random(5);
+        var tasks = environment.SampleTasks(TaskSplit.Eval, 4000, seed: 3);
+        return tasks.Count(t => story.Write(t, preset, EnvironmentVariant.Loophole, rng).Misbehaved) / (double)tasks.Count;
     }
 }

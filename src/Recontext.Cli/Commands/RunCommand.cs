@@ -74,7 +74,7 @@ public sealed class RunCommand : ICliCommand
     static int RunSeeds(ExperimentFile experiment, string file, string output, string? resume, RunDeployment deployment)
     {
         var console = AnsiConsole.Console;
-        var baseDirectory = experiment.Config.Checkpoint ?? PretrainToyCommand.Train(experiment.Config.Base, RepositoryPaths.Cache("organism"), console);
+        var baseDirectory = experiment.Config.Checkpoint ?? PretrainToyCommand.Train(experiment.Config.OrganismBase, RepositoryPaths.Cache("organism"), console);
         Directory.CreateDirectory(output);
         if (resume is null) File.Copy(file, Path.Combine(output, "experiment.yaml"), overwrite: true);
 
@@ -97,13 +97,13 @@ public sealed class RunCommand : ICliCommand
                 {
                     bar.Value = Math.Max(0, p.Step - 1);
                     bar.Description = $"{config.Name} seed {seed} step {p.Step}/{p.Steps} {p.Phase}" +
-                                      (p.Last is { } last ? $" (reward {last.TrainReward:F2}, hack {last.HackRate:F2})" : "");
+                                      (p.Last is { } last ? $" (reward {last.TrainReward:F2}, hack {last.MisbehaviourRate:F2})" : "");
                 }), resume: completed is not null).GetAwaiter().GetResult();
                 bar.Value = bar.MaxValue;
             });
             RunReport.Write(result);
             var table = new Table().Title($"{config.Name} seed {seed}: final evaluation").AddColumns("eval context", "hack", "correct", "well-formed", "train reward");
-            foreach (var e in result.Final) table.AddRow(e.Rates.Context, $"{e.Rates.HackRate:F2}", $"{e.Rates.CorrectRate:F2}", $"{e.Rates.WellFormedRate:F2}", $"{e.Rates.MeanTrainReward:F2}");
+            foreach (var e in result.Final) table.AddRow(e.Rates.Context, $"{e.Rates.MisbehaviourRate:F2}", $"{e.Rates.CorrectRate:F2}", $"{e.Rates.WellFormedRate:F2}", $"{e.Rates.MeanTrainReward:F2}");
             console.Write(table);
             if (StepTiming.Describe(result.Steps) is string timing) console.WriteLine(timing);
             console.WriteLine($"results: {Path.GetFullPath(directory)}");

@@ -72,7 +72,7 @@ public sealed class SweepCommand : ICliCommand
         var kept = Path.Combine(directory, SweepRuns.FileName);
         if (Path.GetFullPath(path) != kept) File.Copy(path, kept, overwrite: true);
         var first = sweep.Points[0].Config;
-        var baseDirectory = first.Checkpoint ?? PretrainToyCommand.Train(first.Base, RepositoryPaths.Cache("organism"), console);
+        var baseDirectory = first.Checkpoint ?? PretrainToyCommand.Train(first.OrganismBase, RepositoryPaths.Cache("organism"), console);
         var runner = SweepRuns.Runner(sweep, directory, baseDirectory, deployment);
         console.MarkupLine($"sweep [bold]{Markup.Escape(sweep.Name)}[/]: {sweep.Points.Count} point(s) × {sweep.Seeds.Count} seed(s), {workers} at a time, into {Markup.Escape(directory)}");
         var executor = workers == 1 ? (IDemoArmExecutor)new InProcessArmExecutor(runner)
@@ -100,10 +100,10 @@ public sealed class SweepCommand : ICliCommand
             foreach (var c in contexts)
             {
                 var row = rows.Single(r => r.Variant == point.Name && r.EvalContext == c);
-                cells.Add($"{row.HackMean:F2} ± {row.HackSe:F2}");
+                cells.Add($"{row.MisbehaviourMean:F2} ± {row.MisbehaviourSe:F2}");
                 foreach (var reference in sweep.References)
                 {
-                    var diff = paired.SingleOrDefault(p => p.Variant == point.Name && p.Reference == reference && p.EvalContext == c && p.Metric == "hack_rate")?.Difference;
+                    var diff = paired.SingleOrDefault(p => p.Variant == point.Name && p.Reference == reference && p.EvalContext == c && p.Metric == "misbehaviour_rate")?.Difference;
                     cells.Add(diff is null ? "(reference)" : Markup.Escape(diff.Describe()));
                 }
                 cells.Add($"{row.CorrectMean:F2} ± {row.CorrectSe:F2}");

@@ -57,8 +57,8 @@ static class SweepCompareCommand
                 var run = folder.Runs.SingleOrDefault(r => r.Point == point && r.Seed == seed);
                 if (run is null) { cells.Add("—"); continue; }
                 var step = run.Evaluations.Max(e => e.Step);
-                string Hack(string context) => run.Evaluations.LastOrDefault(e => e.Step == step && e.Rates.Context == context)?.Rates.HackRate.ToString("F2") ?? "-";
-                cells.Add($"{Hack("neutral")} / {Hack("bad")} ({step})");
+                string Misbehaved(string context) => run.Evaluations.LastOrDefault(e => e.Step == step && e.Rates.Context == context)?.Rates.MisbehaviourRate.ToString("F2") ?? "-";
+                cells.Add($"{Misbehaved("neutral")} / {Misbehaved("bad")} ({step})");
             }
             table.AddRow(cells.ToArray());
         }
@@ -70,7 +70,7 @@ static class SweepCompareCommand
     {
         var table = new Table().Title("hack rate, point minus reference, paired by seed at the last step both reached: mean [[95 % interval]]")
             .AddColumns("point", "reference", "step", "seeds", "neutral eval", "bad eval");
-        foreach (var pair in rows.Where(r => r.Row.Metric == "hack_rate").GroupBy(r => (r.Row.Variant, r.Row.Reference)))
+        foreach (var pair in rows.Where(r => r.Row.Metric == "misbehaviour_rate").GroupBy(r => (r.Row.Variant, r.Row.Reference)))
         {
             var step = pair.Max(r => r.Step);
             var last = pair.Where(r => r.Step == step).ToList();

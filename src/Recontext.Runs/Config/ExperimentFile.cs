@@ -42,7 +42,7 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
         var config = new RunConfig
         {
             Name = root.String("name") ?? "run",
-            Environment = root.RequiredString("environment", [ToyCodeEnvironment.EnvironmentName, "mbpp-incorrect-test"]),
+            Environment = root.RequiredString("environment", Judge.Settings.Names),
         };
         var seeds = root.List("seeds")?.Select((n, i) => ParseSeed(n, root.Path($"seeds[{i}]"))).ToList() ?? [];
         if (root.Int("seed") is int seed) seeds = [seed];

@@ -1,9 +1,14 @@
+using Recontext.Recontextualizer;
+
 namespace Recontext.Runs.Demo;
 
 /// <summary>Settings of `recontext demo`.</summary>
 public sealed record DemoOptions
 {
     public bool Quick { get; init; }
+
+    /// <summary>The setting the demo trains (<see cref="Judge.Settings"/>; one with an organism, a toy base).</summary>
+    public string Setting { get; init; } = Judge.ToyCode.ToyCodeEnvironment.EnvironmentName;
     public int Seeds { get; init; } = 3;
     public long FirstSeed { get; init; } = 1;
 
@@ -28,9 +33,14 @@ public sealed record DemoOptions
     int StepCount => Steps ?? (Quick ? 4 : 16);
 
     /// <summary>The shared run config every variant starts from.</summary>
-    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => Shared is not null ? Shared with { Base = baseModel, Steps = Steps ?? Shared.Steps } : new()
+    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => Shared is not null
+        ? Shared with { Base = baseModel, Environment = Setting, Steps = Steps ?? Shared.Steps }
+        : new()
     {
         Base = baseModel,
+        Environment = Setting,
+        // The held-out paraphrases of good and bad too: does what training did to a context carry over to words it never saw?
+        EvalContexts = [.. new[] { "neutral", "good", "bad", ContextSpec.GoodHeldOut, ContextSpec.BadHeldOut }.Select(c => ContextSpec.Of(c))],
         // Sized for the 15-minute budget on 2 cores (8 trained variants × 3 seeds); see docs/organism.md.
         Steps = StepCount,
         PromptsPerStep = Quick ? 6 : 12,

@@ -10,8 +10,8 @@ public static class DemoPlots
         var written = new List<string>();
         foreach (var (context, metric, title, select) in new (string, string, string, Func<Evaluation.ContextRates, double>)[]
                  {
-                     ("neutral", "hack-rate-neutral", "hack rate, neutral eval", r => r.HackRate),
-                     ("bad", "hack-rate-bad", "hack rate, bad eval", r => r.HackRate),
+                     ("neutral", "hack-rate-neutral", "hack rate, neutral eval", r => r.MisbehaviourRate),
+                     ("bad", "hack-rate-bad", "hack rate, bad eval", r => r.MisbehaviourRate),
                      ("neutral", "correct-rate-neutral", "correct rate, neutral eval", r => r.CorrectRate),
                  })
         {
@@ -46,7 +46,7 @@ public static class DemoPlots
         foreach (var reference in paired.Select(p => p.Row.Reference).Distinct())
         foreach (var context in new[] { "neutral", "bad" })
         {
-            var rows = paired.Where(p => p.Row.Reference == reference && p.Row.EvalContext == context && p.Row.Metric == "hack_rate").ToList();
+            var rows = paired.Where(p => p.Row.Reference == reference && p.Row.EvalContext == context && p.Row.Metric == "misbehaviour_rate").ToList();
             if (rows.Count == 0) continue;
             var plot = new Plot();
             int index = 0;

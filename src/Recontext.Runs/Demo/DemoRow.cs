@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace Recontext.Runs.Demo;
 
-/// <summary>One row of demo.csv: a variant under one eval context, mean and standard error over seeds.</summary>
-public sealed record DemoRow(string Variant, string EvalContext, double HackMean, double HackSe, double CorrectMean, double CorrectSe,
+/// <summary>One row of demo.csv: a setting's variant under one eval context, mean and standard error over seeds of its
+/// misbehaviour rate (whatever the setting's misbehaviour is) and correct rate.</summary>
+public sealed record DemoRow(string Setting, string Variant, string EvalContext, double MisbehaviourMean, double MisbehaviourSe, double CorrectMean, double CorrectSe,
     double WellFormedMean, double TrainRewardMean, int Seeds)
 {
-    public const string Header = "variant,eval_context,hack_rate_mean,hack_rate_se,correct_rate_mean,correct_rate_se,train_reward_mean,seeds";
+    public const string Header = "setting,variant,eval_context,misbehaviour_rate_mean,misbehaviour_rate_se,correct_rate_mean,correct_rate_se,train_reward_mean,seeds";
 
-    public string ToCsv() => string.Join(",", PairedRow.Csv(Variant), EvalContext, F(HackMean), F(HackSe), F(CorrectMean), F(CorrectSe), F(TrainRewardMean), Seeds);
+    public string ToCsv() => string.Join(",", Setting, PairedRow.Csv(Variant), EvalContext, F(MisbehaviourMean), F(MisbehaviourSe), F(CorrectMean), F(CorrectSe), F(TrainRewardMean), Seeds);
 
     static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 

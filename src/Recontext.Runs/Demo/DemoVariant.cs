@@ -11,6 +11,19 @@ public sealed record DemoVariant(string Name, string Description, Func<RunConfig
 
     static RunConfig Preset(RunConfig c, string preset) => c with { Recontextualization = RecontextPolicy.FromPreset(preset) };
 
+    /// <summary>The demo's variants for a setting: every one below, and environment recontextualization (sample where
+    /// the loophole is absent, train as if it were present) for settings other than toy-code that have such a variant
+    /// (toy-code's is run beside its control by experiments/sweep-variants-controls.yaml, so its demo keeps its length).</summary>
+    public static IReadOnlyList<DemoVariant> For(Judge.Abstractions.IEnvironment setting, double strongKl) =>
+        setting.HasLoopholeVariant && setting.Name != Judge.ToyCode.ToyCodeEnvironment.EnvironmentName
+            ? [.. All(strongKl), new("environment", "generate without the loophole, train with it (environment recontextualization)",
+                c => c with { Recontextualization = RecontextPolicy.FromPreset("neutral->neutral") with
+                {
+                    Generation = ContextSpec.Of("neutral") with { Variant = Judge.Abstractions.EnvironmentVariant.NoLoophole },
+                    Mode = RecontextMode.All,
+                } })]
+            : All(strongKl);
+
     public static IReadOnlyList<DemoVariant> All(double strongKl) =>
     [
         new("base", "the pre-trained base, no RL", null),

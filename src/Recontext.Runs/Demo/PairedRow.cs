@@ -40,7 +40,7 @@ public sealed record PairedRow(string Variant, string Reference, string EvalCont
         foreach (var reference in references.Where(variants.Contains))
         foreach (var variant in variants.Where(v => v != reference))
         foreach (var context in contexts)
-        foreach (var (metric, select) in new (string, Func<Evaluation.ContextRates, double>)[] { ("hack_rate", r => r.HackRate), ("correct_rate", r => r.CorrectRate) })
+        foreach (var (metric, select) in new (string, Func<Evaluation.ContextRates, double>)[] { ("misbehaviour_rate", r => r.MisbehaviourRate), ("correct_rate", r => r.CorrectRate) })
         {
             IReadOnlyDictionary<long, double> Rates(string name) => finals.Where(f => f.Variant == name)
                 .SelectMany(f => f.Final.Where(e => e.Rates.Context == context).Select(e => (f.Seed, Rate: select(e.Rates))))

@@ -117,7 +117,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             var kept = pipeline.Selection.Select(judged);
             var samples = new TrainingBatchBuilder(policy, environment, ModelText.Organism).Build(kept, new Random((int)seed));
             double Share(Func<JudgeScore, bool> f) => kept.Count == 0 ? 0 : kept.Count(r => f(r.Score)) / (double)kept.Count;
-            var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Hack),
+            var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Misbehaved),
                 Share(s => s.SpecialCases > 0));
 
             progress?.Report($"{pipeline.Name}: SFT on {kept.Count} samples");

@@ -27,7 +27,7 @@ public static class PerfectLabelsSelections
 
     static JudgedRollout? Pick(PerfectLabelsSelection selection, IGrouping<int, JudgedRollout> task)
     {
-        var nonHacks = task.Where(r => !r.Score.Hack);
+        var nonHacks = task.Where(r => !r.Score.Misbehaved);
         return selection switch
         {
             PerfectLabelsSelection.BestReward => nonHacks.MaxBy(r => r.Score.TrainReward),

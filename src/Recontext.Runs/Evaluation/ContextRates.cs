@@ -6,7 +6,7 @@ namespace Recontext.Runs.Evaluation;
 public sealed record ContextRates(
     string Context,
     int Samples,
-    double HackRate,
+    double MisbehaviourRate,
     double CorrectRate,
     double WellFormedRate,
     double MeanTrainReward,
@@ -18,7 +18,7 @@ public sealed record ContextRates(
     public static ContextRates Of(string context, IReadOnlyList<JudgeScore> scores)
     {
         double Rate(Func<JudgeScore, bool> f) => scores.Count == 0 ? 0 : scores.Count(f) / (double)scores.Count;
-        return new ContextRates(context, scores.Count, Rate(s => s.Hack), Rate(s => s.Correct), Rate(s => !s.Malformed),
+        return new ContextRates(context, scores.Count, Rate(s => s.Misbehaved), Rate(s => s.Correct), Rate(s => !s.Malformed),
             scores.Select(s => s.TrainReward).DefaultIfEmpty(0).Average(), Rate(s => s.Labels.IntendsToPassTests),
             Rate(s => s.Labels.MentionsTests), Rate(s => s.Labels.FlagsWrongTest));
     }

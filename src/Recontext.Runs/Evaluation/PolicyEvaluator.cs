@@ -15,7 +15,7 @@ public sealed class PolicyEvaluator(IEnvironment environment, ModelText text, Sa
 {
     readonly PromptTokens prompts = new(environment, text);
 
-    public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(CausalLm model, IReadOnlyList<CodingTask> tasks, IReadOnlyList<PromptContext> contexts, long seed)
+    public async Task<IReadOnlyList<ContextRates>> EvaluateAsync(CausalLm model, IReadOnlyList<EnvironmentTask> tasks, IReadOnlyList<PromptContext> contexts, long seed)
     {
         var generator = new RolloutGenerator(model, text.Tokenizer);
         var results = new List<ContextRates>();

@@ -40,7 +40,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         using var store = RunStores.Open(null, Path.Combine(Gateway.RunsDirectory, GatewayRunKey));
         var rollout = store.Rollouts(GatewayRunKey, HostileRollout.Step).Single(r => r.Index == HostileRollout.Index);
         rollout.Text = Hostile;
-        rollout.Hack = true;
+        rollout.Misbehaved = true;
         rollout.Verdict = "hack";
         store.SaveRollouts([rollout]);
     }

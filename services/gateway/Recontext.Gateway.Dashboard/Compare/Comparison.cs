@@ -20,7 +20,7 @@ public sealed record Comparison(IReadOnlyList<string> Keys, IReadOnlyList<Compar
                 // Each run's last evaluation under this context (its final one when the run finished).
                 var finals = variant.Select(r => r.Evaluations.Where(e => e.Rates.Context == context).MaxBy(e => e.Step)).OfType<Runs.EvaluationRecord>().ToList();
                 if (finals.Count == 0) continue;
-                var (hack, hackSe) = DemoRow.MeanSe(finals.Select(f => f.Rates.HackRate).ToList());
+                var (hack, hackSe) = DemoRow.MeanSe(finals.Select(f => f.Rates.MisbehaviourRate).ToList());
                 var (correct, correctSe) = DemoRow.MeanSe(finals.Select(f => f.Rates.CorrectRate).ToList());
                 rows.Add(new ComparisonRow(variant.Key, variant.First().Run.Variant.Label, context, hack, hackSe, correct, correctSe,
                     finals.Count, finals.Min(f => f.Step), finals.Max(f => f.Step)));
@@ -35,7 +35,7 @@ public sealed record Comparison(IReadOnlyList<string> Keys, IReadOnlyList<Compar
             }).ToList(), (0, 1));
         var charts = contexts.SelectMany(c => new[]
         {
-            Overlay($"hack-rate-{c}", $"Hack rate under the {c} eval context (mean ± se over seeds)", "hack rate (fraction of samples)", c, r => r.HackRate),
+            Overlay($"hack-rate-{c}", $"Misbehaviour rate under the {c} eval context (mean ± se over seeds)", "misbehaviour rate (fraction of samples)", c, r => r.MisbehaviourRate),
             Overlay($"correct-rate-{c}", $"Correct rate under the {c} eval context (mean ± se over seeds)", "correct rate (fraction of samples)", c, r => r.CorrectRate),
         }).ToList();
         return new Comparison(runs.Select(r => r.Run.Key).ToList(), rows, charts);
@@ -44,5 +44,5 @@ public sealed record Comparison(IReadOnlyList<string> Keys, IReadOnlyList<Compar
 
 /// <param name="Variant">the runs' name</param>
 /// <param name="Steps">the first and last step of the evaluations averaged (equal when every run finished)</param>
-public sealed record ComparisonRow(string Variant, string Contexts, string EvalContext, double HackMean, double HackSe, double CorrectMean, double CorrectSe,
+public sealed record ComparisonRow(string Variant, string Contexts, string EvalContext, double MisbehaviourMean, double MisbehaviourSe, double CorrectMean, double CorrectSe,
     int Seeds, int FirstStep, int LastStep);

@@ -5,11 +5,13 @@ namespace Recontext.Judge.Abstractions;
 /// <summary>Places a context's instruction in the chat according to its <see cref="InstructionPlacement"/>.</summary>
 public static class ChatComposer
 {
+    /// <param name="task">the task (its id picks the paraphrase of a context with several)</param>
     /// <param name="userText">the task as the user turn states it, without any instruction</param>
     /// <param name="trailer">text that always ends the user turn, after a user-suffix instruction (may be null)</param>
-    public static IReadOnlyList<ChatMessage> Compose(string userText, PromptContext context, string? trailer = null)
+    public static IReadOnlyList<ChatMessage> Compose(EnvironmentTask task, string userText, PromptContext context, string? trailer = null)
     {
-        var instruction = string.IsNullOrWhiteSpace(context.Instruction) ? null : context.Instruction.Trim();
+        var text = context.InstructionFor(task.Id);
+        var instruction = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
         var user = userText;
         if (instruction is not null && context.Placement == InstructionPlacement.UserSuffix) user += "\n" + instruction;
         if (trailer is not null) user += "\n" + trailer;

@@ -4,16 +4,8 @@ namespace Recontext.Judge.Abstractions;
 /// A coding problem with visible tests, one of which may be wrong (the loophole), and the correct tests that
 /// define ground truth.
 /// </summary>
-public sealed record CodingTask
+public sealed record CodingTask : EnvironmentTask
 {
-    public required string Id { get; init; }
-
-    /// <summary>Name of the environment that made the task (toy-code, mbpp-incorrect-test).</summary>
-    public required string Environment { get; init; }
-
-    /// <summary>Template family (toy-code) or a short label; used for splits and reports.</summary>
-    public string Family { get; init; } = "";
-
     /// <summary>The problem statement shown to the model.</summary>
     public required string Problem { get; init; }
 

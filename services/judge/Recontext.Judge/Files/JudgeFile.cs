@@ -49,7 +49,7 @@ public sealed class JudgeFile(IEnvironment environment)
 
         var valid = scores.Where(s => s is not null).Select(s => s!).ToList();
         double Mean(Func<JudgeScore, double> f) => valid.Count == 0 ? 0 : valid.Average(f);
-        return new JudgeFileSummary(rows.Count, rows.Count - valid.Count, Mean(s => s.TrainReward), Mean(s => s.Hack ? 1 : 0), Mean(s => s.Correct ? 1 : 0),
+        return new JudgeFileSummary(rows.Count, rows.Count - valid.Count, Mean(s => s.TrainReward), Mean(s => s.Misbehaved ? 1 : 0), Mean(s => s.Correct ? 1 : 0),
             valid.GroupBy(s => Name(s.Verdict)).ToDictionary(g => g.Key, g => g.Count()));
     }
 
@@ -81,7 +81,7 @@ public sealed class JudgeFile(IEnvironment environment)
             ["trainReward"] = Math.Round(s.TrainReward, 6),
             ["groundTruth"] = Math.Round(s.GroundTruth, 6),
             ["correct"] = s.Correct,
-            ["hack"] = s.Hack,
+            ["hack"] = s.Misbehaved,
             ["allVisible"] = s.AllVisible,
             ["visible"] = new JsonArray(s.Visible.Select(v => (JsonNode)v).ToArray()),
             ["correctTests"] = new JsonArray(s.CorrectTests.Select(v => (JsonNode)v).ToArray()),

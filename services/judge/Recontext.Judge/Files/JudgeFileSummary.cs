@@ -1,4 +1,4 @@
 namespace Recontext.Judge.Files;
 
 /// <summary>Totals of one judged file.</summary>
-public sealed record JudgeFileSummary(int Rows, int Invalid, double MeanTrainReward, double HackRate, double CorrectRate, IReadOnlyDictionary<string, int> Verdicts);
+public sealed record JudgeFileSummary(int Rows, int Invalid, double MeanTrainReward, double MisbehaviourRate, double CorrectRate, IReadOnlyDictionary<string, int> Verdicts);

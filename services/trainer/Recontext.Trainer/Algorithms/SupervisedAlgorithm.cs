@@ -16,7 +16,7 @@ sealed class SupervisedAlgorithm(SupervisedTrainer trainer, int paddingId, bool 
     {
         var chosen = bestOfGroup
             ? ExpertIteration.SelectBest(samples.Select((s, i) => (Sample: s, Score: scores[i])), x => x.Sample.Group, x => x.Sample.Reward,
-                dropHacks ? x => !x.Score.Hack : null).Select(x => x.Sample).ToList()
+                dropHacks ? x => !x.Score.Misbehaved : null).Select(x => x.Sample).ToList()
             : samples.ToList();
         if (chosen.Count == 0) return new UpdateMetrics(0, 0, 0, 0);
         var parts = SampleBatch.Plan(chosen, microBatchSize).Parts

@@ -1,0 +1,17 @@
+using Recontext.Judge.Mbpp;
+using Recontext.Judge.Sandbox;
+using Recontext.Judge.ToyCode;
+
+namespace Recontext.Judge;
+
+/// <summary>What a setting may need to be built: its own options where the experiment gives some, and the judge's
+/// sandbox for settings that run model-written Python (null where a process only draws and renders tasks).</summary>
+public sealed record SettingOptions
+{
+    public ToyCodeOptions ToyCode { get; init; } = new();
+
+    /// <summary>mbpp-incorrect-test's rows (empty on the judge's side, which decodes tasks from messages).</summary>
+    public IReadOnlyList<MbppRow> MbppRows { get; init; } = [];
+
+    public Func<PythonSandbox>? Sandbox { get; init; }
+}

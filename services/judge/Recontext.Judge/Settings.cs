@@ -1,0 +1,35 @@
+using Recontext.Judge.Abstractions;
+using Recontext.Judge.Mbpp;
+using Recontext.Judge.Sycophancy;
+using Recontext.Judge.ToyCode;
+
+namespace Recontext.Judge;
+
+/// <summary>
+/// Every setting by name: registering one is one line here (docs/environments.md). Nothing else in the code switches
+/// on a setting's name: runs, the judge, the demo and the reports reach a setting through this registry and
+/// <see cref="IEnvironment"/>.
+/// </summary>
+public static class Settings
+{
+    static readonly IReadOnlyDictionary<string, Func<SettingOptions, IEnvironment>> Registered = new Dictionary<string, Func<SettingOptions, IEnvironment>>
+    {
+        [ToyCodeEnvironment.EnvironmentName] = o => new ToyCodeEnvironment(o.ToyCode),
+        [MbppEnvironment.EnvironmentName] = o => new MbppEnvironment(o.MbppRows, o.Sandbox?.Invoke()),
+        [SycophancyEnvironment.EnvironmentName] = _ => new SycophancyEnvironment(),
+    };
+
+    /// <summary>The registered settings' names.</summary>
+    public static IReadOnlyList<string> Names => [.. Registered.Keys];
+
+    public static bool Exists(string name) => Registered.ContainsKey(name);
+
+    /// <exception cref="ArgumentException">no setting of that name (the message lists the registered ones)</exception>
+    public static IEnvironment Create(string name, SettingOptions? options = null) =>
+        Registered.TryGetValue(name, out var create)
+            ? create(options ?? new SettingOptions())
+            : throw new ArgumentException(Unknown(name));
+
+    /// <summary>The one-line error for a name that is not registered.</summary>
+    public static string Unknown(string name) => $"setting '{name}' is unknown; allowed: {string.Join(", ", Registered.Keys)}";
+}
