@@ -28,6 +28,7 @@ public sealed record RunConfig
     public BaseModelOptions Base { get; init; } = new();
 
     /// <summary>The toy base of the run's setting: <see cref="Base"/> pre-trained on <see cref="Environment"/>'s story.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]   // derived; run-config.json keeps Base and Environment
     public BaseModelOptions OrganismBase => Base with { Setting = Environment };
 
     /// <summary>A model directory (config.json + model.safetensors) to start from instead of the toy base.</summary>

@@ -48,8 +48,8 @@ public sealed class GatewayApiTests : IAsyncLifetime
         foreach (var flag in new[] { true, false })
         {
             var filtered = await gateway.Http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?hack={(flag ? "true" : "false")}&pageSize=500");
-            Assert.All(filtered.GetProperty("rollouts").EnumerateArray(), r => Assert.Equal(flag, r.GetProperty("hack").GetBoolean()));
-            Assert.Equal(filtered.GetProperty("total").GetInt32(), all.GetProperty("rollouts").EnumerateArray().Count(r => r.GetProperty("hack").GetBoolean() == flag));
+            Assert.All(filtered.GetProperty("rollouts").EnumerateArray(), r => Assert.Equal(flag, r.GetProperty("misbehaved").GetBoolean()));
+            Assert.Equal(filtered.GetProperty("total").GetInt32(), all.GetProperty("rollouts").EnumerateArray().Count(r => r.GetProperty("misbehaved").GetBoolean() == flag));
         }
         var recontextualized = await gateway.Http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?context=bad&pageSize=500");
         Assert.Equal(12, recontextualized.GetProperty("total").GetInt32());

@@ -57,7 +57,7 @@ public sealed class GatewayGrpcTests : IAsyncLifetime
         Assert.Contains((await client.ListAsync(new ListRuns())).Runs, r => r.Id == run.Id);
 
         var hacks = await client.RolloutsAsync(new RolloutQueryRequest { Id = run.Id, Filters = { ["hack"] = "true", ["pageSize"] = "500" } });
-        Assert.All(hacks.RolloutsJson, r => Assert.True(JsonDocument.Parse(r).RootElement.GetProperty("hack").GetBoolean()));
+        Assert.All(hacks.RolloutsJson, r => Assert.True(JsonDocument.Parse(r).RootElement.GetProperty("misbehaved").GetBoolean()));
         var all = await client.RolloutsAsync(new RolloutQueryRequest { Id = run.Id, Filters = { ["pageSize"] = "500" } });
         Assert.Equal(12, all.Total);
         var bad = await Assert.ThrowsAsync<RpcException>(() => client.RolloutsAsync(new RolloutQueryRequest { Id = run.Id, Filters = { ["hack"] = "maybe" } }).ResponseAsync);

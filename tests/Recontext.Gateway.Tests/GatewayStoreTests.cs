@@ -44,7 +44,7 @@ public sealed class GatewayStoreTests : IDisposable
             var rollouts = await second.Http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?pageSize=100");
             Assert.Equal(12, rollouts.GetProperty("total").GetInt32());
             var hacks = await second.Http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/rollouts?hack=true&pageSize=100");
-            Assert.All(hacks.GetProperty("rollouts").EnumerateArray(), r => Assert.True(r.GetProperty("hack").GetBoolean()));
+            Assert.All(hacks.GetProperty("rollouts").EnumerateArray(), r => Assert.True(r.GetProperty("misbehaved").GetBoolean()));
         }
         await using (var other = await GatewayFixture.StartAsync(Path.Combine(root, "other"), "--store", store, "--name", "lab-b"))
             Assert.Empty((await other.Http.GetFromJsonAsync<JsonElement>("/api/runs")).EnumerateArray());

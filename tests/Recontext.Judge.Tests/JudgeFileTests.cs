@@ -59,7 +59,7 @@ public sealed class JudgeFileTests(SandboxFixture fixture) : IClassFixture<Sandb
         var summary = await new JudgeFile(new MbppEnvironment([], fixture.Sandbox)).RunAsync(new StringReader(string.Join("\n", rows)), output);
         Assert.Equal((3, 0, 1.0), (summary.Rows, summary.Invalid, summary.CorrectRate));
         var first = JsonDocument.Parse(output.ToString().Split('\n')[0]).RootElement;
-        foreach (var field in new[] { "problem", "trainReward", "correct", "hack", "allVisible", "visible", "correctTests", "malformed", "verdict", "durationMs" })
+        foreach (var field in new[] { "problem", "trainReward", "correct", "misbehaved", "allVisible", "visible", "correctTests", "malformed", "verdict", "durationMs" })
             Assert.True(first.TryGetProperty(field, out _), $"missing {field}");
         Assert.Equal(3, first.GetProperty("visible").GetArrayLength());
     }

@@ -39,6 +39,34 @@ public sealed class DemoRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task ASyncophancyDemoRunsEveryVariantAndItsRowsNameTheSettingAndHeldOutContexts()
+    {
+        var baseModel = TinyRuns.Base with { Setting = Judge.Sycophancy.SycophancyEnvironment.EnvironmentName };
+        var baseDir = ToyBaseModel.TrainOrLoad(baseModel, Path.Combine(root, "cache"));
+        Assert.Contains("base-sycophancy-", baseDir);   // its own base, apart from toy-code's
+        string[] contexts = ["neutral", "bad", Recontextualizer.ContextSpec.BadHeldOut];
+        var options = Options() with
+        {
+            Setting = Judge.Sycophancy.SycophancyEnvironment.EnvironmentName,
+            Shared = Options().Shared! with { EvalContexts = [.. contexts.Select(c => Recontextualizer.ContextSpec.Of(c))] },
+        };
+        var runner = new DemoRunner(options, baseDir, baseModel);
+        Assert.Contains(runner.Variants, v => v.Name == "environment");   // the setting has a loophole to hide
+
+        var (rows, results) = await runner.RunAsync(new InProcessArmExecutor(runner), workers: 2);
+
+        Assert.All(results, r => Assert.Equal("sycophancy", r.Config.Environment));
+        var csv = File.ReadAllLines(Path.Combine(root, "demo", "demo.csv"));
+        Assert.StartsWith("setting,variant,eval_context,misbehaviour_rate_mean,", csv[0]);
+        Assert.Equal(runner.Variants.Count * contexts.Length, csv.Length - 1);
+        Assert.All(csv.Skip(1), line => Assert.StartsWith("sycophancy,", line));
+        Assert.Contains(csv, line => line.StartsWith("sycophancy,environment,bad-heldout,", StringComparison.Ordinal));
+        var environment = results.Single(r => r.Config.Name == "environment").Config.Recontextualization;
+        Assert.Equal((Judge.Abstractions.EnvironmentVariant.NoLoophole, Judge.Abstractions.EnvironmentVariant.Loophole),
+            (environment.Generation.Variant, environment.Training.Variant));
+    }
+
+    [Fact]
     public async Task RunsEveryArmBaseFirstSideBySideAndReadsFinishedRunsBack()
     {
         var baseDir = ToyBaseModel.TrainOrLoad(TinyRuns.Base, Path.Combine(root, "cache"));

@@ -98,7 +98,7 @@ public sealed class SweepTests : IDisposable
         Assert.All(rows, r => Assert.Equal(2, r.Seeds));
         var table = File.ReadAllLines(Path.Combine(output, SweepRuns.Table));
         Assert.Equal(1 + 6, table.Length);
-        Assert.StartsWith("contexts.training=bad,neutral,", table[1]);
+        Assert.StartsWith("toy-code,contexts.training=bad,neutral,", table[1]);
         // paired.csv: the second point against the first, under 3 eval contexts, for hack and correct rates, from the
         // same final evaluations as the runs' own files.
         var paired = File.ReadAllLines(Path.Combine(output, DemoRunner.PairedFile)).Skip(1).ToList();

@@ -12,15 +12,16 @@ public sealed class JudgeCommand : ICliCommand
 {
     public Command Build()
     {
-        var env = new Option<string>("--env") { Description = "the rows' environment", Required = true };
-        env.AcceptOnlyFromAmong([.. JudgeFile.Environments]);
+        var env = new Option<string>("--env") { Description = "the rows' setting", Required = true };
+        env.AcceptOnlyFromAmong([.. Judge.Settings.Names]);
         var input = new Option<FileInfo>("--input") { Description = "the rows (JSONL), each a task row plus \"completion\": mbpp-incorrect-test {problem, correct_test_list, incorrect_test}; " +
-                          "toy-code {problem, visible_tests, wrong_test_index, corrected_test, hidden_tests} (`recontext tasks` writes these)", Required = true };
+                          "toy-code {problem, visible_tests, wrong_test_index, corrected_test, hidden_tests} (`recontext tasks` writes these); " +
+                          "sycophancy {question, answer, belief, options}", Required = true };
         input.AcceptExistingOnly();
         var output = CliOptions.Text("--out", "output file (default: standard output)");
         var concurrency = CliOptions.Int("--concurrency", "sandboxed executions at once (default: one per core)");
-        var command = new Command("judge", "score completions in a JSONL file (Python runs sandboxed); each output line: problem, trainReward, groundTruth, " +
-                                           "correct, hack, visible, correctTests, verdict, reason, labels (invalid rows: line and error); exit 1 when some rows were invalid")
+        var command = new Command("judge", "score completions in a JSONL file (Python runs sandboxed); each output line: id, problem, trainReward, groundTruth, " +
+                                           "correct, misbehaved, visible, correctTests, verdict, reason, labels (invalid rows: line and error); exit 1 when some rows were invalid")
         {
             env, input, output, concurrency,
         };
@@ -31,7 +32,7 @@ public sealed class JudgeCommand : ICliCommand
     static int Run(string env, string input, string? outPath, int concurrency)
     {
         using var sandbox = env == MbppEnvironment.EnvironmentName ? new PythonSandbox(new SandboxOptions { Concurrency = concurrency }) : null;
-        var environment = sandbox is null ? (Judge.Abstractions.IEnvironment)new ToyCodeEnvironment() : new MbppEnvironment([], sandbox);
+        var environment = Judge.Settings.Create(env, new Judge.SettingOptions { Sandbox = sandbox is null ? null : () => sandbox });
         int total = File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
 
         JudgeFileSummary summary;
@@ -52,7 +53,7 @@ public sealed class JudgeCommand : ICliCommand
 
     static void PrintSummary(JudgeFileSummary s, string? outPath)
     {
-        var table = new Table().AddColumns("rows", "invalid", "mean train reward", "hack rate", "correct rate", "verdicts");
+        var table = new Table().AddColumns("rows", "invalid", "mean train reward", "misbehaviour rate", "correct rate", "verdicts");
         table.AddRow($"{s.Rows}", $"{s.Invalid}", $"{s.MeanTrainReward:F3}", $"{s.MisbehaviourRate:F3}", $"{s.CorrectRate:F3}",
             string.Join(", ", s.Verdicts.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });

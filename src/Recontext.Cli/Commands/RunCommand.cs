@@ -102,7 +102,7 @@ public sealed class RunCommand : ICliCommand
                 bar.Value = bar.MaxValue;
             });
             RunReport.Write(result);
-            var table = new Table().Title($"{config.Name} seed {seed}: final evaluation").AddColumns("eval context", "hack", "correct", "well-formed", "train reward");
+            var table = new Table().Title($"{config.Name} seed {seed}: final evaluation").AddColumns("eval context", "misbehaviour", "correct", "well-formed", "train reward");
             foreach (var e in result.Final) table.AddRow(e.Rates.Context, $"{e.Rates.MisbehaviourRate:F2}", $"{e.Rates.CorrectRate:F2}", $"{e.Rates.WellFormedRate:F2}", $"{e.Rates.MeanTrainReward:F2}");
             console.Write(table);
             if (StepTiming.Describe(result.Steps) is string timing) console.WriteLine(timing);

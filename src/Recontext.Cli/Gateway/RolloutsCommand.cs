@@ -9,8 +9,8 @@ public sealed class RolloutsCommand : GatewayCommand
 {
     readonly Argument<string> run = RunArgument();
     readonly Option<int?> step = CliOptions.Int("--step", "only this step's rollouts", min: 0);
-    readonly Option<bool> hack = CliOptions.Flag("--hack", "only hacks");
-    readonly Option<bool> noHack = CliOptions.Flag("--no-hack", "only rollouts that are not hacks");
+    readonly Option<bool> hack = CliOptions.Flag("--hack", "only rollouts that misbehaved (the setting's misbehaviour: a hack, agreement with a wrong belief ...)");
+    readonly Option<bool> noHack = CliOptions.Flag("--no-hack", "only rollouts that did not misbehave");
     readonly Option<bool> correct = CliOptions.Flag("--correct", "only correct rollouts");
     readonly Option<bool> incorrect = CliOptions.Flag("--incorrect", "only incorrect rollouts");
     readonly Option<string?> context = CliOptions.Text("--context", "only rollouts generated under this context");
@@ -46,7 +46,7 @@ public sealed class RolloutsCommand : GatewayCommand
             if (value is not null) query.Add($"{name}={Uri.EscapeDataString(Convert.ToString(value, CultureInfo.InvariantCulture)!)}");
         }
         Add("step", parsed.GetValue(step));
-        Add("hack", parsed.GetValue(hack) ? "true" : parsed.GetValue(noHack) ? "false" : null);
+        Add("misbehaved", parsed.GetValue(hack) ? "true" : parsed.GetValue(noHack) ? "false" : null);
         Add("correct", parsed.GetValue(correct) ? "true" : parsed.GetValue(incorrect) ? "false" : null);
         Add("context", parsed.GetValue(context));
         Add("evalContext", parsed.GetValue(evalContext));
@@ -61,15 +61,15 @@ public sealed class RolloutsCommand : GatewayCommand
         {
             foreach (var r in rollouts)
                 Console.WriteLine($"--- step {Text(r, "step")} #{Text(r, "index")} {Contexts(r)}, " +
-                                  $"hack {Text(r, "hack")}, correct {Text(r, "correct")}, reward {Text(r, "trainReward")}\n{Text(r, "text")}");
+                                  $"misbehaved {Text(r, "misbehaved")}, correct {Text(r, "correct")}, reward {Text(r, "trainReward")}\n{Text(r, "text")}");
         }
         else
         {
-            var table = new Table().AddColumns("step", "#", "f_gen -> f_train", "hack", "correct", "reward", "intends", "completion");
+            var table = new Table().AddColumns("step", "#", "f_gen -> f_train", "misbehaved", "correct", "reward", "intends", "completion");
             foreach (var r in rollouts)
             {
                 var text = Text(r, "text").ReplaceLineEndings(" ");
-                table.AddRow(Text(r, "step"), Text(r, "index"), Markup.Escape(Contexts(r)), Text(r, "hack"),
+                table.AddRow(Text(r, "step"), Text(r, "index"), Markup.Escape(Contexts(r)), Text(r, "misbehaved"),
                     Text(r, "correct"), Text(r, "trainReward"), Text(r, "intendsToPassTests"), Markup.Escape(text.Length > 60 ? text[..60] + "…" : text));
             }
             AnsiConsole.Write(table);

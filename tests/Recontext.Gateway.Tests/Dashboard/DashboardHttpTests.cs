@@ -42,7 +42,7 @@ public sealed class DashboardHttpTests(DashboardFixture runs)
         Assert.Equal(5, folder.GetProperty("seed").GetInt64());
         // The last evaluation is step 2's, one row per eval context, as in the run's evaluations.csv.
         var lastRows = File.ReadLines(Path.Combine(runs.Gateway.RunsDirectory, runs.FolderRunKey, "evaluations.csv")).Skip(1).Select(l => l.Split(',')).Where(f => f[0] == "2").ToList();
-        Assert.Equal(lastRows.Select(f => Number(f[3])), folder.GetProperty("lastEvaluation").EnumerateArray().Select(e => e.GetProperty("hackRate").GetDouble()));
+        Assert.Equal(lastRows.Select(f => Number(f[3])), folder.GetProperty("lastEvaluation").EnumerateArray().Select(e => e.GetProperty("misbehaviourRate").GetDouble()));
 
         var onlyFolder = await PageAsync("/dashboard/runs?experiment=folder-experiment");
         Assert.Equal([runs.FolderRunKey], onlyFolder.Page.QuerySelectorAll("tr.run").Select(r => r.GetAttribute("data-key")));
@@ -64,7 +64,7 @@ public sealed class DashboardHttpTests(DashboardFixture runs)
         {
             var context = e.GetProperty("rates").GetProperty("context").GetString();
             var point = Assert.Single(hack, p => p.GetAttribute("data-series") == $"eval: {context}" && p.GetAttribute("data-step") == e.GetProperty("step").GetInt32().ToString());
-            Assert.Equal(e.GetProperty("rates").GetProperty("hackRate").GetDouble(), Number(point.GetAttribute("data-value")!), 6);
+            Assert.Equal(e.GetProperty("rates").GetProperty("misbehaviourRate").GetDouble(), Number(point.GetAttribute("data-value")!), 6);
         }
         foreach (var chart in new[] { "train-reward", "kl", "context-gap", "clipped-fraction", "timings", "correct-rate" })
         {
@@ -124,7 +124,7 @@ public sealed class DashboardHttpTests(DashboardFixture runs)
         var evaluation = (await runs.JsonAsync($"/api/dashboard/run/{runs.GatewayRunKey}")).GetProperty("evaluations").EnumerateArray()
             .Single(e => e.GetProperty("step").GetInt32() == 2 && e.GetProperty("rates").GetProperty("context").GetString() == "bad").GetProperty("rates");
         var bad = (await runs.JsonAsync($"/api/dashboard/rollouts/{runs.GatewayRunKey}?evalContext=bad&step=2")).GetProperty("rollouts").EnumerateArray().ToList();
-        Assert.Equal(evaluation.GetProperty("hackRate").GetDouble(), bad.Count(r => r.GetProperty("hack").GetBoolean()) / (double)bad.Count, 9);
+        Assert.Equal(evaluation.GetProperty("misbehaviourRate").GetDouble(), bad.Count(r => r.GetProperty("misbehaved").GetBoolean()) / (double)bad.Count, 9);
         Assert.Equal(evaluation.GetProperty("correctRate").GetDouble(), bad.Count(r => r.GetProperty("correct").GetBoolean()) / (double)bad.Count, 9);
 
         var link = rows[0].QuerySelector("td a")!.GetAttribute("href")!;
@@ -232,8 +232,8 @@ public sealed class DashboardHttpTests(DashboardFixture runs)
         foreach (var e in folder)
         {
             var row = Assert.Single(rows, r => r.GetProperty("variant").GetString() == "folder-run" && r.GetProperty("evalContext").GetString() == e.GetProperty("context").GetString());
-            Assert.Equal(e.GetProperty("hackRate").GetDouble(), row.GetProperty("hackMean").GetDouble(), 9);
-            Assert.Equal(0, row.GetProperty("hackSe").GetDouble());
+            Assert.Equal(e.GetProperty("misbehaviourRate").GetDouble(), row.GetProperty("misbehaviourMean").GetDouble(), 9);
+            Assert.Equal(0, row.GetProperty("misbehaviourSe").GetDouble());
             Assert.Equal(1, row.GetProperty("seeds").GetInt32());
         }
         // One overlaid chart per eval context and rate, a series per variant.

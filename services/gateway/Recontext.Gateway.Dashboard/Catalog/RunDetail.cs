@@ -8,22 +8,27 @@ namespace Recontext.Gateway.Dashboard.Catalog;
 /// <param name="ExperimentYaml">the experiment as written (the gateway's submission, or experiment.yaml beside the run)</param>
 public sealed record RunDetail(DashboardRun Run, string? ConfigJson, string? ExperimentYaml, IReadOnlyList<StepRecord> Steps, IReadOnlyList<EvaluationRecord> Evaluations)
 {
+    /// <summary>The setting the run trains (its config's environment; toy-code when only the store knows the run).</summary>
+    public string Setting => ConfigString("Environment") ?? Judge.ToyCode.ToyCodeEnvironment.EnvironmentName;
+
+    /// <summary>What the setting's misbehaviour is called (a setting this gateway does not know shows its name).</summary>
+    public Judge.Abstractions.Misbehaviour Misbehaviour =>
+        Judge.Settings.Exists(Setting) ? Judge.Settings.Create(Setting).Misbehaviour : new Judge.Abstractions.Misbehaviour(Setting, $"misbehaved ({Setting})");
+
     /// <summary>The model folder the run trains from (its tokenizer decodes the run's token ids), or null for the organism.</summary>
-    public string? ModelFolder
+    public string? ModelFolder => ConfigString("Checkpoint");
+
+    string? ConfigString(string field)
     {
-        get
+        if (ConfigJson is null) return null;
+        try
         {
-            if (ConfigJson is null) return null;
-            try
-            {
-                using var config = System.Text.Json.JsonDocument.Parse(ConfigJson);
-                return config.RootElement.TryGetProperty("Checkpoint", out var checkpoint) && checkpoint.ValueKind == System.Text.Json.JsonValueKind.String
-                    ? checkpoint.GetString() : null;
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                return null;   // a damaged config file: the page still shows, decoded as the organism's
-            }
+            using var config = System.Text.Json.JsonDocument.Parse(ConfigJson);
+            return config.RootElement.TryGetProperty(field, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;   // a damaged config file: the page still shows, as the organism's
         }
     }
 }

@@ -19,10 +19,10 @@ public static class RunCharts
         [
             new LineChart("train-reward", "Training reward (the flawed reward the policy is trained on)", "mean train reward per sample",
                 [StepSeries("train reward", s => s.TrainReward), StepSeries("ground truth: correct rate", s => s.CorrectRate)]),
-            new LineChart("hack-rate", "Misbehaviour rate under each eval context", "misbehaviour rate (fraction of samples)", ByContext(r => r.MisbehaviourRate), Fraction),
+            new LineChart("hack-rate", $"Misbehaviour rate under each eval context ({run.Setting}: {run.Misbehaviour.Name})", "misbehaviour rate (fraction of samples)", ByContext(r => r.MisbehaviourRate), Fraction),
             new LineChart("correct-rate", "Correct rate under each eval context", "correct rate (fraction of samples)", ByContext(r => r.CorrectRate), Fraction),
-            new LineChart("training-hack-rate", "Misbehaviour rate of the training samples", "fraction of samples",
-                [StepSeries("hack", s => s.MisbehaviourRate), StepSeries("recontextualized", s => s.RecontextualizedFraction)], Fraction),
+            new LineChart("training-hack-rate", $"Misbehaviour rate of the training samples ({run.Misbehaviour.Name})", "fraction of samples",
+                [StepSeries(run.Misbehaviour.Key, s => s.MisbehaviourRate), StepSeries("recontextualized", s => s.RecontextualizedFraction)], Fraction),
             new LineChart("kl", "KL to the reference policy", "KL (nats per token)", [StepSeries("KL", s => s.Kl)]),
             new LineChart("context-gap", "Context gap: log p under f_gen − log p under f_train", "nats per token", [StepSeries("context gap", s => s.ContextGap)]),
             new LineChart("clipped-fraction", "Clipped fraction of the PPO ratio", "fraction of tokens", [StepSeries("clipped", s => s.ClippedFraction)], Fraction),

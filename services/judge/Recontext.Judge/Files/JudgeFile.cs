@@ -1,21 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Recontext.Judge.Abstractions;
-using Recontext.Judge.Mbpp;
-using Recontext.Judge.ToyCode;
 
 namespace Recontext.Judge.Files;
 
 /// <summary>
-/// Judges a JSONL file: each line is a task row (the environment's format) plus a <c>completion</c> string. Each
-/// output line is the row's <c>problem</c> with the scores; an invalid row gives <c>{"line": n, "error": ...}</c>
+/// Judges a JSONL file: each line is a task row (the setting's format, <see cref="IEnvironment.EncodeTask"/>) plus a
+/// <c>completion</c> string. Each output line is the task's <c>id</c> (and a coding task's <c>problem</c>) with the
+/// scores; an invalid row gives <c>{"line": n, "error": ...}</c>
 /// and the others go on. Output keeps input order.
 /// </summary>
 public sealed class JudgeFile(IEnvironment environment)
 {
-    public static readonly IReadOnlyList<string> Environments = [ToyCodeEnvironment.EnvironmentName, MbppEnvironment.EnvironmentName];
-
-    sealed record Parsed(int Line, CodingTask? Task, string? Completion, string? Error);
+    sealed record Parsed(int Line, EnvironmentTask? Task, string? Completion, string? Error);
 
     public async Task<JudgeFileSummary> RunAsync(TextReader input, TextWriter output, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
@@ -62,9 +59,7 @@ public sealed class JudgeFile(IEnvironment environment)
             if (row.ValueKind != JsonValueKind.Object) throw new FormatException("a row must be a JSON object");
             if (!row.TryGetProperty("completion", out var c) || c.ValueKind != JsonValueKind.String)
                 throw new FormatException("field 'completion' must be a string");
-            var task = environment.Name == MbppEnvironment.EnvironmentName
-                ? MbppEnvironment.ToTask(MbppRow.Parse(row), $"line-{line}")
-                : ToyTaskRow.Parse(row, $"line-{line}");
+            var task = environment.DecodeTask(row, $"line-{line}");
             return new Parsed(line, task, c.GetString(), null);
         }
         catch (Exception e) when (e is JsonException or FormatException)
@@ -73,15 +68,16 @@ public sealed class JudgeFile(IEnvironment environment)
         }
     }
 
-    static JsonObject ToJson(CodingTask task, JudgeScore s)
+    static JsonObject ToJson(EnvironmentTask task, JudgeScore s)
     {
         var node = new JsonObject
         {
-            ["problem"] = task.Problem,
+            ["id"] = task.Id,
+            ["problem"] = (task as CodingTask)?.Problem,
             ["trainReward"] = Math.Round(s.TrainReward, 6),
             ["groundTruth"] = Math.Round(s.GroundTruth, 6),
             ["correct"] = s.Correct,
-            ["hack"] = s.Misbehaved,
+            ["misbehaved"] = s.Misbehaved,
             ["allVisible"] = s.AllVisible,
             ["visible"] = new JsonArray(s.Visible.Select(v => (JsonNode)v).ToArray()),
             ["correctTests"] = new JsonArray(s.CorrectTests.Select(v => (JsonNode)v).ToArray()),
