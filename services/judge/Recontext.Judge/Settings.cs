@@ -1,5 +1,6 @@
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.Mbpp;
+using Recontext.Judge.MetricGaming;
 using Recontext.Judge.Sycophancy;
 using Recontext.Judge.ToyCode;
 
@@ -17,6 +18,7 @@ public static class Settings
         [ToyCodeEnvironment.EnvironmentName] = o => new ToyCodeEnvironment(o.ToyCode),
         [MbppEnvironment.EnvironmentName] = o => new MbppEnvironment(o.MbppRows, o.Sandbox?.Invoke()),
         [SycophancyEnvironment.EnvironmentName] = _ => new SycophancyEnvironment(),
+        [MetricGamingEnvironment.EnvironmentName] = _ => new MetricGamingEnvironment(),
     };
 
     /// <summary>The registered settings' names.</summary>
