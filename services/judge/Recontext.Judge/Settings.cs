@@ -1,4 +1,5 @@
 using Recontext.Judge.Abstractions;
+using Recontext.Judge.EvalOverwrite;
 using Recontext.Judge.Mbpp;
 using Recontext.Judge.MetricGaming;
 using Recontext.Judge.Sycophancy;
@@ -19,6 +20,7 @@ public static class Settings
         [MbppEnvironment.EnvironmentName] = o => new MbppEnvironment(o.MbppRows, o.Sandbox?.Invoke()),
         [SycophancyEnvironment.EnvironmentName] = _ => new SycophancyEnvironment(),
         [MetricGamingEnvironment.EnvironmentName] = _ => new MetricGamingEnvironment(),
+        [EvalOverwriteEnvironment.EnvironmentName] = _ => new EvalOverwriteEnvironment(),
     };
 
     /// <summary>The registered settings' names.</summary>
