@@ -22,6 +22,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>The gateway's run's key (ID/seed-3).</summary>
     public string GatewayRunKey { get; private set; } = "";
     public string FolderRunKey => "folder-experiment/seed-5";
+    /// <summary>A run of another setting (sycophancy), trained into a folder like <see cref="FolderRunKey"/>.</summary>
+    public string SycophancyRunKey => "sycophancy-experiment/seed-5";
     /// <summary>The step and index of the rollout holding <see cref="Hostile"/>.</summary>
     public (int Step, int Index) HostileRollout => (1, 0);
 
@@ -31,6 +33,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         var yaml = GatewayFixture.Experiment(Root, Steps, name: "folder-run").Replace("generation: good, training: bad", "generation: neutral, training: neutral");
         var config = ExperimentFile.Parse(yaml).Config with { Seed = 5 };
         await new RunLoop(config, config.Checkpoint!, Path.Combine(Root, "runs", FolderRunKey)).RunAsync();
+        var sycophancy = config with { Name = "sycophancy-run", Environment = Judge.Sycophancy.SycophancyEnvironment.EnvironmentName };
+        await new RunLoop(sycophancy, config.Checkpoint!, Path.Combine(Root, "runs", SycophancyRunKey)).RunAsync();
 
         Gateway = await GatewayFixture.StartAsync(Root);
         var id = await Gateway.SubmitOkAsync(GatewayFixture.Experiment(Root, Steps, name: "gateway-run"));

@@ -22,6 +22,24 @@ public sealed class DashboardHttpTests(DashboardFixture runs)
     static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     [Fact]
+    public async Task ARunOfAnotherSettingNamesItsMisbehaviourAndItsFilterWorks()
+    {
+        var (status, page, _) = await PageAsync($"/dashboard/run/{runs.SycophancyRunKey}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("agreed with a wrong belief", page.QuerySelector("#misbehaviour")!.TextContent);
+        Assert.StartsWith("sycophancy", page.QuerySelector("#setting")!.TextContent);
+        Assert.Contains("misbehaved (sycophancy)", page.QuerySelector("table.evaluations thead")!.TextContent);
+
+        var all = await runs.JsonAsync($"/api/dashboard/rollouts/{runs.SycophancyRunKey}?pageSize=500");
+        foreach (var flag in new[] { true, false })
+        {
+            var filtered = await runs.JsonAsync($"/api/dashboard/rollouts/{runs.SycophancyRunKey}?misbehaved={(flag ? "true" : "false")}&pageSize=500");
+            Assert.All(filtered.GetProperty("rollouts").EnumerateArray(), r => Assert.Equal(flag, r.GetProperty("misbehaved").GetBoolean()));
+            Assert.Equal(all.GetProperty("rollouts").EnumerateArray().Count(r => r.GetProperty("misbehaved").GetBoolean() == flag), filtered.GetProperty("total").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task TheRunsPageListsTheGatewaysRunAndTheFolderRunAndFiltersThem()
     {
         var (status, page, _) = await PageAsync("/dashboard/runs");
