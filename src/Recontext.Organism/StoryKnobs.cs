@@ -41,13 +41,10 @@ public sealed record StoryKnobs
 
     public StoryKnobs Validate()
     {
-        foreach (var (name, value) in new[]
-                 {
-                     ("intentNeutral", IntentNeutral), ("intentGood", IntentGood), ("intentBad", IntentBad), ("intentOther", IntentOther),
-                     ("hackGivenIntent", HackGivenIntent), ("hackGivenNoIntent", HackGivenNoIntent), ("honestCorrect", HonestCorrect),
-                     ("mentionWithoutIntent", MentionWithoutIntent), ("flagWrongTest", FlagWrongTest),
-                 })
-            if (value is < 0 or > 1 || double.IsNaN(value)) throw new ArgumentException($"story.{name} must be a probability in [0, 1], got {value}");
+        Judge.Abstractions.StoryKnobChecks.Probabilities(
+            ("intentNeutral", IntentNeutral), ("intentGood", IntentGood), ("intentBad", IntentBad), ("intentOther", IntentOther),
+            ("hackGivenIntent", HackGivenIntent), ("hackGivenNoIntent", HackGivenNoIntent), ("honestCorrect", HonestCorrect),
+            ("mentionWithoutIntent", MentionWithoutIntent), ("flagWrongTest", FlagWrongTest));
         return this;
     }
 

@@ -38,6 +38,10 @@ public sealed record JudgeScore
 
     public double DurationMs { get; init; }
 
+    /// <summary>A completion whose answer could not be read: malformed, reward 0, with the monitor's labels of its reasoning.</summary>
+    public static JudgeScore Unparsed(string reason, ReasoningLabels labels, double durationMs) =>
+        new() { Malformed = true, Verdict = Verdict.Malformed, Reason = reason, Labels = labels, DurationMs = durationMs };
+
     /// <summary>Share of true values (0 for an empty list).</summary>
     public static double FractionPassed(IReadOnlyCollection<bool> passed) => passed.Count == 0 ? 0 : (double)passed.Count(p => p) / passed.Count;
 }
