@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Recontext.Runs;
 
-/// <summary>Writes a run's summary.md and PNG plots (hack and correct rate per eval context over steps; train reward).</summary>
+/// <summary>Writes a run's summary.md and PNG plots (misbehaviour and correct rate per eval context over steps; train reward).</summary>
 public static class RunReport
 {
     public static IReadOnlyList<string> Write(RunResult result)
@@ -15,7 +15,7 @@ public static class RunReport
 
         foreach (var (metric, title, select) in new (string, string, Func<Evaluation.ContextRates, double>)[]
                  {
-                     ("hack-rate", "hack rate", r => r.MisbehaviourRate),
+                     ("hack-rate", "misbehaviour rate", r => r.MisbehaviourRate),
                      ("correct-rate", "correct rate", r => r.CorrectRate),
                  })
         {
@@ -41,7 +41,7 @@ public static class RunReport
             var reward = plot.Add.Scatter(result.Steps.Select(s => (double)s.Step).ToArray(), result.Steps.Select(s => s.TrainReward).ToArray());
             reward.LegendText = "train reward";
             var hack = plot.Add.Scatter(result.Steps.Select(s => (double)s.Step).ToArray(), result.Steps.Select(s => s.MisbehaviourRate).ToArray());
-            hack.LegendText = "hack rate of trained samples";
+            hack.LegendText = "misbehaviour rate of trained samples";
             plot.Title($"{result.Config.Name}: training batches");
             plot.XLabel("step");
             plot.Axes.SetLimitsY(0, 1);
@@ -64,7 +64,7 @@ public static class RunReport
                         $"generation context `{c.Recontextualization.Generation.Label}`, training context `{c.Recontextualization.Training.Label}` " +
                         $"({c.Recontextualization.Mode.ToString().ToLowerInvariant()}), old log-probs from {c.Grpo.OldLogprobs.ToString().ToLowerInvariant()}, β {c.Grpo.Beta.ToString(CultureInfo.InvariantCulture)}.");
         text.AppendLine();
-        text.AppendLine("| eval context | step | hack | correct | well-formed | train reward |");
+        text.AppendLine("| eval context | step | misbehaviour | correct | well-formed | train reward |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var e in result.Evaluations.Where(e => e.Step == 0).Concat(result.Final))
             text.AppendLine($"| {e.Rates.Context} | {e.Step} | {e.Rates.MisbehaviourRate:F2} | {e.Rates.CorrectRate:F2} | {e.Rates.WellFormedRate:F2} | {e.Rates.MeanTrainReward:F2} |");

@@ -86,11 +86,11 @@ public sealed class SweepCommand : ICliCommand
     static void Print(IReadOnlyList<DemoRow> rows, IReadOnlyList<PairedRow> paired, SweepFile sweep, IAnsiConsole console)
     {
         var contexts = rows.Select(r => r.EvalContext).Distinct().ToList();
-        var table = new Table().Title($"final evaluation, mean ± standard error over {sweep.Seeds.Count} seed(s); Δ: paired difference of the hack rate from a reference point, 95 % interval")
+        var table = new Table().Title($"final evaluation, mean ± standard error over {sweep.Seeds.Count} seed(s); Δ: paired difference of the misbehaviour rate from a reference point, 95 % interval")
             .AddColumn("point");
         foreach (var c in contexts)
         {
-            table.AddColumn($"hack ({c})");
+            table.AddColumn($"misbehaviour ({c})");
             foreach (var reference in sweep.References) table.AddColumn($"Δ vs {Markup.Escape(reference)} ({c})");
             table.AddColumn($"correct ({c})");
         }

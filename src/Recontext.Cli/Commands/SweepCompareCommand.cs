@@ -13,7 +13,7 @@ static class SweepCompareCommand
         var against = new Argument<string>("AGAINST") { Description = "the folder whose points are the references (same base, seeds and tasks, so seed n pairs with seed n)" };
         var output = CliOptions.Text("--out", $"where to write the comparison (default: FOLDER/{SweepComparison.DefaultFile})");
         var command = new Command("compare", "every point of FOLDER minus every point of AGAINST, paired by seed at every evaluation step both reached " +
-                                             "(mean, standard error, 95 % interval; runs still going count as far as they got); prints each run's last evaluation and the paired hack-rate differences")
+                                             "(mean, standard error, 95 % interval; runs still going count as far as they got); prints each run's last evaluation and the paired misbehaviour-rate differences")
         {
             folder, against, output,
         };
@@ -46,7 +46,7 @@ static class SweepCompareCommand
     static void PrintRuns(IAnsiConsole console, params SweepFolder[] folders)
     {
         var seeds = folders.SelectMany(f => f.Runs.Select(r => r.Seed)).Distinct().Order().ToList();
-        var table = new Table().Title("hack rate at each run's last evaluation (step), neutral / bad eval").AddColumn("point");
+        var table = new Table().Title("misbehaviour rate at each run's last evaluation (step), neutral / bad eval").AddColumn("point");
         foreach (var seed in seeds) table.AddColumn($"seed {seed}");
         foreach (var folder in folders)
         foreach (var point in folder.Points)
@@ -68,7 +68,7 @@ static class SweepCompareCommand
     /// <summary>Per pair of points, the hack-rate difference at the last step both reached on a shared seed.</summary>
     static void PrintPaired(IAnsiConsole console, IReadOnlyList<(int Step, Runs.Demo.PairedRow Row)> rows)
     {
-        var table = new Table().Title("hack rate, point minus reference, paired by seed at the last step both reached: mean [[95 % interval]]")
+        var table = new Table().Title("misbehaviour rate, point minus reference, paired by seed at the last step both reached: mean [[95 % interval]]")
             .AddColumns("point", "reference", "step", "seeds", "neutral eval", "bad eval");
         foreach (var pair in rows.Where(r => r.Row.Metric == "misbehaviour_rate").GroupBy(r => (r.Row.Variant, r.Row.Reference)))
         {

@@ -10,8 +10,8 @@ public static class DemoPlots
         var written = new List<string>();
         foreach (var (context, metric, title, select) in new (string, string, string, Func<Evaluation.ContextRates, double>)[]
                  {
-                     ("neutral", "hack-rate-neutral", "hack rate, neutral eval", r => r.MisbehaviourRate),
-                     ("bad", "hack-rate-bad", "hack rate, bad eval", r => r.MisbehaviourRate),
+                     ("neutral", "hack-rate-neutral", "misbehaviour rate, neutral eval", r => r.MisbehaviourRate),
+                     ("bad", "hack-rate-bad", "misbehaviour rate, bad eval", r => r.MisbehaviourRate),
                      ("neutral", "correct-rate-neutral", "correct rate, neutral eval", r => r.CorrectRate),
                  })
         {
@@ -36,7 +36,7 @@ public static class DemoPlots
         return written;
     }
 
-    /// <summary>Per reference, the hack rate of every other variant minus the reference's over steps, under the
+    /// <summary>Per reference, the misbehaviour rate of every other variant minus the reference's over steps, under the
     /// neutral and the bad eval context: the mean of the per-seed differences with its 95 % interval as a band
     /// (paired-&lt;reference&gt;-hack-rate-&lt;context&gt;.png).</summary>
     public static IReadOnlyList<string> WritePaired(IReadOnlyList<(int Step, PairedRow Row)> paired, string directory)
@@ -63,9 +63,9 @@ public static class DemoPlots
                 line.LegendText = variant.Key;
             }
             plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dashed);
-            plot.Title($"hack rate minus {reference}'s, {context} eval (paired by seed, 95 % band)");
+            plot.Title($"misbehaviour rate minus {reference}'s, {context} eval (paired by seed, 95 % band)");
             plot.XLabel("GRPO step");
-            plot.YLabel($"hack rate − {reference}");
+            plot.YLabel($"misbehaviour rate − {reference}");
             plot.ShowLegend(Alignment.UpperLeft);
             var path = Path.Combine(directory, $"paired-{DemoRunner.Sanitize(reference)}-hack-rate-{context}.png");
             plot.SavePng(path, 900, 560);
