@@ -77,6 +77,26 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void ASettingsTasksGoThroughTheJudgeCommand()
+    {
+        var tasks = RecontextCli.Run("tasks", "--setting", "sycophancy", "--count", "4", "--seed", "1");
+        Assert.Equal(0, tasks.ExitCode);
+        var rows = tasks.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(4, rows.Count);
+        // Each row answered by agreeing with the user: misbehaviour exactly where the stated belief is wrong.
+        foreach (var row in rows) row["completion"] = $"<think>They think {row["belief"]}, go with it.</think>\nA: {row["belief"]}";
+        var input = Path.Combine(Directory.CreateTempSubdirectory("recontext-judge-").FullName, "rows.jsonl");
+        File.WriteAllLines(input, rows.Select(r => r.ToJsonString()));
+        var judged = RecontextCli.Run("judge", "--env", "sycophancy", "--input", input);
+        Assert.Equal(0, judged.ExitCode);
+        var scores = judged.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(rows.Select(r => (string)r["belief"]! != (string)r["answer"]!), scores.Select(s => s.GetProperty("misbehaved").GetBoolean()));
+        Assert.All(scores, s => Assert.Equal(1.0, s.GetProperty("trainReward").GetDouble()));
+        Assert.Equal(rows.Select(r => (string)r["id"]!), scores.Select(s => s.GetProperty("id").GetString()));
+        Directory.Delete(Path.GetDirectoryName(input)!, recursive: true);
+    }
+
+    [Fact]
     public void SweepCompareWritesThePairedRowsAndPrintsEachRunsLastEvaluation()
     {
         var root = Directory.CreateTempSubdirectory("recontext-cli-compare-").FullName;

@@ -23,10 +23,7 @@ public static class JudgeTasks
         try
         {
             using var row = JsonDocument.Parse(task.Row);
-            // The task keeps the id it was drawn with where its row carries one: a context's paraphrase is picked by it.
-            var id = row.RootElement.ValueKind == JsonValueKind.Object && row.RootElement.TryGetProperty("id", out var given)
-                     && given.ValueKind == JsonValueKind.String && given.GetString() is { Length: > 0 and <= 200 } text ? text : $"group-{group}";
-            return environment.DecodeTask(row.RootElement, id);
+            return environment.DecodeTask(row.RootElement, TaskRows.Id(row.RootElement, $"group-{group}"));
         }
         catch (JsonException e)
         {

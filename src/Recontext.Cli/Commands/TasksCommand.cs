@@ -5,7 +5,7 @@ using Recontext.Judge.ToyCode;
 
 namespace Recontext.Cli.Commands;
 
-/// <summary>`recontext tasks`: writes toy-code task rows (JSONL) for inspection or for `recontext judge`.</summary>
+/// <summary>`recontext tasks`: writes a setting's task rows (JSONL) for inspection or for `recontext judge`.</summary>
 public sealed class TasksCommand : ICliCommand
 {
     public Command Build()
@@ -17,22 +17,24 @@ public sealed class TasksCommand : ICliCommand
         split.AcceptOnlyFromAmong("train", "eval", "held-out");
         var count = CliOptions.Int("--count", "number of tasks (default 10)");
         var seed = new Option<int>("--seed") { Description = "task seed (default 0)" };
-        var fraction = new Option<double>("--hackable-fraction") { Description = "share of tasks with a wrong visible test (default 1)", DefaultValueFactory = _ => 1.0 };
-        var command = new Command("tasks", "write toy-code task rows as JSONL (inputs for `recontext judge --env toy-code`)") { split, count, seed, fraction };
+        var fraction = new Option<double>("--hackable-fraction") { Description = "toy-code: share of tasks with a wrong visible test (default 1)", DefaultValueFactory = _ => 1.0 };
+        var setting = new Option<string>("--setting") { Description = "the setting whose tasks to write", DefaultValueFactory = _ => ToyCodeEnvironment.EnvironmentName };
+        setting.AcceptOnlyFromAmong([.. Judge.Settings.Names.Where(n => n != Judge.Mbpp.MbppEnvironment.EnvironmentName)]);   // mbpp's rows are its data file
+        var command = new Command("tasks", "write a setting's task rows as JSONL (inputs for `recontext judge --env SETTING`)") { split, count, seed, fraction, setting };
         command.SetAction(parsed =>
         {
             var which = parsed.GetValue(split) switch { "eval" => TaskSplit.Eval, "held-out" => TaskSplit.HeldOutFamilies, _ => TaskSplit.Train };
-            ToyCodeEnvironment environment;
+            IEnvironment environment;
             try
             {
-                environment = new ToyCodeEnvironment(new ToyCodeOptions { HackableFraction = parsed.GetValue(fraction) });
+                environment = Judge.Settings.Create(parsed.GetValue(setting)!, new Judge.SettingOptions { ToyCode = new ToyCodeOptions { HackableFraction = parsed.GetValue(fraction) } });
             }
             catch (ArgumentException e)
             {
                 throw new CliUsageException(e.Message);
             }
             foreach (var task in environment.SampleTasks(which, parsed.GetValue(count) ?? 10, parsed.GetValue(seed)))
-                Console.WriteLine(ToyTaskRow.ToJson(task).ToJsonString(JsonLines.Options));
+                Console.WriteLine(environment.EncodeTask(task).ToJsonString(JsonLines.Options));
             return 0;
         });
         return command;

@@ -59,7 +59,7 @@ public sealed class JudgeFile(IEnvironment environment)
             if (row.ValueKind != JsonValueKind.Object) throw new FormatException("a row must be a JSON object");
             if (!row.TryGetProperty("completion", out var c) || c.ValueKind != JsonValueKind.String)
                 throw new FormatException("field 'completion' must be a string");
-            var task = environment.DecodeTask(row, $"line-{line}");
+            var task = environment.DecodeTask(row, TaskRows.Id(row, $"line-{line}"));
             return new Parsed(line, task, c.GetString(), null);
         }
         catch (Exception e) when (e is JsonException or FormatException)
