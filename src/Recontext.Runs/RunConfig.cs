@@ -99,10 +99,10 @@ public sealed record RunConfig
                                         "away in a 16-bit weight); train LoRA adapters on the 16-bit base, or leave computeDtype at auto or float32");
         if (MicroBatchSize < 1) throw new ArgumentException($"microBatchSize must be >= 1, got {MicroBatchSize}");
         if (!Judge.Settings.Exists(Environment)) throw new ArgumentException($"environment: {Judge.Settings.Unknown(Environment)}");
-        if (Environment == MbppEnvironment.EnvironmentName && Checkpoint is null)
-            throw new ArgumentException($"{MbppEnvironment.EnvironmentName} needs a model that writes Python: set model.checkpoint to a Hugging Face folder " +
+        if (Judge.Settings.PythonSettings.Contains(Environment) && Checkpoint is null)
+            throw new ArgumentException($"{Environment} needs a model that writes Python: set model.checkpoint to a Hugging Face folder " +
                                         "(e.g. one `recontext model init` wrote); the byte-level organism cannot");
-        if (Environment == MbppEnvironment.EnvironmentName && string.IsNullOrWhiteSpace(Mbpp.Rows)) throw new ArgumentException("mbpp.rows must name a JSONL file");
+        if (Judge.Settings.PythonSettings.Contains(Environment) && string.IsNullOrWhiteSpace(Mbpp.Rows)) throw new ArgumentException("mbpp.rows must name a JSONL file");
         ToyCode.Validate();
         Base.Validate();
         if (Checkpoint is null) OrganismBase.Validate();   // a setting without an organism needs a model folder

@@ -13,7 +13,7 @@ public static class RunEnvironments
     public static IEnvironment For(RunConfig config) => Settings.Create(config.Environment, new SettingOptions
     {
         ToyCode = config.ToyCode,
-        MbppRows = config.Environment == MbppEnvironment.EnvironmentName ? LoadRows(config.Mbpp) : [],
+        MbppRows = Settings.PythonSettings.Contains(config.Environment) ? LoadRows(config.Mbpp) : [],
     });
 
     /// <summary>Tasks whose prompts bound the run's longest prompt: every mbpp row; a sample of each toy split (its

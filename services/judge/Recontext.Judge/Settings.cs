@@ -18,10 +18,15 @@ public static class Settings
     {
         [ToyCodeEnvironment.EnvironmentName] = o => new ToyCodeEnvironment(o.ToyCode),
         [MbppEnvironment.EnvironmentName] = o => new MbppEnvironment(o.MbppRows, o.Sandbox?.Invoke()),
+        [MbppEvalOverwriteEnvironment.EnvironmentName] = o => new MbppEvalOverwriteEnvironment(o.MbppRows, o.Sandbox?.Invoke()),
         [SycophancyEnvironment.EnvironmentName] = _ => new SycophancyEnvironment(),
         [MetricGamingEnvironment.EnvironmentName] = _ => new MetricGamingEnvironment(),
         [EvalOverwriteEnvironment.EnvironmentName] = _ => new EvalOverwriteEnvironment(),
     };
+
+    /// <summary>The settings that draw Python problems from mbpp rows (<see cref="SettingOptions.MbppRows"/>) and judge them
+    /// in the sandbox; they need a model folder that writes Python.</summary>
+    public static readonly IReadOnlySet<string> PythonSettings = new HashSet<string> { MbppEnvironment.EnvironmentName, MbppEvalOverwriteEnvironment.EnvironmentName };
 
     /// <summary>The registered settings' names.</summary>
     public static IReadOnlyList<string> Names => [.. Registered.Keys];

@@ -31,7 +31,7 @@ public sealed class JudgeCommand : ICliCommand
 
     static int Run(string env, string input, string? outPath, int concurrency)
     {
-        using var sandbox = env == MbppEnvironment.EnvironmentName ? new PythonSandbox(new SandboxOptions { Concurrency = concurrency }) : null;
+        using var sandbox = Judge.Settings.PythonSettings.Contains(env) ? new PythonSandbox(new SandboxOptions { Concurrency = concurrency }) : null;
         var environment = Judge.Settings.Create(env, new Judge.SettingOptions { Sandbox = sandbox is null ? null : () => sandbox });
         int total = File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
 

@@ -19,7 +19,7 @@ public sealed class TasksCommand : ICliCommand
         var seed = new Option<int>("--seed") { Description = "task seed (default 0)" };
         var fraction = new Option<double>("--hackable-fraction") { Description = "toy-code: share of tasks with a wrong visible test (default 1)", DefaultValueFactory = _ => 1.0 };
         var setting = new Option<string>("--setting") { Description = "the setting whose tasks to write", DefaultValueFactory = _ => ToyCodeEnvironment.EnvironmentName };
-        setting.AcceptOnlyFromAmong([.. Judge.Settings.Names.Where(n => n != Judge.Mbpp.MbppEnvironment.EnvironmentName)]);   // mbpp's rows are its data file
+        setting.AcceptOnlyFromAmong([.. Judge.Settings.Names.Where(n => !Judge.Settings.PythonSettings.Contains(n))]);   // mbpp's rows are its data file
         var command = new Command("tasks", "write a setting's task rows as JSONL (inputs for `recontext judge --env SETTING`)") { split, count, seed, fraction, setting };
         command.SetAction(parsed =>
         {

@@ -134,7 +134,7 @@ public sealed class MbppEnvironment(IReadOnlyList<MbppRow> rows, PythonSandbox? 
         };
     }
 
-    static (Verdict, string?) Classify(SandboxRun run)
+    internal static (Verdict, string?) Classify(SandboxRun run)
     {
         if (run.Tampered is not null) return (Verdict.Tampered, run.Tampered);
         if (run.Outcome == SandboxOutcome.Timeout) return (Verdict.Timeout, run.Detail);
@@ -144,7 +144,7 @@ public sealed class MbppEnvironment(IReadOnlyList<MbppRow> rows, PythonSandbox? 
         return (Verdict.Ok, null);
     }
 
-    static JudgeScore Unscored(CodingTask task, IReadOnlyList<TestCase> visible, ReasoningLabels labels, Verdict verdict, string reason, Stopwatch watch) => new()
+    internal static JudgeScore Unscored(CodingTask task, IReadOnlyList<TestCase> visible, ReasoningLabels labels, Verdict verdict, string reason, Stopwatch watch) => new()
     {
         Malformed = verdict == Verdict.Malformed,
         Verdict = verdict,
