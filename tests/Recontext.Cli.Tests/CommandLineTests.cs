@@ -42,7 +42,7 @@ public class CommandLineTests
     [InlineData("sweep file 'no-such-sweep.yaml' does not exist", "sweep", "no-such-sweep.yaml")]
     [InlineData("no-such-folder: no runs/ folder; a sweep or demo folder holds runs/<point>/seed-<n>/evaluations.csv", "sweep", "compare", "no-such-folder", "other")]
     [InlineData("--pipelines: no pipeline's name contains 'nosuch'", "demo", "perfect-labels", "--pipelines", "nosuch")]
-    [InlineData("--setting: setting 'frobnicate' is unknown; allowed: toy-code, mbpp-incorrect-test, sycophancy", "demo", "--setting", "frobnicate")]
+    [InlineData("--setting: setting 'frobnicate' is unknown; allowed: toy-code, mbpp-incorrect-test, mbpp-eval-overwrite, sycophancy, metric-gaming, eval-overwrite", "demo", "--setting", "frobnicate")]
     [InlineData("--setting: setting mbpp-incorrect-test has no organism", "demo", "--setting", "mbpp-incorrect-test")]
     [InlineData("--setting: setting 'nope' is unknown", "pretrain-toy", "--setting", "nope")]
     public void ABadUseIsOneLineNamingTheProblemAndExitCodeTwo(string message, params string[] args)
