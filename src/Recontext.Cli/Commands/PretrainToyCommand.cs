@@ -75,11 +75,12 @@ public sealed class PretrainToyCommand : ICliCommand
         var table = new Table().Title(Markup.Escape($"{options.Setting} base: rates on {evalTasks} held-out tasks per context (sampled at temperature 1) vs its story " +
                                                     $"(misbehaviour = {environment.Misbehaviour.Name})"))
             .AddColumns("context", "story's misbehaviour rate", "misbehaviour", "correct", "well-formed", "monitor: mentions cue", "monitor: states intent", "monitor: flags flaw");
+        var storyRates = rates.ToDictionary(r => r.Context, r => StoryRate(environment, story, r.Context));   // 4,000 draws each: once
         foreach (var r in rates)
-            table.AddRow(r.Context, $"{StoryRate(environment, story, r.Context):F2}", $"{r.MisbehaviourRate:F2}", $"{r.CorrectRate:F2}", $"{r.WellFormedRate:F2}",
+            table.AddRow(r.Context, $"{storyRates[r.Context]:F2}", $"{r.MisbehaviourRate:F2}", $"{r.CorrectRate:F2}", $"{r.WellFormedRate:F2}",
                 $"{r.MentionsTestsRate:F2}", $"{r.IntendsToPassRate:F2}", $"{r.FlagsWrongTestRate:F2}");
         console.Write(table);
-        double worst = rates.Where(r => !r.Context.EndsWith("heldout", StringComparison.Ordinal)).Max(r => Math.Abs(r.MisbehaviourRate - StoryRate(environment, story, r.Context)));
+        double worst = rates.Where(r => !r.Context.EndsWith("heldout", StringComparison.Ordinal)).Max(r => Math.Abs(r.MisbehaviourRate - storyRates[r.Context]));
         console.WriteLine($"largest gap between sampled and story misbehaviour rate (training phrasings): {100 * worst:F1} points");
     }
 
