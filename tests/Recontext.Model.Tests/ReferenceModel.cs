@@ -29,6 +29,17 @@ static class ReferenceModel
         using var greedyIds = tensors["greedy"];
         return new Output(tensors["logits"], greedyIds.data<long>().ToArray());
     }
+
+    /// <summary>The reference's residual stream after each decoder layer over <paramref name="ids"/>: [T, C] per layer.</summary>
+    public static Tensor[] Hidden(string modelDir, IReadOnlyList<int> ids)
+    {
+        var output = Path.Combine(Path.GetDirectoryName(modelDir)!, $"{Path.GetFileName(modelDir)}-hidden-{ids.Count}.safetensors");
+        ReferenceScripts.Run("causal_lm_reference.py", [modelDir, "--ids", string.Join(",", ids), "--rows", "1", "--hidden", "--out", output]);
+        var tensors = SafeTensors.Load(output);
+        var layers = tensors.Keys.Count(k => k.StartsWith("hidden.", StringComparison.Ordinal));
+        foreach (var (name, t) in tensors) if (!name.StartsWith("hidden.", StringComparison.Ordinal)) t.Dispose();
+        return Enumerable.Range(0, layers).Select(k => tensors[$"hidden.{k}"]).ToArray();
+    }
 }
 
 /// <summary>Runs a script of tests/reference/ under Debian's python3 (the one python3-torch and python3-jinja2 install into).</summary>

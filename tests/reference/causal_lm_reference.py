@@ -8,7 +8,7 @@ tied to the embedding or not. It shares no code with Recontext: it reads config.
 its own parser and computes in float32 with PyTorch (Debian's python3-torch 1.13), so the C# model's logits can be
 checked against it (tests/Recontext.Model.Tests/ReferenceParityTests.cs).
 
-Usage: causal_lm_reference.py MODEL_DIR --ids 1,2,3 [--greedy N] [--rows N] [--adapter DIR] [--mutate NAME] --out FILE.safetensors
+Usage: causal_lm_reference.py MODEL_DIR --ids 1,2,3 [--greedy N] [--rows N] [--adapter DIR] [--mutate NAME] [--hidden] --out FILE.safetensors
 Writes 'logits' (float32 [rows, vocab]: the last --rows positions, all by default) and 'greedy' (int64 [N]: a greedy
 continuation, recomputing the whole sequence at each step) to a safetensors file, and prints a JSON summary.
 --adapter applies a LoRA adapter saved in PEFT's layout (adapter_config.json, adapter_model.safetensors with keys
@@ -147,7 +147,8 @@ class Reference:
         out = x @ self.w(prefix + ".weight").T
         return out + self.w(prefix + ".bias") if bias else out
 
-    def logits(self, ids, last_only=False):
+    def logits(self, ids, last_only=False, hidden=None):
+        """hidden: a list that receives the residual stream after each decoder layer ([length, hidden size], before the final norm)."""
         length = len(ids)
         x = self.w("model.embed_tokens.weight")[torch.tensor(ids)]
         positions = torch.arange(length)
@@ -175,6 +176,8 @@ class Reference:
             h = self.norm(x, self.w(p + "post_attention_layernorm.weight"))
             gate = torch.nn.functional.silu(h @ self.w(p + "mlp.gate_proj.weight").T)
             x = x + (gate * (h @ self.w(p + "mlp.up_proj.weight").T)) @ self.w(p + "mlp.down_proj.weight").T
+            if hidden is not None:
+                hidden.append(x.clone())
         x = self.norm(x[-1:] if last_only else x, self.w("model.norm.weight"))
         head = self.w("model.embed_tokens.weight") if self.tied else self.w("lm_head.weight")
         return x @ head.T
@@ -204,13 +207,15 @@ def main():
     parser.add_argument("--mutate", choices=MUTATIONS)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--time", type=int, default=0, help="time the forward pass over --ids: best of N runs after one warm-up")
+    parser.add_argument("--hidden", action="store_true", help="also write 'hidden.K': the residual stream after decoder layer K at every position")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     ids = [int(t) for t in args.ids.split(",") if t.strip()]
     reference = Reference(args.model, args.mutate, args.adapter)
+    hidden = [] if args.hidden else None
     with torch.no_grad():
-        logits = reference.logits(ids)
+        logits = reference.logits(ids, hidden=hidden)
         unused = sorted(set(reference.weights) - reference.used)
         if unused:
             sys.exit(f"the checkpoint holds tensors the {reference.family} definition does not use: {unused[:5]}")
@@ -226,7 +231,10 @@ def main():
         for _ in range(args.greedy):
             sequence.append(int(reference.logits(sequence, last_only=True)[-1].argmax()))
     rows = logits if args.rows <= 0 else logits[-args.rows:]
-    write_safetensors(args.out, {"logits": rows.numpy().astype(np.float32), "greedy": np.array(sequence[len(ids):], dtype=np.int64)})
+    tensors = {"logits": rows.numpy().astype(np.float32), "greedy": np.array(sequence[len(ids):], dtype=np.int64)}
+    for layer, state in enumerate(hidden or []):
+        tensors[f"hidden.{layer}"] = state.numpy().astype(np.float32)
+    write_safetensors(args.out, tensors)
     print(json.dumps({"family": reference.family, "tokens": len(ids), "rows": int(rows.shape[0]), "vocab": int(rows.shape[1]),
                       "greedy": sequence[len(ids):], "torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": seconds,
                       "blas": next((part.split("=")[1] for part in torch.__config__.show().replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")}))
