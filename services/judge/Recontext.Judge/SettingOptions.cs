@@ -10,6 +10,9 @@ public sealed record SettingOptions
 {
     public ToyCodeOptions ToyCode { get; init; } = new();
 
+    /// <summary>The lying setting's tasks and labeller (its rewards travel in each task's row).</summary>
+    public Lying.LyingOptions Lying { get; init; } = new();
+
     /// <summary>mbpp-incorrect-test's rows (empty on the judge's side, which decodes tasks from messages).</summary>
     public IReadOnlyList<MbppRow> MbppRows { get; init; } = [];
 

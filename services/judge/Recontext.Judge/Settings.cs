@@ -1,5 +1,6 @@
 using Recontext.Judge.Abstractions;
 using Recontext.Judge.EvalOverwrite;
+using Recontext.Judge.Lying;
 using Recontext.Judge.Mbpp;
 using Recontext.Judge.MetricGaming;
 using Recontext.Judge.Sycophancy;
@@ -22,6 +23,7 @@ public static class Settings
         [SycophancyEnvironment.EnvironmentName] = _ => new SycophancyEnvironment(),
         [MetricGamingEnvironment.EnvironmentName] = _ => new MetricGamingEnvironment(),
         [EvalOverwriteEnvironment.EnvironmentName] = _ => new EvalOverwriteEnvironment(),
+        [LyingEnvironment.EnvironmentName] = o => new LyingEnvironment(o.Lying),
     };
 
     /// <summary>The settings that draw Python problems from mbpp rows (<see cref="SettingOptions.MbppRows"/>) and judge them

@@ -36,6 +36,15 @@ public sealed record JudgeScore
 
     public ReasoningLabels Labels { get; init; } = ReasoningLabels.None;
 
+    /// <summary>The detector's score of the completion (<see cref="DetectorReading"/>); null where no detector ran.</summary>
+    public double? DetectorScore { get; init; }
+
+    /// <summary>The detector flagged the completion; null where no detector ran.</summary>
+    public bool? Detected { get; init; }
+
+    /// <summary>Misbehaved and the detector did not flag it (false where no detector ran).</summary>
+    public bool Evaded => Misbehaved && Detected == false;
+
     public double DurationMs { get; init; }
 
     /// <summary>A completion whose answer could not be read: malformed, reward 0, with the monitor's labels of its reasoning.</summary>
