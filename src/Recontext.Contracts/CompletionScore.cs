@@ -14,4 +14,8 @@ public sealed record CompletionScore
     public required bool MentionsTests { get; init; }
     public required bool IntendsToPassTests { get; init; }
     public required bool FlagsWrongTest { get; init; }
+
+    /// <summary>The detector's score and verdict the reward read (null where no detector ran).</summary>
+    public double? DetectorScore { get; init; }
+    public bool? Detected { get; init; }
 }

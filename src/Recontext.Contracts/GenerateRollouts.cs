@@ -41,6 +41,9 @@ public sealed record GenerateRollouts
     /// own device as the trainer resolves it for its: the run's <c>computeDtype</c>, float32 for full fine-tuning.</summary>
     public string ComputeDtype { get; init; } = "float32";
 
+    /// <summary>The run's detector (a probe on the sampling policy's activations); null when the run has none.</summary>
+    public DetectorSpec? Detector { get; init; }
+
     /// <summary>true for an evaluation batch: judged, never trained on (the recontextualizer leaves it alone).</summary>
     public bool Evaluation { get; init; }
     /// <summary>How the recontextualizer builds the training samples of this batch.</summary>

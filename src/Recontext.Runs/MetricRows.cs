@@ -29,7 +29,9 @@ public static class MetricRows
     static string Csv(string header, MetricRow row, int? contextColumn) => string.Join(",", header.Split(',').Select((name, i) =>
         i == 0 ? row.Step.ToString(CultureInfo.InvariantCulture)
         : i == contextColumn ? row.Context ?? throw new FormatException("the stored evaluation row has no eval context")
-        : row.Values.TryGetValue(name, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : throw new FormatException($"the stored row of step {row.Step} has no '{name}'")));
+        : row.Values.TryGetValue(name, out var v) ? v.ToString("R", CultureInfo.InvariantCulture)
+        : EvaluationRecord.OptionalColumns.Contains(name) ? ""
+        : throw new FormatException($"the stored row of step {row.Step} has no '{name}'")));
 
     static MetricRow Row(string header, string csv, int? contextColumn)
     {
@@ -39,7 +41,7 @@ public static class MetricRows
         for (int i = 1; i < names.Length; i++)
         {
             if (i == contextColumn) row.Context = values[i];
-            else row.Values[names[i]] = double.Parse(values[i], CultureInfo.InvariantCulture);
+            else if (values[i].Length > 0) row.Values[names[i]] = double.Parse(values[i], CultureInfo.InvariantCulture);   // empty: an optional rate not measured
         }
         return row;
     }

@@ -24,6 +24,13 @@ public sealed record RunConfig
 
     public MbppOptions Mbpp { get; init; } = new();
 
+    /// <summary>The lying setting's tasks and labeller (<c>lying:</c>).</summary>
+    public Judge.Lying.LyingOptions Lying { get; init; } = new();
+
+    /// <summary>A probe on the policy's activations whose verdict reaches the judge with each completion (<c>detector:</c>);
+    /// null: no detector.</summary>
+    public DetectorOptions? Detector { get; init; }
+
     /// <summary>The organism's base model (trained or loaded from cache) when <see cref="Checkpoint"/> is null.</summary>
     public BaseModelOptions Base { get; init; } = new();
 
@@ -104,6 +111,18 @@ public sealed record RunConfig
                                         "(e.g. one `recontext model init` wrote); the byte-level organism cannot");
         if (Judge.Settings.PythonSettings.Contains(Environment) && string.IsNullOrWhiteSpace(Mbpp.Rows)) throw new ArgumentException("mbpp.rows must name a JSONL file");
         ToyCode.Validate();
+        Lying.Validate();
+        if (Detector is not null)
+        {
+            var probe = Detector.Load();
+            var (hidden, layers) = Checkpoint is null
+                ? (OrganismBase.ModelConfig.HiddenSize, OrganismBase.ModelConfig.NumHiddenLayers)
+                : File.Exists(Path.Combine(Checkpoint, "config.json"))
+                    ? Model.TransformerConfig.FromJson(File.ReadAllText(Path.Combine(Checkpoint, "config.json"))) is var c ? (c.HiddenSize, c.NumHiddenLayers) : default
+                    : (probe.HiddenSize, probe.LayerCount);   // the checkpoint's own check names a missing folder
+            try { probe.CheckFits(hidden, layers, Checkpoint ?? "the organism's base"); }
+            catch (ArgumentException e) { throw new ArgumentException($"detector.probe: {e.Message}", e); }
+        }
         Base.Validate();
         if (Checkpoint is null) OrganismBase.Validate();   // a setting without an organism needs a model folder
         Grpo.Validate();

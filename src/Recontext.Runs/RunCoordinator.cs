@@ -32,6 +32,7 @@ public sealed class RunCoordinator
     readonly IReadOnlyList<EnvironmentTask> evalTasks;
     readonly string recontextPolicy;
     readonly string[] servedRoles;
+    readonly DetectorSpec? detector;
     string? weightsAddress;
 
     public string RunId { get; }
@@ -51,6 +52,7 @@ public sealed class RunCoordinator
         evalTasks = environment.SampleTasks(TaskSplit.Eval, config.EvalTasks, seeds.EvalTasks);
         recontextPolicy = RecontextPolicyJson.Write(config.Recontextualization);
         servedRoles = deployment.Remote.ToArray();
+        detector = config.Detector is null ? null : DetectorOptions.Spec(config.Detector.Load());
         session = new RunSession(runId);
         bus.Sessions.Add(session);
     }
@@ -186,6 +188,7 @@ public sealed class RunCoordinator
         ModelFolder = text.Folder,
         ComputeDtype = config.PolicyDtype,
         Evaluation = evaluation,
+        Detector = detector,
         Recontext = new RecontextRequest { Policy = recontextPolicy, Seed = seeds.Recontext(step) },
         ServedRoles = servedRoles,
     };

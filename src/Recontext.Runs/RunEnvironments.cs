@@ -13,6 +13,7 @@ public static class RunEnvironments
     public static IEnvironment For(RunConfig config) => Settings.Create(config.Environment, new SettingOptions
     {
         ToyCode = config.ToyCode,
+        Lying = config.Lying,
         MbppRows = Settings.PythonSettings.Contains(config.Environment) ? LoadRows(config.Mbpp) : [],
     });
 

@@ -26,7 +26,9 @@ public sealed class GenerateRolloutsConsumer(IPolicySource policies, RoleScope s
             if (text.Tokenizer.VocabSize > model.Config.VocabSize)
                 throw new NotSupportedException($"run {m.RunId}: the tokenizer of {m.ModelFolder ?? "the organism"} has {text.Tokenizer.VocabSize} ids, " +
                                                 $"more than the policy's vocabulary ({model.Config.VocabSize})");
-            return new RolloutGenerator(model, text.Tokenizer).Generate(m.Prompts.Select(p => p.PromptIds).ToArray(), m.SamplesPerPrompt, sampling, m.Seed);
+            var prompts = m.Prompts.Select(p => p.PromptIds).ToArray();
+            var sampled = new RolloutGenerator(model, text.Tokenizer).Generate(prompts, m.SamplesPerPrompt, sampling, m.Seed);
+            return m.Detector is null ? sampled : DetectorMarks.Mark(model, m.Detector, prompts, sampled, text.Tokenizer.PaddingId);
         }, context.CancellationToken);
         GeneratorMetrics.Rollouts.Inc(completions.Count);
         GeneratorMetrics.Tokens.Inc(completions.Sum(c => c.TokenIds.Length));

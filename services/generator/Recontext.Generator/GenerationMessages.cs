@@ -19,6 +19,7 @@ public static class GenerationMessages
         Completions = completions.Select(c => new SampledCompletion
         {
             Group = request.Prompts[c.PromptIndex].Group, SampleIndex = c.SampleIndex, TokenIds = c.TokenIds, Text = c.Text, LogProbs = c.LogProbs,
+            DetectorScore = c.DetectorScore, Detected = c.Detected,
         }).ToArray(),
         Seconds = seconds,
         Worker = worker,

@@ -34,7 +34,8 @@ public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsG
             throw new FormatException($"run {m.RunId} step {m.Step} batch {m.BatchId}: {e.Message}", e);
         }
 
-        var scores = await Task.WhenAll(m.Completions.Select(c => environment.ScoreAsync(tasks[c.Group], c.Text, variant, context.CancellationToken)));
+        var scores = await Task.WhenAll(m.Completions.Select(c =>
+            environment.ScoreAsync(tasks[c.Group], c.Text, variant, Reading(c), context.CancellationToken)));
         foreach (var s in scores) JudgeMetrics.Rollouts.WithLabels(environment.Name, JudgeMetrics.Outcome(s)).Inc();
         JudgeMetrics.Batches.WithLabels(environment.Name).Inc();
         JudgeMetrics.BatchSeconds.Observe(watch.Elapsed.TotalSeconds);
@@ -47,4 +48,7 @@ public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsG
             Request = m.Request,
         });
     }
+
+    /// <summary>What the run's detector said about a completion (the generator marks it where the weights are).</summary>
+    static DetectorReading? Reading(SampledCompletion c) => c.DetectorScore is double score ? new DetectorReading(score, c.Detected ?? false) : null;
 }

@@ -60,6 +60,26 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
             };
             toy.RejectUnknown();
         }
+        if (root.Mapping("lying") is { } lying)
+        {
+            var defaults = new Judge.Lying.LyingOptions();
+            config = config with
+            {
+                Lying = new Judge.Lying.LyingOptions
+                {
+                    UnwelcomeFraction = lying.Double("unwelcomeFraction") ?? defaults.UnwelcomeFraction,
+                    TruthfulReward = lying.Double("truthfulReward") ?? defaults.TruthfulReward,
+                    DetectedReward = lying.Double("detectedReward") ?? defaults.DetectedReward,
+                },
+            };
+            lying.RejectUnknown();
+        }
+        if (root.Mapping("detector") is { } detector)
+        {
+            var probe = detector.String("probe") ?? throw new ExperimentException("detector.probe must name a probe file (`recontext probe train` writes one)");
+            config = config with { Detector = new DetectorOptions { Probe = Path.GetFullPath(probe), TargetTpr = detector.Double("targetTpr") } };
+            detector.RejectUnknown();
+        }
         if (root.Mapping("mbpp") is { } mbpp)
         {
             config = config with { Mbpp = new MbppOptions { Rows = mbpp.String("rows") ?? config.Mbpp.Rows } };
