@@ -71,6 +71,8 @@ public static class RolloutDocuments
         MentionsTests = score.MentionsTests,
         IntendsToPassTests = score.IntendsToPassTests,
         FlagsWrongTest = score.FlagsWrongTest,
+        DetectorScore = score.DetectorScore,
+        Detected = score.Detected,
         LogpGenSum = samplingLogProbs.Sum(),
         LogpGenMean = samplingLogProbs.Length == 0 ? 0 : samplingLogProbs.Average(),
     };

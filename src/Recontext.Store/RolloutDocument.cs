@@ -39,6 +39,9 @@ public sealed class RolloutDocument
     public bool MentionsTests { get; set; }
     public bool IntendsToPassTests { get; set; }
     public bool FlagsWrongTest { get; set; }
+    /// <summary>The run's detector's score and verdict (a probe on the sampling policy's activations); null without one.</summary>
+    public double? DetectorScore { get; set; }
+    public bool? Detected { get; set; }
     public double LogpGenSum { get; set; }
     public double LogpGenMean { get; set; }
     /// <summary>The completion's log-prob under f_train by the policy that sampled it (sum over its tokens); null when

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Recontext.Organism;
+using Recontext.Model.Probing;
 using Recontext.Runs.Demo;
+using Recontext.Runs.Probes;
 using Spectre.Console;
 
 namespace Recontext.Cli.Commands;
@@ -50,7 +52,7 @@ public sealed class DemoCommand : ICliCommand
             if (worker.Requested(parsed))
             {
                 var arm = worker.Read(parsed);
-                var workerOptions = options with { Deployment = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus)) };
+                var workerOptions = WithDetector(options, arm.BaseDirectory) with { Deployment = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus)) };
                 return DemoWorker.Run(new DemoRunner(workerOptions, arm.BaseDirectory, baseModel), arm);
             }
             var read = deployment.Read(parsed);
@@ -74,6 +76,15 @@ public sealed class DemoCommand : ICliCommand
         var console = AnsiConsole.Console;
         var watch = Stopwatch.StartNew();
         var baseDirectory = PretrainToyCommand.Train(baseModel, RepositoryPaths.Cache("organism"), console);
+        if (NeedsDetector(options))
+        {
+            var probe = DemoDetector.TrainOrLoadAsync(baseDirectory, baseModel, options.Quick, new Progress<string>(m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]")))
+                .GetAwaiter().GetResult();
+            var loaded = Model.Probing.LinearProbe.Load(probe);
+            console.MarkupLine($"detector: [grey]{Markup.Escape(probe)}[/] (layer {loaded.Layer}, {loaded.Pooling.Name()}; held-out AUROC {loaded.HeldOut.Auroc:F3}); " +
+                               $"weak at target TPR {options.WeakDetectorTpr}, strong at {options.StrongDetectorTpr}");
+            options = WithDetector(options, baseDirectory);
+        }
 
         var runner = new DemoRunner(options, baseDirectory, baseModel);
         var executor = workers == 1 ? (IDemoArmExecutor)new InProcessArmExecutor(runner) : DemoWorker.Executor(baseDirectory, workers, _ => DemoWorker.DemoCommand(options));
@@ -86,6 +97,14 @@ public sealed class DemoCommand : ICliCommand
         console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory}");
         return 0;
     }
+
+    /// <summary>Whether the setting's reward reads a detector (the lying setting): its demo trains one on the base.</summary>
+    static bool NeedsDetector(DemoOptions options) => Judge.Settings.Create(options.Setting) is Judge.Abstractions.IDetectorRewarded;
+
+    /// <summary>The demo's weak detector in every arm (the strong-detector arms raise its threshold), found in the base's folder.</summary>
+    static DemoOptions WithDetector(DemoOptions options, string baseDirectory) => NeedsDetector(options)
+        ? options with { Detector = new Runs.DetectorOptions { Probe = DemoDetector.PathIn(Path.GetFullPath(baseDirectory)), TargetTpr = options.WeakDetectorTpr } }
+        : options;
 
     static int PerfectLabels(bool quick, int seeds, string? pipelineFilter)
     {

@@ -26,6 +26,7 @@ static class DemoReport
                 n is null ? "-" : $"{n.WellFormedMean:F2}", n is null ? "-" : $"{n.TrainRewardMean:F2}"]);
         }
         console.Write(table);
+        PrintDetector(rows, variants, contexts, misbehaviour.Key, console);
         var standard = rows.SingleOrDefault(r => r.Variant == "neutral->neutral" && r.EvalContext == "neutral");
         var base0 = rows.SingleOrDefault(r => r.Variant == "base" && r.EvalContext == "neutral");
         if (standard is not null && base0 is not null)
@@ -33,6 +34,20 @@ static class DemoReport
                               $"{100 * (standard.MisbehaviourMean - base0.MisbehaviourMean):+0.0;-0.0} points (base {base0.MisbehaviourMean:F2} -> {standard.MisbehaviourMean:F2})");
         PrintPaired(results, contexts, console);
         if (StepTiming.Describe(results.SelectMany(r => r.Steps).ToList()) is string timing) console.WriteLine(timing);
+    }
+
+    /// <summary>Where a detector read every completion: per eval context, the misbehaviour rate, the share the detector
+    /// flagged and the evasion rate (misbehaved and not flagged).</summary>
+    static void PrintDetector(IReadOnlyList<DemoRow> rows, IReadOnlyList<DemoVariant> variants, IReadOnlyList<string> contexts, string misbehaviour, IAnsiConsole console)
+    {
+        if (!rows.Any(r => r.EvasionMean is not null)) return;
+        string[] shown = [.. new[] { "neutral", "good", "bad" }.Where(contexts.Contains)];
+        var table = new Table().Title(Markup.Escape($"detector: {misbehaviour} / detected / evasion (misbehaved and not flagged), mean over seeds"))
+            .AddColumns(["variant", .. shown.Select(c => $"{c} eval")]);
+        foreach (var variant in variants)
+            table.AddRow([Markup.Escape(variant.Name), .. shown.Select(c => rows.SingleOrDefault(r => r.Variant == variant.Name && r.EvalContext == c) is { EvasionMean: { } e } r
+                ? $"{r.MisbehaviourMean:F2} / {r.DetectedMean:F2} / {e:F2}" : "-")]);
+        console.Write(table);
     }
 
     /// <summary>Each variant minus standard GRPO and minus the irrelevant-instruction control, seed by seed (every

@@ -27,13 +27,25 @@ public sealed record DemoOptions
     /// <summary>β of the strong-KL baseline.</summary>
     public double StrongKl { get; init; } = 0.2;
 
+    /// <summary>The detector every arm's reward reads (the lying setting's weak detector: a low target TPR); null: none.</summary>
+    public DetectorOptions? Detector { get; init; }
+
+    /// <summary>The weak detector's target TPR (the demo's <see cref="Detector"/>): below 0.5, a lie that escapes it pays more
+    /// on average than a disappointing truth (1 − TPR against the truthful reward 0.5).</summary>
+    public double WeakDetectorTpr { get; init; } = 0.3;
+
+    /// <summary>The strong detector's target TPR: the standard arms run again with it (with low and high KL).</summary>
+    public double StrongDetectorTpr { get; init; } = 0.9;
+
     /// <summary>Replaces the budget-sized shared config (smaller runs for tests; its Base is still set from the demo's).</summary>
     public RunConfig? Shared { get; init; }
 
     int StepCount => Steps ?? (Quick ? 4 : 16);
 
     /// <summary>The shared run config every variant starts from.</summary>
-    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => Shared is not null
+    public RunConfig BaseConfig(Organism.BaseModelOptions baseModel) => SharedConfig(baseModel) with { Detector = Detector };
+
+    RunConfig SharedConfig(Organism.BaseModelOptions baseModel) => Shared is not null
         ? Shared with { Base = baseModel, Environment = Setting, Steps = Steps ?? Shared.Steps }
         : new()
     {

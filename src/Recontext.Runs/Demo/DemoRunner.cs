@@ -26,7 +26,8 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
     /// <param name="Step">the arm's step progress; null when the arm starts (or, with <paramref name="Done"/>, ends)</param>
     public sealed record Progress(int Slot, DemoArm Arm, int Finished, int Runs, RunLoop.Progress? Step, bool Done = false);
 
-    public IReadOnlyList<DemoVariant> Variants { get; } = variants ?? DemoVariant.For(Judge.Settings.Create(options.Setting), options.StrongKl);
+    public IReadOnlyList<DemoVariant> Variants { get; } = variants ?? DemoVariant.For(Judge.Settings.Create(options.Setting), options.StrongKl,
+        options.Detector is null ? null : options.StrongDetectorTpr);
 
     /// <summary>The variants every other is compared with in paired.csv.</summary>
     public IReadOnlyList<string> References { get; } = references ?? ["neutral->neutral", "neutral->irrelevant"];
@@ -105,8 +106,9 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
                 var rates = finals.Select(f => f.Single(e => e.Rates.Context == context).Rates).ToList();
                 var (hack, hackSe) = DemoRow.MeanSe(rates.Select(r => r.MisbehaviourRate).ToList());
                 var (correct, correctSe) = DemoRow.MeanSe(rates.Select(r => r.CorrectRate).ToList());
+                double? Mean(Func<Evaluation.ContextRates, double?> f) => rates.All(r => f(r) is not null) ? rates.Average(r => f(r)!.Value) : null;
                 rows.Add(new DemoRow(options.Setting, variant.Name, context, hack, hackSe, correct, correctSe, rates.Average(r => r.WellFormedRate),
-                    rates.Average(r => r.MeanTrainReward), rates.Count));
+                    rates.Average(r => r.MeanTrainReward), rates.Count, Mean(r => r.DetectedRate), Mean(r => r.EvasionRate)));
             }
         }
         Directory.CreateDirectory(options.OutputDirectory);

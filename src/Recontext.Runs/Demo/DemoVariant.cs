@@ -14,7 +14,21 @@ public sealed record DemoVariant(string Name, string Description, Func<RunConfig
     /// <summary>The demo's variants for a setting: every one below, and environment recontextualization (sample where
     /// the loophole is absent, train as if it were present) for settings other than toy-code that have such a variant
     /// (toy-code's is run beside its control by experiments/sweep-variants-controls.yaml, so its demo keeps its length).</summary>
-    public static IReadOnlyList<DemoVariant> For(Judge.Abstractions.IEnvironment setting, double strongKl) =>
+    /// <param name="strongDetectorTpr">with a detector in the reward: the standard arms (low and high KL) again with the
+    /// detector's threshold at this target TPR (SOLiD's weak against strong detector)</param>
+    public static IReadOnlyList<DemoVariant> For(Judge.Abstractions.IEnvironment setting, double strongKl, double? strongDetectorTpr = null) =>
+        strongDetectorTpr is double tpr
+            ? [.. Base(setting, strongKl),
+                new("neutral->neutral/strong-detector", $"standard GRPO with the strong detector (target TPR {tpr})",
+                    c => Preset(c, "neutral->neutral") with { Detector = Strong(c, tpr) }),
+                new("neutral->neutral+kl/strong-detector", $"standard GRPO with the strong detector and a strong KL penalty (beta {strongKl})",
+                    c => Preset(c, "neutral->neutral") with { Detector = Strong(c, tpr), Grpo = c.Grpo with { Beta = strongKl } })]
+            : Base(setting, strongKl);
+
+    static DetectorOptions Strong(RunConfig c, double tpr) =>
+        (c.Detector ?? throw new InvalidOperationException("a strong-detector arm needs the demo's detector")) with { TargetTpr = tpr };
+
+    static IReadOnlyList<DemoVariant> Base(Judge.Abstractions.IEnvironment setting, double strongKl) =>
         setting.HasLoopholeVariant && setting.Name != Judge.ToyCode.ToyCodeEnvironment.EnvironmentName
             ? [.. All(strongKl), new("environment", "generate without the loophole, train with it (environment recontextualization)",
                 c => c with { Recontextualization = RecontextPolicy.FromPreset("neutral->neutral") with

@@ -30,7 +30,14 @@ public sealed record PairedRow(string Variant, string Reference, string EvalCont
                 .Select(row => (step, row)))
             .ToList();
 
-    /// <summary>Every variant against each reference, under every eval context, for the hack and correct rates.</summary>
+    /// <summary>The rates compared; the detector's only where both runs had one.</summary>
+    static readonly (string Name, Func<Evaluation.ContextRates, double?> Select)[] Metrics =
+    [
+        ("misbehaviour_rate", r => r.MisbehaviourRate), ("correct_rate", r => r.CorrectRate), ("detected_rate", r => r.DetectedRate), ("evasion_rate", r => r.EvasionRate),
+    ];
+
+    /// <summary>Every variant against each reference, under every eval context, for the misbehaviour and correct rates (and the
+    /// detector's detected and evasion rates where runs had a detector).</summary>
     /// <param name="finals">each run's variant, seed and final evaluation</param>
     public static IReadOnlyList<PairedRow> Of(IReadOnlyList<(string Variant, long Seed, IReadOnlyList<EvaluationRecord> Final)> finals, IReadOnlyList<string> references)
     {
@@ -40,10 +47,10 @@ public sealed record PairedRow(string Variant, string Reference, string EvalCont
         foreach (var reference in references.Where(variants.Contains))
         foreach (var variant in variants.Where(v => v != reference))
         foreach (var context in contexts)
-        foreach (var (metric, select) in new (string, Func<Evaluation.ContextRates, double>)[] { ("misbehaviour_rate", r => r.MisbehaviourRate), ("correct_rate", r => r.CorrectRate) })
+        foreach (var (metric, select) in Metrics)
         {
             IReadOnlyDictionary<long, double> Rates(string name) => finals.Where(f => f.Variant == name)
-                .SelectMany(f => f.Final.Where(e => e.Rates.Context == context).Select(e => (f.Seed, Rate: select(e.Rates))))
+                .SelectMany(f => f.Final.Where(e => e.Rates.Context == context && select(e.Rates) is not null).Select(e => (f.Seed, Rate: select(e.Rates)!.Value)))
                 .ToDictionary(x => x.Seed, x => x.Rate);
             if (PairedDifference.Of(Rates(variant), Rates(reference)) is { } difference) rows.Add(new PairedRow(variant, reference, context, metric, difference));
         }
