@@ -85,6 +85,36 @@ public class ExperimentFileTests
         Assert.Equal("auto", ExperimentFile.Parse("environment: toy-code\nmodel: { checkpoint: q, lora: { rank: 8 } }").Config.PolicyDtype);
     }
 
+    /// <summary>The lying setting's labeller and a detector bind to the run; the probe file is checked against the base's shape.</summary>
+    [Fact]
+    public void TheLabellerAndTheDetectorAreRead()
+    {
+        var dir = Directory.CreateTempSubdirectory("recontext-detector-yaml-").FullName;
+        try
+        {
+            var shape = new Organism.BaseModelOptions().ModelConfig;
+            var probe = new Model.Probing.LinearProbe
+            {
+                Label = "deception", HiddenSize = shape.HiddenSize, LayerCount = shape.NumHiddenLayers, Layer = 1, Pooling = Model.Probing.ActivationPooling.Last,
+                Lambda = 0.1, Weights = new double[shape.HiddenSize], Bias = 0, Threshold = 0.5,
+                ValidationScores = new([0.1, 0.4, 0.6, 0.9], [false, true, false, true]), HeldOutScores = new([0.2, 0.8], [false, true]),
+                Validation = new(1, 1, 0, 2, 2), HeldOut = new(1, 1, 0, 1, 1),
+            };
+            var path = Path.Combine(dir, "probe.json");
+            probe.Save(path);
+            var config = ExperimentFile.Parse($"environment: lying\nlying: {{ truthfulReward: 0.3, detectedReward: 0.1 }}\ndetector: {{ probe: {path}, targetTpr: 0.5 }}").Config;
+            Assert.Equal((0.3, 0.1, 0.6), (config.Lying.TruthfulReward, config.Lying.DetectedReward, config.Lying.UnwelcomeFraction));
+            Assert.Equal((path, 0.5), (config.Detector!.Probe, config.Detector.TargetTpr!.Value));
+            Assert.Equal(0.9, config.Detector.Load().Threshold);   // half of the validation positives (0.4, 0.9) flag at 0.9
+            var small = Assert.Throws<ExperimentException>(() => ExperimentFile.Parse($"environment: lying\nmodel: {{ base: quick }}\ndetector: {{ probe: {path} }}"));
+            Assert.Contains("detector.probe: the probe reads layer 1 of a model with hidden size 128; the organism's base has hidden size 96", small.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("environment: toy-code\nstepz: 3", "unknown field 'stepz'")]
     [InlineData("environment: toy-code\ngrpo: { epsilom: 0.1 }", "unknown field 'grpo.epsilom'")]
@@ -103,6 +133,10 @@ public class ExperimentFileTests
     [InlineData("environment: toy-code\nmodel: { lora: { rnak: 8 } }", "unknown field 'model.lora.rnak'")]
     [InlineData("environment: toy-code\ncomputeDtype: bf16", "computeDtype 'bf16' is not one of auto, float32, bfloat16, float16")]
     [InlineData("environment: toy-code\ncomputeDtype: bfloat16", "computeDtype bfloat16 needs model.lora")]
+    [InlineData("environment: lying\nlying: { truthfulReward: 1.5 }", "lying.truthfulReward must be in [0, 1], got 1.5")]
+    [InlineData("environment: lying\nlying: { truthReward: 0.5 }", "unknown field 'lying.truthReward'")]
+    [InlineData("environment: lying\ndetector: { targetTpr: 0.3 }", "detector.probe must name a probe file")]
+    [InlineData("environment: lying\ndetector: { probe: no-such-probe.json }", "detector.probe: probe file")]
     public void BadFilesGiveNamedErrors(string yaml, string message) =>
         Assert.Contains(message, Assert.Throws<ExperimentException>(() => ExperimentFile.Parse(yaml)).Message);
 }
