@@ -73,6 +73,33 @@ public sealed class DetectorInTheLoopTests : IDisposable
         Assert.True(detected.Any(d => d > 0) && detected.Any(d => d < 1), $"the probe should flag some completions and not others: {string.Join(", ", detected)}");
     }
 
+    /// <summary>The generator's marks are the probe file's own scores of the same (prompt, completion) pairs, and its
+    /// threshold decides the flag; an empty completion stays unmarked.</summary>
+    [Fact]
+    public void TheGeneratorsMarksAreTheProbesScores()
+    {
+        using var model = Model.Modules.CausalLm.Create(LyingBase.ModelConfig, seed: 4, initStd: 0.3);
+        var probe = LinearProbe.Load(ProbeFile(0.5));
+        int[][] prompts = [[5, 6, 7, 8], [9, 10]];
+        var completions = new[]
+        {
+            new Generator.GeneratedCompletion(0, 0, [40, 41, 42], "a", [-1f, -1f, -1f]), new Generator.GeneratedCompletion(1, 0, [43], "b", [-1f]),
+            new Generator.GeneratedCompletion(1, 1, [], "", []), new Generator.GeneratedCompletion(0, 1, [44, 45], "c", [-1f, -1f]),
+        };
+        var marked = Generator.DetectorMarks.Mark(model, DetectorOptions.Spec(probe), prompts, completions, paddingId: 0);
+        var readable = new[] { 0, 1, 3 };
+        var expected = ProbeTrainer.Scores(model, probe, readable.Select(i => prompts[completions[i].PromptIndex]).ToArray(),
+            readable.Select(i => completions[i].TokenIds).ToArray(), 0);
+        for (int k = 0; k < readable.Length; k++)
+        {
+            Assert.Equal(expected[k], marked[readable[k]].DetectorScore!.Value, 9);
+            Assert.Equal(expected[k] >= 0.5, marked[readable[k]].Detected);
+        }
+        Assert.Null(marked[2].DetectorScore);
+        Assert.Contains("the detector reads 5 features", Assert.Throws<ArgumentException>(() =>
+            Generator.DetectorMarks.Mark(model, DetectorOptions.Spec(probe) with { Weights = new double[5] }, prompts, completions, 0)).Message);
+    }
+
     /// <summary>Hand-written completions with the detector's marks go to the judge of one process and to the judge service
     /// alike: an undetected lie earns 1, a flagged one the labeller's detected reward, a truthful answer the truthful reward.</summary>
     [Theory]

@@ -29,10 +29,7 @@ public static class DetectorMarks
         var marked = completions.ToArray();
         for (int k = 0; k < readable.Length; k++)
         {
-            var activation = pooled[k][0][0];
-            double z = spec.Bias;
-            for (int j = 0; j < activation.Length; j++) z += spec.Weights[j] * activation[j];
-            double score = LogisticRegression.Sigmoid(z);
+            double score = LogisticRegression.Probability(spec.Weights, spec.Bias, pooled[k][0][0]);
             marked[readable[k].i] = readable[k].c with { DetectorScore = score, Detected = score >= spec.Threshold };
         }
         return marked;

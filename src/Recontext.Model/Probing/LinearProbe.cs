@@ -38,13 +38,7 @@ public sealed record LinearProbe
     public required ScoredLabels HeldOutScores { get; init; }
     public IReadOnlyList<ProbeCandidate> Candidates { get; init; } = [];
 
-    public double Score(ReadOnlySpan<float> activation)
-    {
-        if (activation.Length != Weights.Length) throw new ArgumentException($"the probe reads {Weights.Length} features, got {activation.Length}");
-        double z = Bias;
-        for (int i = 0; i < Weights.Length; i++) z += Weights[i] * activation[i];
-        return LogisticRegression.Sigmoid(z);
-    }
+    public double Score(ReadOnlySpan<float> activation) => LogisticRegression.Probability(Weights, Bias, activation);
 
     public bool Flags(double score) => score >= Threshold;
 

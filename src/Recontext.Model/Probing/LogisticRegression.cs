@@ -79,5 +79,14 @@ public static class LogisticRegression
         return (weights.data<double>().ToArray(), bias);
     }
 
+    /// <summary>σ(w·x + b): the probability of the positive class.</summary>
+    public static double Probability(IReadOnlyList<double> weights, double bias, ReadOnlySpan<float> x)
+    {
+        if (x.Length != weights.Count) throw new ArgumentException($"the weights read {weights.Count} features, got {x.Length}");
+        double z = bias;
+        for (int i = 0; i < x.Length; i++) z += weights[i] * x[i];
+        return Sigmoid(z);
+    }
+
     public static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 }

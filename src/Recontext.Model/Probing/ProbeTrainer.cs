@@ -94,12 +94,7 @@ public static class ProbeTrainer
         return pooled.Select(p => probe.Score(p[0][0])).ToArray();
     }
 
-    static double Score(double[] weights, double bias, float[] x)
-    {
-        double z = bias;
-        for (int i = 0; i < weights.Length; i++) z += weights[i] * x[i];
-        return LogisticRegression.Sigmoid(z);
-    }
+    static double Score(double[] weights, double bias, float[] x) => LogisticRegression.Probability(weights, bias, x);
 
     /// <summary>A stratified 60 / 20 / 20 split of row indices, shuffled by <paramref name="seed"/>.</summary>
     static (int[] Train, int[] Validation, int[] HeldOut) Split(IReadOnlyList<LabelledCompletion> data, long seed)
