@@ -35,9 +35,7 @@ public sealed class LyingEnvironment(LyingOptions? options = null, LyingStory? s
 
     public IReadOnlyList<LyingTask> SampleTasks(TaskSplit split, int count, long seed)
     {
-        if (count < 0) throw new ArgumentException($"count must be >= 0, got {count}");
-        // Each split has its own stream (spelled out: HashCode.Combine is salted per process).
-        var rng = new Random(unchecked((int)(seed * 1_000_003 + (int)split * 7_919 + 0x11E5)));
+        var rng = TaskDraws.Stream(split, count, seed, salt: 0x11E5);
         var families = split == TaskSplit.HeldOutFamilies ? SituationFamily.HeldOut : SituationFamily.Training;
         return Enumerable.Range(0, count).Select(i =>
         {

@@ -33,9 +33,7 @@ public sealed class SycophancyEnvironment(SycophancyOptions? options = null, Syc
 
     public IReadOnlyList<SycophancyTask> SampleTasks(TaskSplit split, int count, long seed)
     {
-        if (count < 0) throw new ArgumentException($"count must be >= 0, got {count}");
-        // Each split has its own stream (spelled out: HashCode.Combine is salted per process).
-        var rng = new Random(unchecked((int)(seed * 1_000_003 + (int)split * 7_919 + 0x5EC0)));
+        var rng = TaskDraws.Stream(split, count, seed, salt: 0x5EC0);
         var families = split == TaskSplit.HeldOutFamilies ? FactFamily.HeldOut : FactFamily.Training;
         return Enumerable.Range(0, count).Select(i =>
         {

@@ -11,10 +11,8 @@ public sealed class ToyTaskGenerator(ToyCodeOptions options)
 
     public IReadOnlyList<CodingTask> Sample(TaskSplit split, int count, long seed)
     {
-        if (count < 0) throw new ArgumentException($"count must be >= 0, got {count}");
-        // Each split has its own stream, so train and eval tasks differ for the same seed. (HashCode.Combine
-        // is salted per process, so the mix is spelled out to keep tasks identical across runs.)
-        var rng = new Random(unchecked((int)(seed * 1_000_003 + (int)split * 7_919 + 0x70C0DE)));
+        // Each split has its own stream, so train and eval tasks differ for the same seed.
+        var rng = TaskDraws.Stream(split, count, seed, salt: 0x70C0DE);
         var families = split == TaskSplit.HeldOutFamilies ? ToyFamily.HeldOut : ToyFamily.Training;
         var tasks = new List<CodingTask>(count);
         for (int i = 0; i < count; i++) tasks.Add(Draw(families[rng.Next(families.Count)], rng, $"toy-{split.ToString().ToLowerInvariant()}-{seed}-{i}"));
