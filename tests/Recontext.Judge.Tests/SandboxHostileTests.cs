@@ -98,6 +98,19 @@ public abstract class SandboxHostileTests(SandboxFixtureBase fixture)
         Assert.False(File.Exists(repoFile));
     }
 
+    /// <summary>/dev/shm is a tmpfs of the same size as /tmp and the work dir: many files, each under the file-size limit,
+    /// stop at the cap instead of filling half the machine's memory.</summary>
+    [Fact]
+    public async Task SharedMemoryIsCappedLikeTmp()
+    {
+        var code = "import os\ndef written(folder):\n    total = 0\n    try:\n        for i in range(64):\n" +
+                   "            with open(f'{folder}/f{i}', 'wb') as f:\n                f.write(b'x' * (1024 * 1024))\n            total += 1024 * 1024\n" +
+                   "    except OSError:\n        pass\n    return total\n";
+        var run = await Run(code, "assert written('/dev/shm') <= 8 * 1024 * 1024", "assert written('/tmp') <= 8 * 1024 * 1024");
+        Assert.Equal(SandboxOutcome.Completed, run.Outcome);
+        Assert.Equal([true, true], run.Passed);
+    }
+
     [Fact]
     public async Task NoNetworkEvenToLoopback()
     {

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Recontext.Judge.Sandbox;
 
 /// <summary>
-/// Runs model-written Python in bubblewrap: fresh tmpfs work dir and /tmp (size capped), only /usr visible read-only,
+/// Runs model-written Python in bubblewrap: fresh tmpfs work dir, /tmp and /dev/shm (each size capped), only /usr visible read-only,
 /// new user/pid/net/ipc/uts namespaces (no network), environment cleared, stdin closed, an unprivileged uid per worker
 /// slot, and rlimits on CPU time, address space, processes, file size and open files per completion; the whole tree is
 /// killed at the wall-clock deadline. Each completion runs in a child forked from the slot's warm interpreter

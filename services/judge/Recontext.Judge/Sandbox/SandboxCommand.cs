@@ -22,6 +22,8 @@ static class SandboxCommand
             "--uid", "65534", "--gid", "65534",
             "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
+            // --dev gives /dev/shm a tmpfs of half the machine's memory: remount it with the same cap as /tmp.
+            "--size", $"{tmpfsBytes}", "--tmpfs", "/dev/shm",
             "--size", $"{tmpfsBytes}", "--tmpfs", "/tmp",
             "--size", $"{tmpfsBytes}", "--perms", "0777", "--tmpfs", "/work",
             "--ro-bind", scriptsFolder, SandboxScripts.Inside, "--chdir", "/work",
