@@ -10,7 +10,7 @@ namespace Recontext.Cli.Tests;
 /// </summary>
 public class CommandLineTests
 {
-    static readonly string[] Commands = ["demo", "run", "sweep", "pretrain-toy", "judge", "tasks", "bench", "serve", "up", "down", "submit", "runs", "watch", "stop", "rollouts"];
+    static readonly string[] Commands = ["demo", "run", "sweep", "pretrain-toy", "judge", "tasks", "bench", "serve", "up", "down", "submit", "runs", "watch", "stop", "rollouts", "probe"];
 
     [Fact]
     public void HelpListsEveryCommandAndEachCommandsOptions()

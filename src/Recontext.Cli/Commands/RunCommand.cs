@@ -74,8 +74,11 @@ public sealed class RunCommand : ICliCommand
     static int RunSeeds(ExperimentFile experiment, string file, string output, string? resume, RunDeployment deployment)
     {
         var console = AnsiConsole.Console;
-        var baseDirectory = experiment.Config.Checkpoint ?? PretrainToyCommand.Train(experiment.Config.OrganismBase, RepositoryPaths.Cache("organism"), console);
         Directory.CreateDirectory(output);
+        // The results folder is this experiment's before anything is written or trained: a second run refused here leaves
+        // the first's experiment.yaml (what --resume continues with) untouched. Each seed's folder has its own lock too.
+        using var experimentLock = RunFolderLock.Take(output);
+        var baseDirectory = experiment.Config.Checkpoint ?? PretrainToyCommand.Train(experiment.Config.OrganismBase, RepositoryPaths.Cache("organism"), console);
         if (resume is null) File.Copy(file, Path.Combine(output, "experiment.yaml"), overwrite: true);
 
         foreach (var seed in experiment.Seeds)
