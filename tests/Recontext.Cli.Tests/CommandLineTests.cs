@@ -45,6 +45,8 @@ public class CommandLineTests
     [InlineData("--setting: setting 'frobnicate' is unknown; allowed: toy-code, mbpp-incorrect-test, mbpp-eval-overwrite, sycophancy, metric-gaming, eval-overwrite", "demo", "--setting", "frobnicate")]
     [InlineData("--setting: setting mbpp-incorrect-test has no organism", "demo", "--setting", "mbpp-incorrect-test")]
     [InlineData("--setting: setting 'nope' is unknown", "pretrain-toy", "--setting", "nope")]
+    [InlineData("unknown command 'frobnicate'; commands: demo, run", "frobnicate", "--help")]
+    [InlineData("unknown command 'frobnicate'", "frobnicate")]
     public void ABadUseIsOneLineNamingTheProblemAndExitCodeTwo(string message, params string[] args)
     {
         var result = RecontextCli.Run(args);

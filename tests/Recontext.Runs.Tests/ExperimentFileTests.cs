@@ -85,6 +85,12 @@ public class ExperimentFileTests
         Assert.Equal("auto", ExperimentFile.Parse("environment: toy-code\nmodel: { checkpoint: q, lora: { rank: 8 } }").Config.PolicyDtype);
     }
 
+    /// <summary>32,700 nested brackets overflowed the stack of YAML's document model and killed the process; now it is a
+    /// named error before the document is built.</summary>
+    [Fact]
+    public void DeeplyNestedYamlIsRefusedNotACrash() =>
+        Assert.Contains("nested deeper than 64 levels", Assert.Throws<ExperimentException>(() => ExperimentFile.Parse("environment: toy-code\nsteps: " + new string('[', 32_700))).Message);
+
     /// <summary>The lying setting's labeller and a detector bind to the run; the probe file is checked against the base's shape.</summary>
     [Fact]
     public void TheLabellerAndTheDetectorAreRead()
@@ -133,6 +139,8 @@ public class ExperimentFileTests
     [InlineData("environment: toy-code\nmodel: { lora: { rnak: 8 } }", "unknown field 'model.lora.rnak'")]
     [InlineData("environment: toy-code\ncomputeDtype: bf16", "computeDtype 'bf16' is not one of auto, float32, bfloat16, float16")]
     [InlineData("environment: toy-code\ncomputeDtype: bfloat16", "computeDtype bfloat16 needs model.lora")]
+    [InlineData("environment: toy-code\ncontexts: { generation: [good, bad] }", "contexts.generation takes one context, got 2")]
+    [InlineData("environment: toy-code\nsteps: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "nested deeper than 64 levels (line 2)")]
     [InlineData("environment: lying\nlying: { truthfulReward: 1.5 }", "lying.truthfulReward must be in [0, 1], got 1.5")]
     [InlineData("environment: lying\nlying: { truthReward: 0.5 }", "unknown field 'lying.truthReward'")]
     [InlineData("environment: lying\ndetector: { targetTpr: 0.3 }", "detector.probe must name a probe file")]

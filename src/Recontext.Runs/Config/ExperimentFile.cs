@@ -30,6 +30,7 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
         var stream = new YamlStream();
         try
         {
+            YamlDepth.Check(yaml);
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException e)
@@ -153,8 +154,8 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
         var policy = new RecontextPolicy();
         if (root.Mapping("contexts") is { } contexts)
         {
-            var generation = contexts.List("generation") is { } g ? Context(g.Single(), contexts.Path("generation")) : ContextSpec.Of("neutral");
-            var training = contexts.List("training") is { } t ? Context(t.Single(), contexts.Path("training")) : generation;
+            var generation = contexts.List("generation") is { } g ? Context(One(g, contexts.Path("generation")), contexts.Path("generation")) : ContextSpec.Of("neutral");
+            var training = contexts.List("training") is { } t ? Context(One(t, contexts.Path("training")), contexts.Path("training")) : generation;
             policy = policy with { Generation = generation, Training = training, Mode = generation == training ? RecontextMode.Standard : RecontextMode.All };
             if (contexts.List("eval") is { } evals)
                 config = config with { EvalContexts = evals.Select((e, i) => Context(e, contexts.Path($"eval[{i}]"))).ToList() };
@@ -231,6 +232,10 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
         }
         return new ExperimentFile(config, seeds, output);
     }
+
+    /// <summary>A field that takes one context (a run samples under one and trains under one).</summary>
+    static YamlNode One(IReadOnlyList<YamlNode> nodes, string path) => nodes.Count == 1 ? nodes[0]
+        : throw new ExperimentException($"{path} takes one context, got {nodes.Count} (a list is for contexts.eval)");
 
     static long ParseSeed(YamlNode node, string path) =>
         node is YamlScalarNode { Value: { } v } && long.TryParse(v, out var seed) ? seed : throw new ExperimentException($"{path} must be an integer");

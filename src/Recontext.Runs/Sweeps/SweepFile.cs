@@ -163,6 +163,7 @@ public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IR
         var stream = new YamlStream();
         try
         {
+            YamlDepth.Check(yaml);
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException e)
