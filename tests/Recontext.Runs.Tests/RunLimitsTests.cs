@@ -40,7 +40,8 @@ public class RunLimitsTests
         Assert.Equal("promptsPerStep × samplesPerPrompt is 1048576; at most 16384 rollouts a step",
             Check(Base.Replace("promptsPerStep: 2", "promptsPerStep: 4096").Replace("samplesPerPrompt: 2", "samplesPerPrompt: 256")));
         Assert.Equal("eval.tasks is 100000000; at most 10000", Check(Base.Replace("tasks: 2", "tasks: 100000000")));
-        Assert.Equal("steps is 1000000000000: too large (at most 2147483647)", Check(Base.Replace("steps: 2", "steps: 1000000000000")));
+        Assert.Equal("steps is 1000000000000; at most 100000", Check(Base.Replace("steps: 2", "steps: 1000000000000")));   // the real limit, not int.MaxValue
+        Assert.Equal("eval.every is 99999999999: too large for an integer", Check(Base.Replace("every: 2", "every: 99999999999")));
         Assert.Equal("steps is 1000000; at most 100000", Check(Base.Replace("steps: 2", "steps: 1000000")));
         Assert.Equal("contexts.generation.text has 1000000 characters; at most 2000",
             Check(Base + $"\ncontexts:\n  generation:\n    text: \"{new string('x', 1_000_000)}\"\n"));

@@ -177,7 +177,7 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
 
         config = config with
         {
-            Steps = root.Int("steps", min: 0) ?? config.Steps,
+            Steps = root.Int("steps", min: 0, max: RunLimits.MaxSteps) ?? config.Steps,
             PromptsPerStep = root.Int("promptsPerStep", min: 1) ?? config.PromptsPerStep,
             SamplesPerPrompt = root.Int("samplesPerPrompt", min: 1) ?? config.SamplesPerPrompt,
             MicroBatchSize = root.Int("microBatchSize", min: 1),

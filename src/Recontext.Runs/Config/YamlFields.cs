@@ -45,15 +45,17 @@ public sealed class YamlFields
     public string RequiredString(string key, IReadOnlyCollection<string>? allowed = null) =>
         String(key, allowed) ?? throw new ExperimentException($"missing {Name(key)}" + (allowed is null ? "" : $"; allowed: {string.Join(", ", allowed)}"));
 
-    public int? Int(string key, int min = int.MinValue)
+    /// <param name="max">the field's own bound (named in the error), where one applies before the run's limits</param>
+    public int? Int(string key, int min = int.MinValue, int max = int.MaxValue)
     {
         var text = String(key);
         if (text is null) return null;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
             throw new ExperimentException(System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big)
-                ? $"{Name(key)} is {text}: too {(big > 0 ? "large" : "small")} (at most {int.MaxValue})"
+                ? big > 0 && max < int.MaxValue ? $"{Name(key)} is {text}; at most {max}" : $"{Name(key)} is {text}: too {(big > 0 ? "large" : "small")} for an integer"
                 : $"{Name(key)} must be an integer, got '{text}'");
         if (value < min) throw new ExperimentException($"{Name(key)} must be >= {min}, got {value}");
+        if (value > max) throw new ExperimentException($"{Name(key)} is {value}; at most {max}");
         return value;
     }
 
