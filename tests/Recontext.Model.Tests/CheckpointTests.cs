@@ -90,4 +90,19 @@ public sealed class CheckpointTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadWeights(model, dir));
         Assert.Contains("byte range", error.Message);
     }
+
+    /// <summary>A file cut inside its header said "Unable to read beyond the end of the stream", naming nothing.</summary>
+    [Theory]
+    [InlineData(4, "too short for a safetensors file")]
+    [InlineData(20, "impossible for a")]
+    public void AFileCutInsideItsHeaderIsNamed(int keep, string expected)
+    {
+        using var model = CausalLm.Create(TinyModels.Qwen3Style(), 1);
+        Checkpoint.Save(model, dir);
+        var path = Path.Combine(dir, Checkpoint.WeightsFile);
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..keep]);
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadWeights(model, dir));
+        Assert.Contains(path, error.Message);
+        Assert.Contains(expected, error.Message);
+    }
 }

@@ -61,7 +61,14 @@ public sealed class PolicyTrainer : IDisposable
             };
             var trainer = new PolicyTrainer(policy, adapters, reference, algorithm, start);
             var moments = resume is null ? null : Path.Combine(resume, OptimizerFile);
-            if (moments is not null && File.Exists(moments) && algorithm.Optimizer is OptimizerHelper helper) helper.load_state_dict(moments);
+            if (moments is not null && File.Exists(moments) && algorithm.Optimizer is OptimizerHelper helper)
+            {
+                try { helper.load_state_dict(moments); }
+                catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException)
+                {
+                    throw new InvalidDataException($"{moments}: the optimizer state cannot be read ({e.Message}); the file is damaged or from another run", e);
+                }
+            }
             return trainer;
         }
         catch

@@ -74,16 +74,25 @@ public static class SafeTensors
     }
 
     /// <summary>Reads the length-prefixed JSON header; the data section starts right after it.</summary>
+    /// <exception cref="InvalidDataException">a truncated or damaged file (the message names it)</exception>
     static (JsonDocument Header, long DataStart) ReadHeader(FileStream file, string path)
     {
+        if (file.Length < 8) throw new InvalidDataException($"{path}: {file.Length} bytes is too short for a safetensors file (truncated?)");
         Span<byte> lengthBytes = stackalloc byte[8];
         file.ReadExactly(lengthBytes);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         if (headerLength > 100_000_000 || (long)headerLength > file.Length - 8)
-            throw new InvalidDataException($"{path}: header length {headerLength} is impossible for a {file.Length}-byte file");
+            throw new InvalidDataException($"{path}: header length {headerLength} is impossible for a {file.Length}-byte file (truncated or not safetensors?)");
         var headerBytes = new byte[headerLength];
         file.ReadExactly(headerBytes);
-        return (JsonDocument.Parse(headerBytes), 8 + (long)headerLength);
+        try
+        {
+            return (JsonDocument.Parse(headerBytes), 8 + (long)headerLength);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the header is not valid JSON (damaged?): {e.Message}", e);
+        }
     }
 
     public static Dictionary<string, Tensor> Load(string path)
