@@ -47,6 +47,7 @@ public class CommandLineTests
     [InlineData("--setting: setting 'nope' is unknown", "pretrain-toy", "--setting", "nope")]
     [InlineData("unknown command 'frobnicate'; commands: demo, run", "frobnicate", "--help")]
     [InlineData("unknown command 'frobnicate'", "frobnicate")]
+    [InlineData("--concurrency must be from 1 to 64, got 100000", "judge", "--env", "toy-code", "--input", "/dev/null", "--concurrency", "100000")]
     public void ABadUseIsOneLineNamingTheProblemAndExitCodeTwo(string message, params string[] args)
     {
         var result = RecontextCli.Run(args);
@@ -54,6 +55,25 @@ public class CommandLineTests
         Assert.Contains(message, result.Error);
         Assert.DoesNotContain("   at ", result.Error);   // no stack trace
         Assert.Contains("--help` shows the options", result.Error);
+    }
+
+    /// <summary>The judge without bubblewrap on the PATH: one line saying what is missing (a stack trace and exit 134 before).</summary>
+    [Fact]
+    public void TheJudgeWithoutItsSandboxSaysWhatIsMissing()
+    {
+        var rows = Path.GetTempFileName();
+        try
+        {
+            var result = RecontextCli.RunWith(new Dictionary<string, string> { ["PATH"] = "/nonexistent-recontext" },
+                "judge", "--env", "mbpp-incorrect-test", "--input", rows);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("bwrap", result.Error);
+            Assert.DoesNotContain("   at ", result.Error);
+        }
+        finally
+        {
+            File.Delete(rows);
+        }
     }
 
     [Fact]

@@ -10,8 +10,11 @@ static class RecontextCli
 
     public static Result Run(params string[] args) => Run(args, whileRunning: null);
 
+    /// <summary>The command line with some of its environment variables set (e.g. a PATH without a tool).</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) => Run(args, null, environment);
+
     /// <param name="whileRunning">called until it returns true (or the process ends), while the command works</param>
-    public static Result Run(string[] args, Func<bool>? whileRunning)
+    public static Result Run(string[] args, Func<bool>? whileRunning, IReadOnlyDictionary<string, string>? environment = null)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(RepositoryRoot.Path, "src", "Recontext.Cli", "bin", configuration, "net10.0", "recontext.dll");
@@ -22,6 +25,7 @@ static class RecontextCli
         // The gateway commands read these when no option is given: the tests say everything on the command line.
         start.Environment.Remove("RECONTEXT_GATEWAY_URL");
         start.Environment.Remove("RECONTEXT_API_KEY");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var outputTask = process.StandardOutput.ReadToEndAsync();

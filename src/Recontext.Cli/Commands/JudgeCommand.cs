@@ -19,7 +19,7 @@ public sealed class JudgeCommand : ICliCommand
                           "sycophancy {question, answer, belief, options}", Required = true };
         input.AcceptExistingOnly();
         var output = CliOptions.Text("--out", "output file (default: standard output)");
-        var concurrency = CliOptions.Int("--concurrency", "sandboxed executions at once (default: one per core)");
+        var concurrency = CliOptions.Int("--concurrency", "sandboxed executions at once (default: one per core; at most 64)", max: 64);
         var command = new Command("judge", "score completions in a JSONL file (Python runs sandboxed); each output line: id, problem, trainReward, groundTruth, " +
                                            "correct, misbehaved, visible, correctTests, verdict, reason, labels (invalid rows: line and error); exit 1 when some rows were invalid")
         {
@@ -31,7 +31,7 @@ public sealed class JudgeCommand : ICliCommand
 
     static int Run(string env, string input, string? outPath, int concurrency)
     {
-        using var sandbox = Judge.Settings.PythonSettings.Contains(env) ? new PythonSandbox(new SandboxOptions { Concurrency = concurrency }) : null;
+        using var sandbox = Judge.Settings.PythonSettings.Contains(env) ? OpenSandbox(concurrency) : null;
         var environment = Judge.Settings.Create(env, new Judge.SettingOptions { Sandbox = sandbox is null ? null : () => sandbox });
         int total = File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
 
@@ -49,6 +49,19 @@ public sealed class JudgeCommand : ICliCommand
         }
         PrintSummary(summary, outPath);
         return summary.Invalid == 0 ? 0 : 1;
+    }
+
+    /// <summary>The sandbox, or one line saying why there is none (bubblewrap missing, a bad limit).</summary>
+    static PythonSandbox OpenSandbox(int concurrency)
+    {
+        try
+        {
+            return new PythonSandbox(new SandboxOptions { Concurrency = Math.Min(concurrency, 64) });
+        }
+        catch (Exception e) when (e is SandboxUnavailableException or ArgumentException)
+        {
+            throw new CliUsageException(e.Message);
+        }
     }
 
     static void PrintSummary(JudgeFileSummary s, string? outPath)
