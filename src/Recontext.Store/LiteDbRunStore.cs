@@ -6,6 +6,7 @@ namespace Recontext.Store;
 /// <c>experiments</c>.</summary>
 public sealed class LiteDbRunStore : IRunStore
 {
+    readonly string path;
     readonly LiteDatabase database;
     readonly ILiteCollection<RunDocument> runs;
     readonly ILiteCollection<RolloutDocument> rollouts;
@@ -33,6 +34,7 @@ public sealed class LiteDbRunStore : IRunStore
     /// it never writes, so it cannot disturb the writer</param>
     public LiteDbRunStore(string path, bool readOnly = false)
     {
+        this.path = path;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly }, Mapper);
         runs = database.GetCollection<RunDocument>("runs");
@@ -44,39 +46,59 @@ public sealed class LiteDbRunStore : IRunStore
         rollouts.EnsureIndex(r => r.Misbehaved);
     }
 
-    public void SaveRun(RunDocument run)
+    public void SaveRun(RunDocument run) => Guarded(() =>
     {
         run.UpdatedUtc = DateTime.UtcNow;
         runs.Upsert(run);
         // Into the data file at once, not after LiteDB's 8 MB of log: a reader opening the file (the dashboard, another
         // process) sees each step as it is written.
         database.Checkpoint();
-    }
+    });
 
-    public RunDocument? FindRun(string runId) => runs.FindById(runId);
+    public RunDocument? FindRun(string runId) => Guarded(() => runs.FindById(runId));
 
-    public void SaveRollouts(IReadOnlyCollection<RolloutDocument> batch)
+    public void SaveRollouts(IReadOnlyCollection<RolloutDocument> batch) => Guarded(() =>
     {
         database.BeginTrans();
         rollouts.Upsert(batch);
         database.Commit();
         database.Checkpoint();
-    }
+    });
 
-    public IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null, bool evaluation = false) =>
+    public IReadOnlyList<RolloutDocument> Rollouts(string runId, int? step = null, bool evaluation = false) => Guarded(() =>
         (step is int s ? rollouts.Find(r => r.RunId == runId && r.Step == s) : rollouts.Find(r => r.RunId == runId))
             // Documents written before the kind existed read back with the default, "train".
             .Where(r => (r.Kind == RolloutDocument.EvalKind) == evaluation)
-            .OrderBy(r => r.Step).ThenBy(r => r.EvalContext, StringComparer.Ordinal).ThenBy(r => r.Index).ToList();
+            .OrderBy(r => r.Step).ThenBy(r => r.EvalContext, StringComparer.Ordinal).ThenBy(r => r.Index).ToList());
 
-    public void DeleteRolloutsAfter(string runId, int lastKeptStep) => rollouts.DeleteMany(r => r.RunId == runId && r.Step > lastKeptStep);
+    public void DeleteRolloutsAfter(string runId, int lastKeptStep) => Guarded(() => rollouts.DeleteMany(r => r.RunId == runId && r.Step > lastKeptStep));
 
-    public void SaveExperiment(ExperimentDocument experiment) => experiments.Upsert(experiment);
+    public void SaveExperiment(ExperimentDocument experiment) => Guarded(() => experiments.Upsert(experiment));
 
     // LiteDB hands dates back in local time: the documents say UTC.
-    public ExperimentDocument? FindExperiment(string id) => experiments.FindById(id) is { } found ? InUtc(found) : null;
+    public ExperimentDocument? FindExperiment(string id) => Guarded(() => experiments.FindById(id) is { } found ? InUtc(found) : null);
 
-    public IReadOnlyList<ExperimentDocument> Experiments() => experiments.FindAll().Select(InUtc).OrderByDescending(e => e.SubmittedUtc).ToList();
+    public IReadOnlyList<ExperimentDocument> Experiments() => Guarded(() => experiments.FindAll().Select(InUtc).OrderByDescending(e => e.SubmittedUtc).ToList());
+
+    /// <summary>A damaged file shows only when a page is read (a file cut in half opens fine): whatever LiteDB throws then
+    /// becomes one error naming the file and what to do.</summary>
+    T Guarded<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e) when (e is LiteException or InvalidCastException or IndexOutOfRangeException or EndOfStreamException)
+        {
+            throw RunStores.Damaged(path, e);
+        }
+    }
+
+    void Guarded(Action work) => Guarded(() =>
+    {
+        work();
+        return 0;
+    });
 
     static ExperimentDocument InUtc(ExperimentDocument e)
     {

@@ -27,11 +27,15 @@ public static class RunStores
         {
             return new LiteDbRunStore(path, readOnly);
         }
-        catch (Exception e) when (e is LiteDB.LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception e) when (e is LiteDB.LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidDataException)
         {
-            throw new InvalidDataException($"{path} is damaged ({e.Message.Split('\n')[0]}); move it away to keep what can be read, and rerun", e);
+            throw e as InvalidDataException ?? Damaged(path, e);
         }
     }
+
+    /// <summary>The one error for an embedded store's damaged file.</summary>
+    internal static InvalidDataException Damaged(string path, Exception e) =>
+        new($"{path} is damaged ({e.Message.Split('\n')[0]}); move it away to keep what can be read, and rerun", e);
 
     /// <summary>Opens the store once and throws an <see cref="ArgumentException"/> that names it when it cannot be used
     /// (a malformed URL, no server answering), so a command fails before its work instead of after it.</summary>

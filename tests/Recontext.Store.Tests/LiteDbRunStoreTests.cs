@@ -42,4 +42,29 @@ public sealed class LiteDbRunStoreTests : RunStoreContract, IDisposable
         Assert.ThrowsAny<Exception>(() => last.SaveRollouts([Rollout("w/seed-1/a", 5, 0)]));
         Assert.Equal(4, writer.Rollouts("w/seed-1/a").Count);
     }
+
+    /// <summary>A traces.db cut in half (a disk that filled, a copy interrupted) is named, with what to do, wherever the
+    /// damage shows: on opening, reading the run or its rollouts, or writing.</summary>
+    [Fact]
+    public void AHalfTruncatedStoreIsNamedNotALiteDbError()
+    {
+        using (var store = Open())
+        {
+            store.SaveRun(new RunDocument { Id = "t/seed-1/x", Name = "t" });
+            for (int step = 1; step <= 40; step++) store.SaveRollouts(Enumerable.Range(0, 20).Select(i => Rollout("t/seed-1/x", step, i)).ToArray());
+        }
+        var path = Path.Combine(root, RunStores.EmbeddedFile);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var error = Assert.Throws<InvalidDataException>(() =>
+        {
+            using var store = Open();
+            store.FindRun("t/seed-1/x");
+            store.Rollouts("t/seed-1/x");
+            store.DeleteRolloutsAfter("t/seed-1/x", 3);
+            store.SaveRun(new RunDocument { Id = "t/seed-1/x", Name = "t" });
+        });
+        Assert.Contains(path, error.Message);
+        Assert.Contains("is damaged", error.Message);
+    }
 }

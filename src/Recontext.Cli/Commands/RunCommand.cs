@@ -58,7 +58,7 @@ public sealed class RunCommand : ICliCommand
             return around((output, () => RunSeeds(experiment, file, output, resume, deployment)));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException
-                                       or Model.Checkpoints.CheckpointMismatchException)
+                                       or Model.Checkpoints.CheckpointMismatchException or TimeoutException)
         {
             // A failed start leaves no half-made results folder behind; a run that completed steps keeps them to resume.
             if (created && Directory.Exists(output) && !Directory.EnumerateDirectories(output).Any(d => RunState.CompletedStep(d) is not null))
