@@ -46,6 +46,27 @@ public sealed class JudgeFileTests(SandboxFixture fixture) : IClassFixture<Sandb
         Assert.Equal((5, 3), (summary.Rows, summary.Invalid));
     }
 
+    /// <summary>A row past the cap is reported by its line and length and never held whole; the rows around it are judged,
+    /// CRLF endings and a last line without a newline included.</summary>
+    [Fact]
+    public async Task ARowPastTheCapIsAnErrorAndTheOthersAreJudged()
+    {
+        var task = new ToyCodeEnvironment().SampleTasks(TaskSplit.Train, 1, 9)[0];
+        var row = ToyTaskRow.ToJson(task);
+        row["completion"] = "def f(x):\n  return x";
+        var good = row.ToJsonString();
+        var huge = "{\"completion\": \"" + new string('x', 50_000) + "\"}";
+        var lines = good + "\r\n" + huge + "\n" + good;
+        var output = new StringWriter();
+        var summary = await new JudgeFile(new ToyCodeEnvironment(), maxRowChars: 10_000).RunAsync(new StringReader(lines), output);
+        var results = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, results.Count);
+        Assert.Equal("ok", results[0].GetProperty("verdict").GetString());
+        Assert.Equal($"line 2: the row has {huge.Length} characters; at most 10000 are read", results[1].GetProperty("error").GetString());
+        Assert.Equal("ok", results[2].GetProperty("verdict").GetString());
+        Assert.Equal((3, 1), (summary.Rows, summary.Invalid));
+    }
+
     [Fact]
     public async Task MbppFileScoresRowsInTheSharedFormat()
     {

@@ -33,7 +33,7 @@ public sealed class JudgeCommand : ICliCommand
     {
         using var sandbox = Judge.Settings.PythonSettings.Contains(env) ? OpenSandbox(concurrency) : null;
         var environment = Judge.Settings.Create(env, new Judge.SettingOptions { Sandbox = sandbox is null ? null : () => sandbox });
-        int total = File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
+        int total = CountLines(input);
 
         JudgeFileSummary summary;
         using (var reader = File.OpenText(input))
@@ -49,6 +49,21 @@ public sealed class JudgeCommand : ICliCommand
         }
         PrintSummary(summary, outPath);
         return summary.Invalid == 0 ? 0 : 1;
+    }
+
+    /// <summary>Lines for the progress bar, counted in the bytes: reading them as strings would hold a huge row whole.</summary>
+    static int CountLines(string path)
+    {
+        using var file = File.OpenRead(path);
+        var buffer = new byte[1 << 16];
+        int lines = 0, read;
+        bool open = false;
+        while ((read = file.Read(buffer)) > 0)
+        {
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            open = buffer[read - 1] != (byte)'\n';
+        }
+        return lines + (open ? 1 : 0);
     }
 
     /// <summary>The sandbox, or one line saying why there is none (bubblewrap missing, a bad limit).</summary>

@@ -10,19 +10,22 @@ namespace Recontext.Judge.Files;
 /// scores; an invalid row gives <c>{"line": n, "error": ...}</c>
 /// and the others go on. Output keeps input order.
 /// </summary>
-public sealed class JudgeFile(IEnvironment environment)
+public sealed class JudgeFile(IEnvironment environment, int maxRowChars = JudgeFile.DefaultMaxRowChars)
 {
+    /// <summary>The longest row read (1 Mi characters: far beyond any task and completion the settings write).</summary>
+    public const int DefaultMaxRowChars = 1 << 20;
+
     sealed record Parsed(int Line, EnvironmentTask? Task, string? Completion, string? Error);
 
     public async Task<JudgeFileSummary> RunAsync(TextReader input, TextWriter output, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         var rows = new List<Parsed>();
-        string? text;
         int line = 0;
-        while ((text = await input.ReadLineAsync(cancellation)) is not null)
+        await foreach (var read in BoundedLines.ReadAsync(input, maxRowChars, cancellation))
         {
             line++;
-            if (!string.IsNullOrWhiteSpace(text)) rows.Add(Parse(line, text));
+            if (read.Text is null) rows.Add(new Parsed(line, null, null, $"line {line}: the row has {read.Length} characters; at most {maxRowChars} are read"));
+            else if (!string.IsNullOrWhiteSpace(read.Text)) rows.Add(Parse(line, read.Text));
         }
 
         int done = 0;
