@@ -51,6 +51,12 @@ public sealed record GatewayOptions
     /// such as `recontext demo --dashboard` serves beside its own work).</summary>
     public bool DashboardOnly { get; init; }
 
+    /// <summary>Runs waiting to start at most (<c>--max-queued</c>): a submit beyond it is refused (HTTP 429) rather than
+    /// growing the queue without end.</summary>
+    public int MaxQueued { get; init; } = DefaultMaxQueued;
+
+    public const int DefaultMaxQueued = 100;
+
     /// <summary>Whether this process carries libtorch (it may train a toy base and hold the generator and trainer roles).</summary>
     public bool Torch { get; init; } = true;
 
@@ -96,6 +102,9 @@ public sealed record GatewayOptions
             Deployment = deployment,
             Name = setting("name") ?? Environment.GetEnvironmentVariable("RECONTEXT_GATEWAY_NAME") ?? DefaultName,
             Torch = torch,
+            MaxQueued = setting("max-queued") is { } queued
+                ? int.TryParse(queued, out int max) && max >= 1 ? max : throw new ArgumentException($"max-queued: give a positive number of runs, got '{queued}'")
+                : DefaultMaxQueued,
         };
     }
 }

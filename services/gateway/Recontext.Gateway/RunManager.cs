@@ -57,9 +57,16 @@ public sealed class RunManager : BackgroundService
         {
             Id = id, Name = experiment.Config.Name, Status = "queued", Seeds = experiment.Seeds, Steps = experiment.Config.Steps, SubmittedUtc = DateTime.UtcNow,
         };
-        registry.Save(run, yaml);
+        Entry entry;
+        lock (queue)   // the count and the insert together: concurrent submits cannot pass the bound side by side
+        {
+            int queued = runs.Values.Count(e => e.Run.Status == "queued");
+            if (queued >= options.MaxQueued)
+                throw new QueueFullException($"{queued} runs are waiting to start, the most this gateway queues (--max-queued {options.MaxQueued}); submit again once some have started");
+            registry.Save(run, yaml);
+            entry = runs[id] = new Entry(run, yaml);
+        }
         GatewayMetrics.Submitted.Inc();
-        var entry = runs[id] = new Entry(run, yaml);
         entry.Events.Publish(new RunEvent { Kind = "status", RunId = id, Status = run.Status });
         queue.Writer.TryWrite(id);
         return run;

@@ -63,6 +63,10 @@ public static class RunsApi
         {
             return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "invalid experiment");
         }
+        catch (QueueFullException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "queue full");
+        }
     }
 
     static async Task WatchAsync(string id, HttpContext context, RunManager runs)

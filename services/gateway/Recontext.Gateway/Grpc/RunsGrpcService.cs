@@ -24,6 +24,11 @@ public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys, ReadAcces
             Fail(StatusCode.InvalidArgument, e.Message);
             return null!;
         }
+        catch (QueueFullException e)
+        {
+            Fail(StatusCode.ResourceExhausted, e.Message);
+            return null!;
+        }
     }
 
     public override Task<RunInfo> Get(RunRef request, ServerCallContext context)
