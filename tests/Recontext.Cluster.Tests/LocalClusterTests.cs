@@ -37,9 +37,15 @@ public sealed class LocalClusterTests : IDisposable
         var gatewayHost = Path.Combine(gatewayDirectory, "recontext-gateway.dll");
         Assert.True(File.Exists(gatewayHost), $"the gateway host is not built at {gatewayHost}");
         Assert.Empty(Directory.EnumerateFiles(gatewayDirectory, "libtorch*", SearchOption.AllDirectories));
-        var state = cluster.Up(new LocalCluster.Options(Generators: 3, ApiKey: Key, BrokerPort: LocalCluster.FreeBrokerPort(), GatewayHost: ["dotnet", gatewayHost]));
+        int brokerPort = LocalCluster.FreeBrokerPort();
+        var state = cluster.Up(new LocalCluster.Options(Generators: 3, ApiKey: Key, BrokerPort: brokerPort, GatewayHost: ["dotnet", gatewayHost]));
         try
         {
+            // The broker listens on loopback only: AMQP, its Erlang distribution port, and epmd.
+            foreach (int port in new[] { brokerPort, brokerPort + 20000, 4369 })
+                Assert.All(ListeningAddresses(port), address => Assert.True(address is "0100007F" or "00000000000000000000000001000000",
+                    $"port {port} listens on {address}, not loopback"));
+            Assert.NotEmpty(ListeningAddresses(brokerPort));
             var baseDir = ToyBaseModel.TrainOrLoad(new BaseModelOptions { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 }, Path.Combine(root, "base"));
             var yaml = $$"""
                 name: cluster-test
@@ -148,4 +154,11 @@ public sealed class LocalClusterTests : IDisposable
 
     static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 
+
+    /// <summary>The local addresses (hex, as /proc/net/tcp and tcp6 write them) that listen on <paramref name="port"/>.</summary>
+    static List<string> ListeningAddresses(int port) =>
+        new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(File.ReadLines).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 3 && f[3] == "0A" && f[1].Split(':') is [_, var hex] && Convert.ToInt32(hex, 16) == port)
+            .Select(f => f[1].Split(':')[0]).ToList();
 }

@@ -127,12 +127,21 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         }
         if (!File.Exists("/usr/sbin/rabbitmq-server")) throw new ClusterException("rabbitmq: no broker answers on 127.0.0.1:5672 and rabbitmq-server is not installed (apt-get install rabbitmq-server)");
         var log = LogOf("rabbitmq");
-        int pid = ProcessGroups.Start("/usr/sbin/rabbitmq-server", [], log);
-        started.Add(new ClusterProcess("rabbitmq", pid, log, url, null, ["/usr/sbin/rabbitmq-server"]));
+        string[] command = ["/usr/bin/env", .. LoopbackBroker, "/usr/sbin/rabbitmq-server"];
+        int pid = ProcessGroups.Start(command[0], command.Skip(1), log);
+        started.Add(new ClusterProcess("rabbitmq", pid, log, url, null, command));
         Await(() => Answers(5672), TimeSpan.FromSeconds(120), $"rabbitmq did not accept connections on 127.0.0.1:5672 within 120 s; see {log}");
         say($"rabbitmq: started (pid {pid}), {url}");
         return url;
     }
+
+    /// <summary>A broker of `up` listens on loopback only: AMQP, the Erlang distribution port and epmd (which, started by
+    /// this node, binds where ERL_EPMD_ADDRESS says) listen on every interface by default.</summary>
+    static readonly string[] LoopbackBroker =
+    [
+        "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1", "ERL_EPMD_ADDRESS=127.0.0.1",
+        "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}",
+    ];
 
     /// <summary>A RabbitMQ node of this cluster's own: its own node name, port and data folder (queues and persistent
     /// messages survive its restart, like any broker's), run by Debian's rabbitmq-server scripts as the current user.</summary>
@@ -146,7 +155,7 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         // env(1) carries the node's settings in the recorded command, so a restart starts the very same node.
         string[] command =
         [
-            "/usr/bin/env", $"RABBITMQ_NODENAME=recontext-{port}@localhost", $"RABBITMQ_NODE_PORT={port}", $"RABBITMQ_DIST_PORT={port + 20000}",
+            "/usr/bin/env", .. LoopbackBroker, $"RABBITMQ_NODENAME=recontext-{port}@localhost", $"RABBITMQ_NODE_PORT={port}", $"RABBITMQ_DIST_PORT={port + 20000}",
             $"RABBITMQ_MNESIA_BASE={Path.Combine(data, "mnesia")}", $"RABBITMQ_LOG_BASE={Path.Combine(data, "log")}",
             $"RABBITMQ_ENABLED_PLUGINS_FILE={Path.Combine(data, "enabled_plugins")}", $"RABBITMQ_PID_FILE={Path.Combine(data, "pid")}", server,
         ];
