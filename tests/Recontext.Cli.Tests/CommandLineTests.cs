@@ -10,7 +10,7 @@ namespace Recontext.Cli.Tests;
 /// </summary>
 public class CommandLineTests
 {
-    static readonly string[] Commands = ["demo", "run", "sweep", "pretrain-toy", "judge", "tasks", "bench", "serve", "up", "down", "submit", "runs", "watch", "stop", "rollouts", "probe"];
+    static readonly string[] Commands = ["demo", "run", "sweep", "pretrain-toy", "judge", "tasks", "bench", "serve", "up", "down", "submit", "runs", "watch", "stop", "rollouts", "probe", "restart"];
 
     [Fact]
     public void HelpListsEveryCommandAndEachCommandsOptions()
@@ -73,6 +73,28 @@ public class CommandLineTests
         finally
         {
             File.Delete(rows);
+        }
+    }
+
+    /// <summary>`up` refuses a short key before it starts anything (it used to start the broker and every service
+    /// first); `restart` names what it cannot find.</summary>
+    [Fact]
+    public void TheClusterCommandsRefuseBadInputsFirst()
+    {
+        var dir = Directory.CreateTempSubdirectory("recontext-cli-cluster-").FullName;
+        try
+        {
+            var up = RecontextCli.Run("up", "--api-key", "short", "--dir", dir);
+            Assert.Equal(2, up.ExitCode);
+            Assert.Contains("--api-key: the key must have at least 16 characters", up.Error);
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir), "*", SearchOption.AllDirectories));   // no log: nothing was started
+            var restart = RecontextCli.Run("restart", "judge-1", "--dir", dir);
+            Assert.Equal(2, restart.ExitCode);
+            Assert.Contains($"no cluster is recorded in {dir}", restart.Error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 

@@ -46,6 +46,9 @@ public sealed class LocalClusterTests : IDisposable
                 Assert.All(ListeningAddresses(port), address => Assert.True(address is "0100007F" or "00000000000000000000000001000000",
                     $"port {port} listens on {address}, not loopback"));
             Assert.NotEmpty(ListeningAddresses(brokerPort));
+            // The API key reaches the gateway through its environment: no process's command line shows it.
+            foreach (var process in state.Processes)
+                Assert.DoesNotContain(Key, File.ReadAllText($"/proc/{process.Pid}/cmdline").Replace('\0', ' '));
             var baseDir = ToyBaseModel.TrainOrLoad(new BaseModelOptions { DModel = 32, Layers = 1, Steps = 3, BatchSize = 4 }, Path.Combine(root, "base"));
             var yaml = $$"""
                 name: cluster-test

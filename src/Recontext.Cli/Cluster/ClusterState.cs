@@ -13,7 +13,12 @@ public sealed record ClusterState(string BusUrl, string? StoreUrl, string Gatewa
     public void Save(string directory)
     {
         var path = Path.Combine(directory, FileName);
-        File.WriteAllText(path + ".partial", JsonSerializer.Serialize(this, Json));
+        // It holds the API key: readable by its owner only.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.Delete(path + ".partial");   // the mode applies to a file it creates
+        using (var file = new FileStream(path + ".partial", options))
+        using (var writer = new StreamWriter(file)) writer.Write(JsonSerializer.Serialize(this, Json));
         File.Move(path + ".partial", path, overwrite: true);
     }
 

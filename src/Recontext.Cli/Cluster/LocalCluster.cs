@@ -54,10 +54,18 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
 
     /// <exception cref="ClusterException">something could not start (the message names it and its log); whatever
     /// had started is stopped again</exception>
+    /// <summary>The gateway reads its keys from this variable when no --api-keys is given.</summary>
+    const string ApiKeysVariable = "RECONTEXT_API_KEYS";
+
+    /// <summary>The environment every process of the cluster starts with (the API key, for the gateway).</summary>
+    IReadOnlyDictionary<string, string>? secrets;
+
     public ClusterState Up(Options options)
     {
         if (ClusterState.Load(directory) is { } running && running.Processes.Any(p => ProcessGroups.Alive(p.Pid)))
             throw new ClusterException($"a cluster is already up (see {Path.Combine(directory, ClusterState.FileName)}); `recontext down` stops it");
+        // Checked before anything starts: a refused key used to surface only when the gateway, last, failed to start.
+        if (options.ApiKey is { Length: < 16 }) throw new ClusterException("--api-key: the key must have at least 16 characters");
         Directory.CreateDirectory(Path.Combine(directory, "logs"));
         var started = new List<ClusterProcess>();
         try
@@ -75,8 +83,10 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
             Service(started, "recontextualizer", RecontextualizerPort, ["serve", "recontextualizer", .. busArgs]);
             Service(started, "trainer", TrainerPort, ["serve", "trainer", .. busArgs, "--state", Path.Combine(directory, "trainer-state"),
                 "--weights-url", $"http://127.0.0.1:{WeightsPort}"]);
+            // The key travels in the gateway's environment, not on its command line (which every user of the machine can read).
             string[] gatewayArgs = [.. busArgs, "--store", store, "--remote", "generator,judge,recontextualizer,trainer",
-                "--runs", Path.Combine(directory, "runs"), "--cache", Path.Combine(cacheRoot, "organism"), "--api-keys", apiKey];
+                "--runs", Path.Combine(directory, "runs"), "--cache", Path.Combine(cacheRoot, "organism")];
+            secrets = new Dictionary<string, string> { [ApiKeysVariable] = apiKey };
             if (options.GatewayHost is { } host) Service(started, "gateway", GatewayPort, [.. gatewayArgs], program: host);
             else Service(started, "gateway", GatewayPort, ["serve", "gateway", .. gatewayArgs]);
             StartPrometheus(started);
@@ -99,7 +109,7 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         var state = ClusterState.Load(directory) ?? throw new ClusterException($"no cluster is recorded in {directory}");
         var old = state.Processes.SingleOrDefault(p => p.Name == name) ?? throw new ClusterException($"the cluster has no process '{name}'");
         ProcessGroups.Stop(old.Pid, TimeSpan.FromSeconds(10));
-        var restarted = old with { Pid = ProcessGroups.Start(old.Command[0], old.Command.Skip(1), old.Log) };
+        var restarted = old with { Pid = ProcessGroups.Start(old.Command[0], old.Command.Skip(1), old.Log, new Dictionary<string, string> { [ApiKeysVariable] = state.ApiKey }) };
         if (restarted.Health is not null) AwaitHealthy(restarted);
         if (name == "rabbitmq" && Uri.TryCreate(restarted.Url, UriKind.Absolute, out var broker)) AwaitBroker(restarted, broker.Port);
         var updated = state with { Processes = state.Processes.Select(p => p.Name == name ? restarted : p).ToList() };
@@ -211,7 +221,7 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
         var url = $"http://127.0.0.1:{port}";
         // env(1) carries the setting in the recorded command, so a restart starts the service the same way.
         string[] command = [.. threads is int n ? new[] { "/usr/bin/env", $"OMP_NUM_THREADS={n}" } : [], .. program ?? recontext, .. arguments, "--urls", url];
-        int pid = ProcessGroups.Start(command[0], command[1..], log);
+        int pid = ProcessGroups.Start(command[0], command[1..], log, secrets);
         started.Add(new ClusterProcess(name, pid, log, url, $"{url}/health", command));
     }
 
