@@ -47,6 +47,25 @@ public sealed class GatewayQueueTests : IAsyncLifetime
         foreach (var id in accepted) await gateway.EventsAsync(id);
     }
 
+    /// <summary>On loopback the gateway answers only requests that name a loopback host: a page whose name was rebound to
+    /// 127.0.0.1 cannot read the open API through a visitor's browser.</summary>
+    [Fact]
+    public async Task ARequestNamingAnotherHostIsRefused()
+    {
+        async Task<HttpStatusCode> Get(string host)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
+            request.Headers.Host = host;
+            return (await gateway.Http.SendAsync(request)).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, await Get("rebound.example"));
+        Assert.Equal(HttpStatusCode.BadRequest, await Get("rebound.example:8080"));
+        Assert.Equal(HttpStatusCode.OK, await Get("localhost:8080"));
+        Assert.Equal(HttpStatusCode.OK, await Get("127.0.0.1"));
+        Assert.Equal(["*"], GatewayOptions.From(name => name switch { "urls" => "http://0.0.0.0:8080", "api-keys" => GatewayFixture.Key, _ => null }).AllowedHosts);
+        Assert.Equal(["a.example", "b.example"], GatewayOptions.From(name => name switch { "allowed-hosts" => "a.example;b.example", _ => null }).AllowedHosts);
+    }
+
     [Fact]
     public void ABadBoundIsNamed() =>
         Assert.Contains("max-queued: give a positive number of runs, got '0'",

@@ -46,6 +46,8 @@ public static class GatewayHost
         var builder = WebApplication.CreateBuilder(args);
         var options = GatewayOptions.From(key => builder.Configuration[key], torch);
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
+        // ASP.NET Core's host filtering (on in every WebApplication) reads this: a request naming another host gets 400.
+        builder.Configuration["AllowedHosts"] = string.Join(';', options.AllowedHosts);
         builder.Services.AddSingleton(options);
         var keys = new ApiKeyCheck(options.ApiKeys);
         builder.Services.AddSingleton(keys);

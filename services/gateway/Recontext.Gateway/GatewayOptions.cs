@@ -51,6 +51,14 @@ public sealed record GatewayOptions
     /// such as `recontext demo --dashboard` serves beside its own work).</summary>
     public bool DashboardOnly { get; init; }
 
+    /// <summary>The Host header values the REST API and the dashboard answer (<c>--allowed-hosts a;b</c>). Default on
+    /// loopback: localhost, 127.0.0.1 and [::1] only, so a web page whose own name resolves to 127.0.0.1 (DNS
+    /// rebinding) cannot read the open loopback API through a visitor's browser; beyond loopback, any (reads need a key
+    /// there anyway).</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = LoopbackHosts;
+
+    public static readonly IReadOnlyList<string> LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
     /// <summary>Runs waiting to start at most (<c>--max-queued</c>): a submit beyond it is refused (HTTP 429) rather than
     /// growing the queue without end.</summary>
     public int MaxQueued { get; init; } = DefaultMaxQueued;
@@ -102,6 +110,9 @@ public sealed record GatewayOptions
             Deployment = deployment,
             Name = setting("name") ?? Environment.GetEnvironmentVariable("RECONTEXT_GATEWAY_NAME") ?? DefaultName,
             Torch = torch,
+            AllowedHosts = setting("allowed-hosts") is { } hosts
+                ? hosts.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(IsLoopback) ? LoopbackHosts : ["*"],
             MaxQueued = setting("max-queued") is { } queued
                 ? int.TryParse(queued, out int max) && max >= 1 ? max : throw new ArgumentException($"max-queued: give a positive number of runs, got '{queued}'")
                 : DefaultMaxQueued,

@@ -50,6 +50,7 @@ public sealed class ServeCommand : ICliCommand
             ("--reads", "open (anyone may read runs and open the dashboard) or key (reads need an API key); default: open on loopback, key otherwise"),
             ("--grpc-url", "where the gRPC run API is served, HTTP/2 (default http://127.0.0.1:8090)"),
             ("--max-queued", "runs waiting to start at most; a submit beyond it is refused with HTTP 429 (default 100)"),
+            ("--allowed-hosts", "Host header values answered, ';'-separated (default on loopback: localhost;127.0.0.1;[::1], against DNS rebinding; else any)"),
         ]));
         return command;
     }
