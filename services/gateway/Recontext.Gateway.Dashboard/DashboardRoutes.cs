@@ -9,7 +9,8 @@ public static class DashboardRoutes
     public const string Root = "/dashboard";
     public const string ApiRoot = "/api" + Root;
 
-    public static string Runs(string? experiment = null, string? status = null) => Root + "/runs" + Query(("experiment", experiment), ("status", status));
+    public static string Runs(string? experiment = null, string? status = null, int? page = null) =>
+        Root + "/runs" + Query(("experiment", experiment), ("status", status), ("page", page > 1 ? page.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
 
     public static string Run(string key) => $"{Root}/run/{Escape(key)}";
 

@@ -9,7 +9,7 @@ public sealed class BenchCommand : ICliCommand
 {
     public Command Build()
     {
-        var command = new Command("bench", "benchmarks: `bench model` (the language model), `bench checkpoints` (a real model's shapes), `bench judge` (the sandbox), " +
+        var command = new Command("bench", "benchmarks: `bench model` (the language model), `bench checkpoints` (a real model's shapes), `bench judge` (the sandbox), `bench dashboard` (the runs page), " +
                                            "`bench services` (replicas, one process vs distributed)");
 
         var modelQuick = Quick();
@@ -46,7 +46,13 @@ public sealed class BenchCommand : ICliCommand
                 script is not null && File.Exists(script) ? script : null, AnsiConsole.Console);
         });
 
+        var dashboardQuick = Quick();
+        var dashboard = new Command("dashboard", "the dashboard's runs page over 23, 323 and 1,000 finished runs (--quick: 23 and 323): the first request, " +
+                                                 "which reads every run, against later ones served from the runs index") { dashboardQuick };
+        dashboard.SetAction(parsed => Benchmarks.DashboardBenchmark.RunAsync(parsed.GetValue(dashboardQuick) ? [23, 323] : [23, 323, 1000], 5, AnsiConsole.Console));
+
         command.Subcommands.Add(model);
+        command.Subcommands.Add(dashboard);
         command.Subcommands.Add(checkpoints);
         command.Subcommands.Add(judge);
         command.Subcommands.Add(services);

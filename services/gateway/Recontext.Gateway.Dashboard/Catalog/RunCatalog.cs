@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Recontext.Runs;
 using Recontext.Runs.Evaluation;
@@ -27,18 +28,51 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
             foreach (var config in configs)
             {
                 var key = KeyOf(Path.GetDirectoryName(config)!);
-                if (Read(key) is { } run) found[key] = run.Run;
+                if (Summary(key) is { } run) found[key] = run;
             }
         }
         foreach (var run in gateway.List())
             foreach (var seed in run.Seeds)
             {
                 var key = RunManager.TraceId(run.Id, seed);
-                if (!found.ContainsKey(key) && Read(key) is { } stored) found[key] = stored.Run;
+                if (!found.ContainsKey(key) && Summary(key) is { } stored) found[key] = stored;
             }
+        foreach (var gone in index.Keys.Where(k => !found.ContainsKey(k))) index.TryRemove(gone, out _);
         // Newest experiment first; inside one, by name and seed (a demo's runs start within moments of each other).
         return found.Values.GroupBy(r => r.Experiment).OrderByDescending(g => g.Max(r => r.StartedUtc ?? DateTime.MinValue))
             .SelectMany(g => g.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Seed)).ToList();
+    }
+
+    /// <summary>Each listed run's summary, kept with a fingerprint of what it was read from: a request reads again only
+    /// the runs whose files (or gateway status) changed, so listing 1,000 finished runs costs a few stats each instead of
+    /// parsing every CSV file and asking the store for every run (docs/architecture.md, the dashboard).</summary>
+    readonly ConcurrentDictionary<string, (string Fingerprint, DashboardRun Run)> index = new();
+
+    DashboardRun? Summary(string key)
+    {
+        var fingerprint = Fingerprint(key);
+        if (fingerprint is not null && index.TryGetValue(key, out var known) && known.Fingerprint == fingerprint) return known.Run;
+        var run = Read(key)?.Run;
+        if (run is not null && fingerprint is not null) index[key] = (fingerprint, run);
+        else index.TryRemove(key, out _);
+        return run;
+    }
+
+    /// <summary>What a run's summary is read from: its files' sizes and times, whether a live process holds the folder,
+    /// and its gateway run's status. Null (never indexed) for a seed of a gateway run still queued or running: its status
+    /// depends on its sibling seeds and its metrics may live in the store only.</summary>
+    string? Fingerprint(string key)
+    {
+        if (DirectoryOf(key) is not { } directory) return null;
+        var owner = GatewayRunOf(key);
+        if (owner is { } o && o.Run.Active) return null;
+        var parts = new List<string> { owner is { } g ? $"{g.Run.Status}:{g.Run.FinishedUtc?.Ticks}" : "-", RunFolderLock.IsHeld(directory) ? "held" : "free" };
+        foreach (var file in new[] { RunFiles.ConfigFile, RunFiles.MetricsFile, RunFiles.EvaluationsFile, Path.Combine("state", "cursor.json"), RunLoop.RunIdFile })
+        {
+            var info = new FileInfo(Path.Combine(directory, file));
+            parts.Add(info.Exists ? $"{info.Length}@{info.LastWriteTimeUtc.Ticks}" : "none");
+        }
+        return string.Join('|', parts);
     }
 
     /// <summary>The run at <paramref name="key"/> with its config and metrics, or null when there is none (or the key
