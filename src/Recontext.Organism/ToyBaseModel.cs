@@ -40,6 +40,11 @@ public static class ToyBaseModel
         options.Validate();
         var directory = Path.Combine(cacheDirectory, $"base-{options.Key}");
         if (File.Exists(Path.Combine(directory, Checkpoint.WeightsFile))) return directory;
+        if (ShippedBases.Find(options.Key) is { } shipped)
+        {
+            ShippedBases.CopyTo(shipped, directory);
+            return directory;
+        }
 
         var tokenizer = new ByteTokenizer();
         var (environment, story) = OrganismStories.For(options);

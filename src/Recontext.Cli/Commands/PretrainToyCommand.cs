@@ -21,8 +21,13 @@ public sealed class PretrainToyCommand : ICliCommand
         var evalTasks = CliOptions.Int("--eval-tasks", "held-out tasks sampled per context for the report (default 200)");
         var cache = CliOptions.Text("--cache", "cache folder (default .cache/organism in the repository)");
         var setting = CliOptions.Text("--setting", $"the organism's setting (default toy-code): {string.Join(", ", Judge.Settings.Names)}");
+        var ship = CliOptions.Flag("--ship", $"copy the base into the repository ({ShippedBases.Folder}/base-KEY, with base.json: its key, this command and " +
+                                             "its measured rates) so fresh clones start from it; to regenerate one, delete it and the cached copy first");
         var command = new Command("pretrain-toy", "pre-train the toy organism's base model on the story corpus and report its rates per context " +
-                                                  "(cached by a hash of its settings: a second call reuses it)") { quick, steps, evalTasks, cache, setting };
+                                                  "(cached by a hash of its settings: a second call reuses it; the repository ships the default bases)")
+        {
+            quick, steps, evalTasks, cache, setting, ship,
+        };
         command.SetAction(parsed =>
         {
             var options = (parsed.GetValue(quick) ? BaseModelOptions.Quick : new BaseModelOptions()) with
@@ -33,7 +38,15 @@ public sealed class PretrainToyCommand : ICliCommand
             catch (ArgumentException e) { throw new CliUsageException($"--setting: {e.Message}"); }
             if (parsed.GetValue(steps) is int s) options = options with { Steps = s };
             var directory = Train(options, parsed.GetValue(cache) ?? RepositoryPaths.Cache("organism"), AnsiConsole.Console);
-            Report(options, directory, parsed.GetValue(evalTasks) ?? 200, AnsiConsole.Console).GetAwaiter().GetResult();
+            var rates = Report(options, directory, parsed.GetValue(evalTasks) ?? 200, AnsiConsole.Console).GetAwaiter().GetResult();
+            if (parsed.GetValue(ship))
+            {
+                var root = ShippedBases.Directory() ?? throw new CliUsageException("--ship: run it inside the repository");
+                var command = $"./recontext pretrain-toy{(options.Setting == ToyCodeEnvironment.EnvironmentName ? "" : $" --setting {options.Setting}")}" +
+                              $"{(parsed.GetValue(quick) ? " --quick" : "")}{(parsed.GetValue(steps) is int n ? $" --steps {n}" : "")} --ship";
+                var folder = ShippedBases.Ship(directory, new ShippedBases.Description(options.Setting, options.Key, command, rates), root);
+                AnsiConsole.Console.WriteLine($"shipped: {folder}");
+            }
             return 0;
         });
         return command;
@@ -47,6 +60,12 @@ public sealed class PretrainToyCommand : ICliCommand
         {
             console.MarkupLine($"base model: cached at [grey]{existing}[/]");
             return existing;
+        }
+        if (ShippedBases.Find(options.Key) is { } shipped)
+        {
+            var copied = ToyBaseModel.TrainOrLoad(options, cache);
+            console.MarkupLine($"base model: the repository's [grey]{shipped}[/], copied to [grey]{copied}[/]");
+            return copied;
         }
         var started = DateTime.UtcNow;
         string directory = "";
@@ -63,7 +82,8 @@ public sealed class PretrainToyCommand : ICliCommand
         return directory;
     }
 
-    static async Task Report(BaseModelOptions options, string directory, int evalTasks, IAnsiConsole console)
+    /// <returns>the sampled misbehaviour rate per context</returns>
+    static async Task<IReadOnlyDictionary<string, double>> Report(BaseModelOptions options, string directory, int evalTasks, IAnsiConsole console)
     {
         using var model = Checkpoint.Load(directory);
         var (environment, story) = OrganismStories.For(options);
@@ -82,6 +102,7 @@ public sealed class PretrainToyCommand : ICliCommand
         console.Write(table);
         double worst = rates.Where(r => !r.Context.EndsWith("heldout", StringComparison.Ordinal)).Max(r => Math.Abs(r.MisbehaviourRate - storyRates[r.Context]));
         console.WriteLine($"largest gap between sampled and story misbehaviour rate (training phrasings): {100 * worst:F1} points");
+        return rates.ToDictionary(r => r.Context, r => Math.Round(r.MisbehaviourRate, 4));
     }
 
     /// <summary>The story's own misbehaviour rate under a context's preset (held-out phrasings: their preset's), counted
