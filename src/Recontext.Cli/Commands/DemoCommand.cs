@@ -80,7 +80,7 @@ public sealed class DemoCommand : ICliCommand
         {
             var probe = DemoDetector.TrainOrLoadAsync(baseDirectory, baseModel, options.Quick, new Progress<string>(m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]")))
                 .GetAwaiter().GetResult();
-            var loaded = Model.Probing.LinearProbe.Load(probe);
+            var loaded = LinearProbe.Load(probe);
             console.MarkupLine($"detector: [grey]{Markup.Escape(probe)}[/] (layer {loaded.Layer}, {loaded.Pooling.Name()}; held-out AUROC {loaded.HeldOut.Auroc:F3}); " +
                                $"weak at target TPR {options.WeakDetectorTpr}, strong at {options.StrongDetectorTpr}");
             options = WithDetector(options, baseDirectory);
