@@ -30,9 +30,9 @@ public static class CliApp
         var parsed = root.Parse(args);
         var path = CommandPath(parsed);
         // `recontext frobnicate --help`: help would win over the unknown word and exit 0 with the root's help.
-        if (parsed.CommandResult.Command is RootCommand && args[0] is { } first && !first.StartsWith('-') && !first.StartsWith('['))
+        if (parsed.CommandResult.Command is RootCommand && !args[0].StartsWith('-') && !args[0].StartsWith('['))
         {
-            Console.Error.WriteLine($"recontext: unknown command '{first}'; commands: {string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}");
+            Console.Error.WriteLine($"recontext: unknown command '{args[0]}'; commands: {string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}");
             Console.Error.WriteLine("(`recontext --help` shows the options of each)");
             return UsageError;
         }

@@ -59,7 +59,7 @@ public static class ShippedBases
         var folder = Path.Combine(root, $"base-{description.Key}");
         if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
         System.IO.Directory.CreateDirectory(folder);
-        foreach (var name in new[] { "config.json", Checkpoint.WeightsFile }) File.Copy(Path.Combine(trained, name), Path.Combine(folder, name));
+        foreach (var name in new[] { Checkpoint.ConfigFile, Checkpoint.WeightsFile }) File.Copy(Path.Combine(trained, name), Path.Combine(folder, name));
         File.WriteAllText(Path.Combine(folder, DescriptionFile), JsonSerializer.Serialize(description, Json));
         return folder;
     }

@@ -115,13 +115,15 @@ public sealed record RunConfig
         if (Detector is not null)
         {
             var probe = Detector.Load();
-            var (hidden, layers) = Checkpoint is null
-                ? (OrganismBase.ModelConfig.HiddenSize, OrganismBase.ModelConfig.NumHiddenLayers)
-                : File.Exists(Path.Combine(Checkpoint, "config.json"))
-                    ? Model.TransformerConfig.FromJson(File.ReadAllText(Path.Combine(Checkpoint, "config.json"))) is var c ? (c.HiddenSize, c.NumHiddenLayers) : default
-                    : (probe.HiddenSize, probe.LayerCount);   // the checkpoint's own check names a missing folder
-            try { probe.CheckFits(hidden, layers, Checkpoint ?? "the organism's base"); }
-            catch (ArgumentException e) { throw new ArgumentException($"detector.probe: {e.Message}", e); }
+            // A checkpoint without a config is named by RunLimits, which reads the same file for the context length.
+            var configFile = Checkpoint is null ? null : Path.Combine(Checkpoint, Model.Checkpoints.Checkpoint.ConfigFile);
+            var shape = configFile is null ? OrganismBase.ModelConfig
+                : File.Exists(configFile) ? Model.TransformerConfig.FromJson(File.ReadAllText(configFile)) : null;
+            if (shape is not null)
+            {
+                try { probe.CheckFits(shape.HiddenSize, shape.NumHiddenLayers, Checkpoint ?? "the organism's base"); }
+                catch (ArgumentException e) { throw new ArgumentException($"detector.probe: {e.Message}", e); }
+            }
         }
         Base.Validate();
         if (Checkpoint is null) OrganismBase.Validate();   // a setting without an organism needs a model folder

@@ -57,9 +57,6 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
     /// <summary>The gateway reads its keys from this variable when no --api-keys is given.</summary>
     const string ApiKeysVariable = "RECONTEXT_API_KEYS";
 
-    /// <summary>The environment every process of the cluster starts with (the API key, for the gateway).</summary>
-    IReadOnlyDictionary<string, string>? secrets;
-
     public ClusterState Up(Options options)
     {
         if (ClusterState.Load(directory) is { } running && running.Processes.Any(p => ProcessGroups.Alive(p.Pid)))
@@ -86,9 +83,9 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
             // The key travels in the gateway's environment, not on its command line (which every user of the machine can read).
             string[] gatewayArgs = [.. busArgs, "--store", store, "--remote", "generator,judge,recontextualizer,trainer",
                 "--runs", Path.Combine(directory, "runs"), "--cache", Path.Combine(cacheRoot, "organism")];
-            secrets = new Dictionary<string, string> { [ApiKeysVariable] = apiKey };
-            if (options.GatewayHost is { } host) Service(started, "gateway", GatewayPort, [.. gatewayArgs], program: host);
-            else Service(started, "gateway", GatewayPort, ["serve", "gateway", .. gatewayArgs]);
+            var secrets = new Dictionary<string, string> { [ApiKeysVariable] = apiKey };
+            if (options.GatewayHost is { } host) Service(started, "gateway", GatewayPort, [.. gatewayArgs], program: host, environment: secrets);
+            else Service(started, "gateway", GatewayPort, ["serve", "gateway", .. gatewayArgs], environment: secrets);
             StartPrometheus(started);
             foreach (var p in started.Where(p => p.Health is not null)) AwaitHealthy(p);
             var state = new ClusterState(bus, store, $"http://127.0.0.1:{GatewayPort}", apiKey, started);
@@ -214,14 +211,16 @@ public sealed class LocalCluster(string directory, string cacheRoot, IReadOnlyLi
 
     /// <param name="threads">libtorch's intra-op threads for the service (OMP_NUM_THREADS); null: all cores</param>
     /// <param name="program">how to start the process (default: the `recontext` command line)</param>
-    void Service(List<ClusterProcess> started, string name, int port, string[] arguments, int? threads = null, IReadOnlyList<string>? program = null)
+    /// <param name="environment">variables the process starts with beyond its command (secrets, which a command line would show)</param>
+    void Service(List<ClusterProcess> started, string name, int port, string[] arguments, int? threads = null, IReadOnlyList<string>? program = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         if (Answers(port)) throw new ClusterException($"{name}: port {port} is in use (another cluster? `recontext down` stops the recorded one)");
         var log = LogOf(name);
         var url = $"http://127.0.0.1:{port}";
         // env(1) carries the setting in the recorded command, so a restart starts the service the same way.
         string[] command = [.. threads is int n ? new[] { "/usr/bin/env", $"OMP_NUM_THREADS={n}" } : [], .. program ?? recontext, .. arguments, "--urls", url];
-        int pid = ProcessGroups.Start(command[0], command[1..], log, secrets);
+        int pid = ProcessGroups.Start(command[0], command[1..], log, environment);
         started.Add(new ClusterProcess(name, pid, log, url, $"{url}/health", command));
     }
 

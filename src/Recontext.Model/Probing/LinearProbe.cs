@@ -40,8 +40,6 @@ public sealed record LinearProbe
 
     public double Score(ReadOnlySpan<float> activation) => LogisticRegression.Probability(Weights, Bias, activation);
 
-    public bool Flags(double score) => score >= Threshold;
-
     /// <summary>The same probe with its threshold set to flag <paramref name="targetTpr"/> of the validation positives, and
     /// its validation and held-out rates at that threshold.</summary>
     public LinearProbe AtTargetTpr(double targetTpr)

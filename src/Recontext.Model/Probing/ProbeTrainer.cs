@@ -60,7 +60,7 @@ public static class ProbeTrainer
                 foreach (var lambda in options.Lambdas.OrderDescending())
                 {
                     var (weights, bias) = LogisticRegression.Fit(train.Select(Features).ToArray(), train.Select(r => labels[r]).ToArray(), lambda);
-                    var scores = validation.Select(r => Score(weights, bias, Features(r))).ToArray();
+                    var scores = validation.Select(r => LogisticRegression.Probability(weights, bias, Features(r))).ToArray();
                     var candidate = new ProbeCandidate(layers[li], options.Poolings[pi], lambda, BinaryMetrics.Auroc(scores, validation.Select(r => labels[r]).ToArray()));
                     candidates.Add(candidate);
                     if (best is null || candidate.ValidationAuroc > best.Value.Candidate.ValidationAuroc + 1e-12) best = (candidate, weights, bias);
@@ -70,7 +70,7 @@ public static class ProbeTrainer
 
         var (chosen, w, b) = best!.Value;
         int layerIndex = layers.ToList().IndexOf(chosen.Layer), poolingIndex = options.Poolings.ToList().IndexOf(chosen.Pooling);
-        ScoredLabels Scored(int[] rows) => new(rows.Select(r => Score(w, b, activations[r][layerIndex][poolingIndex])).ToArray(), rows.Select(r => labels[r]).ToArray());
+        ScoredLabels Scored(int[] rows) => new(rows.Select(r => LogisticRegression.Probability(w, b, activations[r][layerIndex][poolingIndex])).ToArray(), rows.Select(r => labels[r]).ToArray());
         var probe = new LinearProbe
         {
             Label = options.Label, HiddenSize = model.Config.HiddenSize, LayerCount = model.Body.LayerCount,
@@ -94,7 +94,6 @@ public static class ProbeTrainer
         return pooled.Select(p => probe.Score(p[0][0])).ToArray();
     }
 
-    static double Score(double[] weights, double bias, float[] x) => LogisticRegression.Probability(weights, bias, x);
 
     /// <summary>A stratified 60 / 20 / 20 split of row indices, shuffled by <paramref name="seed"/>.</summary>
     static (int[] Train, int[] Validation, int[] HeldOut) Split(IReadOnlyList<LabelledCompletion> data, long seed)

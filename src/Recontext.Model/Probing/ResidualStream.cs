@@ -92,14 +92,13 @@ public static class ResidualStream
         }
         int rows = prompts.Length, width = model.Config.HiddenSize;
         var result = new float[rows][][][];
-        for (int r = 0; r < rows; r++) result[r] = new float[layers.Count][][];
+        for (int r = 0; r < rows; r++) result[r] = Enumerable.Range(0, layers.Count).Select(_ => new float[poolings.Count][]).ToArray();
         for (int i = 0; i < layers.Count; i++)
             for (int k = 0; k < poolings.Count; k++)
             {
                 var flat = pooled[i, k].cpu().data<float>().ToArray();
                 for (int r = 0; r < rows; r++)
                 {
-                    result[r][i] ??= new float[poolings.Count][];
                     result[r][i][k] = flat.AsSpan(r * width, width).ToArray();
                 }
             }
