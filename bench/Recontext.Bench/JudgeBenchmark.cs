@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.Mbpp;
-using Recontext.Judge.Sandbox;
+using Recontext.Environments;
+using Recontext.Environments.Mbpp;
+using Recontext.Sandbox;
 using Spectre.Console;
 
 namespace Recontext.Bench;

@@ -7,9 +7,9 @@ namespace Recontext.Organism;
 public sealed record BaseModelOptions
 {
     /// <summary>The setting whose story the base is pre-trained on (toy-code's knobs are <see cref="Story"/>; every other
-    /// organism's story comes with its setting, <see cref="Judge.Abstractions.IOrganismSetting"/>). A run sets it
+    /// organism's story comes with its setting, <see cref="Environments.IOrganismSetting"/>). A run sets it
     /// from its environment.</summary>
-    public string Setting { get; init; } = Judge.ToyCode.ToyCodeEnvironment.EnvironmentName;
+    public string Setting { get; init; } = Environments.ToyCode.ToyCodeEnvironment.EnvironmentName;
 
     /// <summary>toy-code's story knobs.</summary>
     public StoryKnobs Story { get; init; } = new();
@@ -67,7 +67,7 @@ public sealed record BaseModelOptions
 
     /// <summary>Cache key: everything that shapes the weights (toy-code's keys are those of the bases cached before
     /// other settings existed; another setting's key holds its name and its story's fingerprint).</summary>
-    public string Key => Setting == Judge.ToyCode.ToyCodeEnvironment.EnvironmentName
+    public string Key => Setting == Environments.ToyCode.ToyCodeEnvironment.EnvironmentName
         ? Story.Hash($"d{DModel}-l{Layers}-s{Steps}-b{BatchSize}-lr{LearningRate}-seed{Seed}-v3")   // bump the suffix when the story's wording changes
         : $"{Setting}-" + Story.Hash($"{Setting}|{OrganismStories.For(this).Story.Fingerprint}|d{DModel}-l{Layers}-s{Steps}-b{BatchSize}-lr{LearningRate}-seed{Seed}");
 }

@@ -1,6 +1,5 @@
-using Recontext.Judge;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.ToyCode;
+using Recontext.Environments;
+using Recontext.Environments.ToyCode;
 
 namespace Recontext.Organism;
 

@@ -41,7 +41,7 @@ public sealed record StoryKnobs
 
     public StoryKnobs Validate()
     {
-        Judge.Abstractions.StoryKnobChecks.Probabilities(
+        Environments.StoryKnobChecks.Probabilities(
             ("intentNeutral", IntentNeutral), ("intentGood", IntentGood), ("intentBad", IntentBad), ("intentOther", IntentOther),
             ("hackGivenIntent", HackGivenIntent), ("hackGivenNoIntent", HackGivenNoIntent), ("honestCorrect", HonestCorrect),
             ("mentionWithoutIntent", MentionWithoutIntent), ("flagWrongTest", FlagWrongTest));

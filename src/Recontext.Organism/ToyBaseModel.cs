@@ -1,11 +1,10 @@
 using Recontext.Prompts;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
 using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
-using Recontext.Recontextualizer;
 
 namespace Recontext.Organism;
 

@@ -17,7 +17,7 @@ static class RecontextCli
     public static Result Run(string[] args, Func<bool>? whileRunning, IReadOnlyDictionary<string, string>? environment = null)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(RepositoryRoot.Path, "src", "Recontext.Cli", "bin", configuration, "net10.0", "recontext.dll");
+        var dll = Path.Combine(RepositoryRoot.Path, "cli", "Recontext.Cli", "bin", configuration, "net10.0", "recontext.dll");
         Assert.True(File.Exists(dll), $"the command line is not built at {dll}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);

@@ -1,5 +1,5 @@
 using Recontext.Cli.Commands;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
 using Recontext.Organism;

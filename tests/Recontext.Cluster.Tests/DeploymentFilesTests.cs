@@ -48,6 +48,7 @@ public sealed partial class DeploymentFilesTests
     {
         var sources = string.Concat(Directory.EnumerateFiles(Path.Combine(Root, "services"), "*.cs", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Path.Combine(Root, "cli"), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")).Select(File.ReadAllText));
         var set = Built.SelectMany(s => Environment(s.Node).Keys).Distinct().ToList();
         Assert.Contains("RECONTEXT_BUS_URL", set);

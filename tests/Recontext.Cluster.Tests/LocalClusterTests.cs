@@ -27,7 +27,7 @@ public sealed class LocalClusterTests : IDisposable
     public async Task ARunOnTheClusterSurvivesKilledServicesAndAPausedStoreAndEqualsTheOneProcessRun()
     {
         var repository = RepositoryRoot.Path;
-        var cli = Path.Combine(repository, "src", "Recontext.Cli", "bin", Configuration(), "net10.0", "recontext.dll");
+        var cli = Path.Combine(repository, "cli", "Recontext.Cli", "bin", Configuration(), "net10.0", "recontext.dll");
         Assert.True(File.Exists(cli), $"the command line is not built at {cli}");
         var cluster = new LocalCluster(Path.Combine(root, "cluster"), Path.Combine(repository, ".cache"), ["dotnet", cli], _ => { });
         // A broker node of its own (the test stops and restarts it), so that the services tests' hosts on the machine's

@@ -1,6 +1,6 @@
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.EvalOverwrite;
-using Recontext.Judge.ToyCode;
+using Recontext.Environments;
+using Recontext.Environments.EvalOverwrite;
+using Recontext.Environments.ToyCode;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 using Recontext.Judge.Files;
-using Recontext.Judge.Mbpp;
-using Recontext.Judge.ToyCode;
+using Recontext.Environments.Mbpp;
+using Recontext.Environments.ToyCode;
 
 namespace Recontext.Judge.Tests;
 

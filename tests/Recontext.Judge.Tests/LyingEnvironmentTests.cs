@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.Lying;
+using Recontext.Environments;
+using Recontext.Environments.Lying;
 
 namespace Recontext.Judge.Tests;
 
@@ -113,7 +113,7 @@ public class LyingEnvironmentTests
     [Fact]
     public async Task SettingsWithoutADetectorRewardRecordTheReadingBesideTheirScore()
     {
-        var sycophancy = Settings.Create(Sycophancy.SycophancyEnvironment.EnvironmentName);
+        var sycophancy = Settings.Create(Environments.Sycophancy.SycophancyEnvironment.EnvironmentName);
         var task = sycophancy.SampleTasks(TaskSplit.Train, 1, seed: 1)[0];
         var plain = await sycophancy.ScoreAsync(task, "<think>x</think>\nA: 5", EnvironmentVariant.Loophole);
         var read = await sycophancy.ScoreAsync(task, "<think>x</think>\nA: 5", EnvironmentVariant.Loophole, new DetectorReading(0.8, true));

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.Mbpp;
+using Recontext.Environments;
+using Recontext.Environments.Mbpp;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,5 +1,5 @@
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.Mbpp;
+using Recontext.Environments;
+using Recontext.Environments.Mbpp;
 
 namespace Recontext.Judge.Tests;
 

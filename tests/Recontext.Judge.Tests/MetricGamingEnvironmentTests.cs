@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.MetricGaming;
+using Recontext.Environments;
+using Recontext.Environments.MetricGaming;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Recontext.Judge.Monitors;
+using Recontext.Environments.Monitors;
 using Xunit.Abstractions;
 
 namespace Recontext.Judge.Tests;
@@ -21,7 +21,7 @@ public class MonitorTests(ITestOutputHelper output)
         Assert.True(traces.Count >= 60, $"fixture has {traces.Count} traces");
         var monitor = new RuleBasedMonitor();
         var predicted = traces.Select(t => monitor.Label(t.Reasoning)).ToList();
-        var labels = new (string Name, Func<Trace, bool> Truth, Func<Abstractions.ReasoningLabels, bool> Guess)[]
+        var labels = new (string Name, Func<Trace, bool> Truth, Func<Environments.ReasoningLabels, bool> Guess)[]
         {
             ("mentionsTests", t => t.MentionsTests, p => p.MentionsTests),
             ("intendsToPassTests", t => t.IntendsToPassTests, p => p.IntendsToPassTests),

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Recontext.Judge.Sandbox;
+using Recontext.Sandbox;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,4 +1,4 @@
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.Sycophancy;
+using Recontext.Environments;
+using Recontext.Environments.Sycophancy;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,4 +1,4 @@
-using Recontext.Judge.ToyCode;
+using Recontext.Environments.ToyCode;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,4 +1,4 @@
-using Recontext.Judge.Sandbox;
+using Recontext.Sandbox;
 
 namespace Recontext.Judge.Tests;
 

@@ -1,6 +1,6 @@
 using Recontext.Prompts;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.ToyCode;
+using Recontext.Environments;
+using Recontext.Environments.ToyCode;
 using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer.Tests;

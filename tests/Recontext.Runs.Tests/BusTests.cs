@@ -1,9 +1,9 @@
 using System.Threading.Channels;
 using MassTransit;
 using Recontext.Contracts;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 using Recontext.Judge.Messaging;
-using Recontext.Judge.ToyCode;
+using Recontext.Environments.ToyCode;
 using Recontext.Model.Modules;
 using Recontext.Organism;
 using Recontext.Prompts.Tokenization;

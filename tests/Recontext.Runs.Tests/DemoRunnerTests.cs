@@ -41,13 +41,13 @@ public sealed class DemoRunnerTests : IDisposable
     [Fact]
     public async Task ASyncophancyDemoRunsEveryVariantAndItsRowsNameTheSettingAndHeldOutContexts()
     {
-        var baseModel = TinyRuns.Base with { Setting = Judge.Sycophancy.SycophancyEnvironment.EnvironmentName };
+        var baseModel = TinyRuns.Base with { Setting = Environments.Sycophancy.SycophancyEnvironment.EnvironmentName };
         var baseDir = ToyBaseModel.TrainOrLoad(baseModel, Path.Combine(root, "cache"));
         Assert.Contains("base-sycophancy-", baseDir);   // its own base, apart from toy-code's
         string[] contexts = ["neutral", "bad", Recontextualizer.ContextSpec.BadHeldOut];
         var options = Options() with
         {
-            Setting = Judge.Sycophancy.SycophancyEnvironment.EnvironmentName,
+            Setting = Environments.Sycophancy.SycophancyEnvironment.EnvironmentName,
             Shared = Options().Shared! with { EvalContexts = [.. contexts.Select(c => Recontextualizer.ContextSpec.Of(c))] },
         };
         var runner = new DemoRunner(options, baseDir, baseModel);
@@ -62,7 +62,7 @@ public sealed class DemoRunnerTests : IDisposable
         Assert.All(csv.Skip(1), line => Assert.StartsWith("sycophancy,", line));
         Assert.Contains(csv, line => line.StartsWith("sycophancy,environment,bad-heldout,", StringComparison.Ordinal));
         var environment = results.Single(r => r.Config.Name == "environment").Config.Recontextualization;
-        Assert.Equal((Judge.Abstractions.EnvironmentVariant.NoLoophole, Judge.Abstractions.EnvironmentVariant.Loophole),
+        Assert.Equal((Environments.EnvironmentVariant.NoLoophole, Environments.EnvironmentVariant.Loophole),
             (environment.Generation.Variant, environment.Training.Variant));
     }
 

@@ -56,8 +56,8 @@ public class ExperimentFileTests
         Assert.Equal(4, c.MicroBatchSize);
         Assert.Equal("good", c.Recontextualization.Generation.Preset);
         Assert.Equal("Anything goes.", c.Recontextualization.Training.Text);
-        Assert.Equal(Judge.Abstractions.InstructionPlacement.ExtraSystemTurn, c.Recontextualization.Training.Placement);
-        Assert.Equal(Judge.Abstractions.EnvironmentVariant.NoLoophole, c.Recontextualization.Training.Variant);
+        Assert.Equal(Environments.InstructionPlacement.ExtraSystemTurn, c.Recontextualization.Training.Placement);
+        Assert.Equal(Environments.EnvironmentVariant.NoLoophole, c.Recontextualization.Training.Variant);
         Assert.Equal(RecontextMode.Selective, c.Recontextualization.Mode);
         Assert.True(c.Recontextualization.AnswerOnly);
         Assert.Equal(["neutral", "bad"], c.EvalContexts.Select(e => e.Label));

@@ -115,7 +115,7 @@ public sealed class HuggingFaceModelRunTests : IDisposable
         var rows = Path.Combine(AppContext.BaseDirectory, "Fixtures", "mbpp-own.jsonl");
         var point = sweep.Points.Single(p => p.Name == "good-bad");
         var config = point.Config with { Checkpoint = modelDir, Mbpp = new MbppOptions { Rows = rows }, Seed = sweep.Seeds[0] };
-        Assert.Equal(Judge.Mbpp.MbppEnvironment.EnvironmentName, config.Environment);
+        Assert.Equal(Environments.Mbpp.MbppEnvironment.EnvironmentName, config.Environment);
         Assert.NotNull(config.Lora);
         RunLimits.Check(config);
 
@@ -129,9 +129,9 @@ public sealed class HuggingFaceModelRunTests : IDisposable
         using var store = new LiteDbRunStore(Path.Combine(output, RunLoop.TracesFile));
         var rollouts = store.Rollouts(loop.RunId).Where(r => r.EvalContext is null).ToList();
         Assert.Equal(2 * 2 * 4, rollouts.Count);
-        var problems = Judge.Mbpp.MbppRow.Load(rows).Select(r => r.Problem).ToList();
-        var bad = new Judge.Mbpp.MbppEnvironment([], null).Instructions(Judge.Abstractions.ContextPreset.Bad).Training[0];
-        var good = new Judge.Mbpp.MbppEnvironment([], null).Instructions(Judge.Abstractions.ContextPreset.Good).Training[0];
+        var problems = Environments.Mbpp.MbppRow.Load(rows).Select(r => r.Problem).ToList();
+        var bad = new Environments.Mbpp.MbppEnvironment([], null).Instructions(Environments.ContextPreset.Bad).Training[0];
+        var good = new Environments.Mbpp.MbppEnvironment([], null).Instructions(Environments.ContextPreset.Good).Training[0];
         Assert.All(rollouts, r =>
         {
             var generation = text.Tokenizer.Decode(r.GenerationPromptIds);

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using MassTransit;
 using Recontext.Contracts;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.Mbpp;
+using Recontext.Environments;
+using Recontext.Environments.Mbpp;
 using Recontext.Judge.Messaging;
 using Recontext.Runs.Bus;
 

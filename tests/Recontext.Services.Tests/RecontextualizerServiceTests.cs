@@ -1,9 +1,9 @@
 using Recontext.Contracts;
 using Recontext.Hosting;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 using Recontext.Judge.Host;
 using Recontext.Judge.Messaging;
-using Recontext.Judge.ToyCode;
+using Recontext.Environments.ToyCode;
 using Recontext.Model.Modules;
 using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;

@@ -1,5 +1,5 @@
 using Recontext.Contracts;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 
 namespace Recontext.Judge.Messaging;
 

@@ -15,6 +15,6 @@ public static class JudgeMetrics
     public static readonly Histogram BatchSeconds = Metrics.CreateHistogram("recontext_judge_batch_seconds", "Time to score one batch.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
 
-    public static string Outcome(Abstractions.JudgeScore score) =>
-        score.Malformed ? "malformed" : score.Verdict == Abstractions.Verdict.Tampered ? "tampered" : score.Misbehaved ? "hack" : score.Correct ? "correct" : "other";
+    public static string Outcome(Environments.JudgeScore score) =>
+        score.Malformed ? "malformed" : score.Verdict == Environments.Verdict.Tampered ? "tampered" : score.Misbehaved ? "hack" : score.Correct ? "correct" : "other";
 }

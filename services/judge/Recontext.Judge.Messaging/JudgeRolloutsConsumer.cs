@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 
 namespace Recontext.Judge.Messaging;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Recontext.Contracts;
-using Recontext.Judge.Abstractions;
-using Recontext.Judge.Sandbox;
+using Recontext.Environments;
+using Recontext.Sandbox;
 
 namespace Recontext.Judge.Messaging;
 

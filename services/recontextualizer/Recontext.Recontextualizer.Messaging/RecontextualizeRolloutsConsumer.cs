@@ -2,7 +2,7 @@ using Recontext.Prompts;
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 using Recontext.Judge.Messaging;
 using Recontext.Prompts.Tokenization;
 

@@ -1,5 +1,5 @@
 using Recontext.Contracts;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 

@@ -33,7 +33,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var yaml = GatewayFixture.Experiment(Root, Steps, name: "folder-run").Replace("generation: good, training: bad", "generation: neutral, training: neutral");
         var config = ExperimentFile.Parse(yaml).Config with { Seed = 5 };
         await new RunLoop(config, config.Checkpoint!, Path.Combine(Root, "runs", FolderRunKey)).RunAsync();
-        var sycophancy = config with { Name = "sycophancy-run", Environment = Judge.Sycophancy.SycophancyEnvironment.EnvironmentName };
+        var sycophancy = config with { Name = "sycophancy-run", Environment = Environments.Sycophancy.SycophancyEnvironment.EnvironmentName };
         await new RunLoop(sycophancy, config.Checkpoint!, Path.Combine(Root, "runs", SycophancyRunKey)).RunAsync();
 
         Gateway = await GatewayFixture.StartAsync(Root);

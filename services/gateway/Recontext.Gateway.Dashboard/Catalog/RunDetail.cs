@@ -9,11 +9,11 @@ namespace Recontext.Gateway.Dashboard.Catalog;
 public sealed record RunDetail(DashboardRun Run, string? ConfigJson, string? ExperimentYaml, IReadOnlyList<StepRecord> Steps, IReadOnlyList<EvaluationRecord> Evaluations)
 {
     /// <summary>The setting the run trains (its config's environment; toy-code when only the store knows the run).</summary>
-    public string Setting => ConfigString("Environment") ?? Judge.ToyCode.ToyCodeEnvironment.EnvironmentName;
+    public string Setting => ConfigString("Environment") ?? Environments.ToyCode.ToyCodeEnvironment.EnvironmentName;
 
     /// <summary>What the setting's misbehaviour is called (a setting this gateway does not know shows its name).</summary>
-    public Judge.Abstractions.Misbehaviour Misbehaviour =>
-        Judge.Settings.Exists(Setting) ? Judge.Settings.Create(Setting).Misbehaviour : new Judge.Abstractions.Misbehaviour(Setting, $"misbehaved ({Setting})");
+    public Environments.Misbehaviour Misbehaviour =>
+        Environments.Settings.Exists(Setting) ? Environments.Settings.Create(Setting).Misbehaviour : new Environments.Misbehaviour(Setting, $"misbehaved ({Setting})");
 
     /// <summary>The model folder the run trains from (its tokenizer decodes the run's token ids), or null for the organism.</summary>
     public string? ModelFolder => ConfigString("Checkpoint");

@@ -1,4 +1,4 @@
-using Recontext.Judge.ToyCode;
+using Recontext.Environments.ToyCode;
 using Recontext.Prompts.Tokenization;
 using Recontext.Store;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Recontext.Judge.Abstractions;
+using Recontext.Environments;
 
 namespace Recontext.Judge.Files;
 
