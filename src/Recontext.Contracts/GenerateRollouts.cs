@@ -48,8 +48,4 @@ public sealed record GenerateRollouts
     public bool Evaluation { get; init; }
     /// <summary>How the recontextualizer builds the training samples of this batch.</summary>
     public required RecontextRequest Recontext { get; init; }
-    /// <summary>The roles that services of their own serve for this run (<see cref="ServiceRoles"/>); the run's own
-    /// process serves the others. Carried on with the batch so that on a shared broker each role works on it exactly
-    /// once (<see cref="RoleScope"/>).</summary>
-    public string[] ServedRoles { get; init; } = [];
 }

@@ -1,6 +1,7 @@
 namespace Recontext.Contracts;
 
-/// <summary>Event from the generator: the batch's completions, prompt-major.</summary>
+/// <summary>Event from the generator: the batch's completions, prompt-major (the coordinator sends them on to the
+/// judge as <see cref="JudgeRollouts"/>).</summary>
 public sealed record RolloutsGenerated
 {
     public required string RunId { get; init; }
@@ -14,6 +15,6 @@ public sealed record RolloutsGenerated
     public string Worker { get; init; } = "";
 
     /// <summary>The request this batch answers, passed on so that the judge and the recontextualizer need no run state
-    /// (the tasks, the variant shown, the prompts, the recontextualization, the roles served elsewhere).</summary>
+    /// (the tasks, the variant shown, the prompts, the recontextualization).</summary>
     public required GenerateRollouts Request { get; init; }
 }

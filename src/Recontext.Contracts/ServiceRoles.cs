@@ -7,4 +7,7 @@ public static class ServiceRoles
     public const string Judge = "judge";
     public const string Recontextualizer = "recontextualizer";
     public const string Trainer = "trainer";
+
+    /// <summary>The shared queue a role's service consumes its commands from (replicas compete on it).</summary>
+    public static string Queue(string role) => $"recontext-{role}";
 }

@@ -14,6 +14,6 @@ public sealed record StartTraining
     public required int ResumeVersion { get; init; }
     /// <summary>Where to keep the run's policy versions; null lets the trainer choose (its own state folder).</summary>
     public string? StateDirectory { get; init; }
-    /// <summary>See <see cref="GenerateRollouts.ServedRoles"/>; a remote generator needs the versions served over gRPC.</summary>
-    public string[] ServedRoles { get; init; } = [];
+    /// <summary>true when the generator is a service of its own: the trainer serves the policy versions over gRPC.</summary>
+    public bool ServeWeights { get; init; }
 }

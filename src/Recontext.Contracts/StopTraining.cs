@@ -5,5 +5,4 @@ public sealed record StopTraining
 {
     public required string RunId { get; init; }
     public required Guid RequestId { get; init; }
-    public string[] ServedRoles { get; init; } = [];
 }

@@ -47,8 +47,6 @@ public static class RoleHost
         transport.Check();   // start-up fails in seconds naming the bus, rather than retrying a broker that is not there
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 
-        // A service takes the batches that name its role as served by a service (see RoleScope).
-        builder.Services.AddSingleton(RoleScope.Service);
         services?.Invoke(builder.Services, builder.Configuration);
         builder.Services.AddServiceHealth();
         builder.Services.AddMassTransit(x =>
@@ -59,6 +57,8 @@ public static class RoleHost
                 cfg.ConnectTo(transport);
                 cfg.ReceiveEndpoint(queue, e =>
                 {
+                    // Commands are sent to this queue; it subscribes to no published message.
+                    e.ConfigureConsumeTopology = false;
                     if (prefetch is int count)
                     {
                         e.PrefetchCount = count;

@@ -33,10 +33,11 @@ public class BusTests
         await watcher.Ready;
 
         var message = new TrainingBatchReady { RunId = "bus-test", Step = 1, BatchId = Guid.NewGuid(), Samples = [], Scores = [], Seconds = 0 };
-        await Task.WhenAll(bus.Publisher.Publish(message), bus.Publisher.Publish(message));
+        var command = new TrainPolicy { Batch = message };
+        await Task.WhenAll(bus.SendAsync(ServiceRoles.Trainer, command), bus.SendAsync(ServiceRoles.Trainer, command));
         var first = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         var second = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        await bus.Publisher.Publish(message);   // and once more after the update finished
+        await bus.SendAsync(ServiceRoles.Trainer, command);   // and once more after the update finished
         var third = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, trainings);
@@ -76,7 +77,7 @@ public class BusTests
             Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(policy), Seed = 1 },
         };
         var pending = session.Begin(request);
-        await bus.Publisher.Publish(request);
+        await bus.SendAsync(ServiceRoles.Generator, request);
         var result = await pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var (judged, training) = (result.Judged!, result.Training!);
         Assert.Equal(6, judged.Completions.Length);
@@ -90,5 +91,41 @@ public class BusTests
         // The trainer got the judge's scores from its message, one per sample.
         Assert.Equal(judged.Scores, trainedScores);
         Assert.Equal(0.5f, result.Update!.Loss);
+    }
+
+    [Fact]
+    public async Task ACommandReachesItsRoleOnlyWhenSentToItsQueue()
+    {
+        await using var bus = await InProcessBus.StartAsync();
+        using var model = CausalLm.Create(new BaseModelOptions { DModel = 32, Layers = 1 }.ModelConfig, 1);
+        var environment = new ToyCodeEnvironment();
+        var session = new RunSession("routing");
+        bus.Sessions.Add(session);
+        bus.Policies.Add("routing", model);
+        var generated = Channel.CreateUnbounded<RolloutsGenerated>();
+        var watcher = bus.Bus.ConnectReceiveEndpoint("routing-generated", e => e.Handler<RolloutsGenerated>(c => generated.Writer.WriteAsync(c.Message).AsTask()));
+        await watcher.Ready;
+        var tasks = environment.SampleTasks(TaskSplit.Train, 1, 5);
+        var request = new GenerateRollouts
+        {
+            RunId = "routing", Step = 0, BatchId = Guid.NewGuid(), PolicyVersion = 0, SamplesPerPrompt = 2, Temperature = 1, MaxNewTokens = 4, Seed = 1,
+            Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = [1, 2, 3] }],
+            Tasks = [JudgeTasks.Encode(environment, tasks[0])], Variant = JudgeTasks.Loophole, Evaluation = true,
+            Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(RecontextPolicy.FromPreset("neutral->neutral")), Seed = 1 },
+        };
+        var pending = session.Begin(request);
+
+        // Published, the command reaches no one: a role's queue subscribes to nothing.
+        await bus.Publisher.Publish(request);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(generated.Reader.TryRead(out _));
+
+        // Sent to the generator's queue, it is sampled once and the coordinator has the judge score it.
+        await bus.SendAsync(ServiceRoles.Generator, request);
+        var judged = (await pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(30))).Judged!;
+        Assert.Equal(2, judged.Scores.Length);
+        Assert.EndsWith(bus.Roles.LocalQueue(ServiceRoles.Generator), bus.Roles.Of(ServiceRoles.Generator).AbsolutePath);
+        Assert.True((await generated.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5))).Completions.Length == 2);
+        Assert.False(generated.Reader.TryRead(out _));
     }
 }

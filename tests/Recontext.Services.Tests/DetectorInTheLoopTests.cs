@@ -122,7 +122,6 @@ public sealed class DetectorInTheLoopTests : IDisposable
             Prompts = [new PromptForGeneration { TaskId = task.Id, Group = 0, PromptIds = [1, 2, 3] }],
             Tasks = [JudgeTasks.Encode(environment, task)], Variant = JudgeTasks.Loophole, Evaluation = true,
             Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(RecontextPolicy.FromPreset("neutral->neutral")), Seed = 1 },
-            ServedRoles = overTheBroker ? [ServiceRoles.Judge] : [],
         };
         SampledCompletion Completion(int index, string answer, double score, bool flagged) => new()
         {

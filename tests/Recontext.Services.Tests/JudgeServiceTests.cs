@@ -79,12 +79,11 @@ public sealed class JudgeServiceTests : IAsyncLifetime, IDisposable
             Tasks = [new JudgeTask { Environment = ToyCodeEnvironment.EnvironmentName, Row = """{"visible_tests": ["f(1) == 2"]}""" }],
             Variant = JudgeTasks.Loophole,
             Recontext = new RecontextRequest { Policy = RecontextPolicyJson.Write(policy), Seed = 1 },
-            ServedRoles = [ServiceRoles.Judge],
         };
         var pending = session.Begin(request);
         int poisonedBefore = RabbitMqTestBroker.QueueDepth($"{JudgeHost.QueueName}_error");
 
-        await bus.Publisher.Publish(request);
+        await bus.SendAsync(ServiceRoles.Generator, request);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("the judge failed on step 1", error.Message);

@@ -44,12 +44,11 @@ public sealed class RecontextualizerServiceTests
             Prompts = [new PromptForGeneration { TaskId = tasks[0].Id, Group = 0, PromptIds = promptIds }],
             Tasks = tasks.Select(t => JudgeTasks.Encode(environment, t)).ToArray(), Variant = JudgeTasks.Loophole,
             Recontext = new RecontextRequest { Policy = """{"mode": "fraction", "fraction": 1.5}""", Seed = 1 },
-            ServedRoles = [.. roles],
         };
         var pending = session.Begin(request);
         double failuresBefore = await service.CounterAsync("recontext_recontextualizer_failures_total");
 
-        await bus.Publisher.Publish(request);
+        await bus.SendAsync(ServiceRoles.Generator, request);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pending.Done.Task.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("the recontextualizer failed on step 1", error.Message);

@@ -31,7 +31,6 @@ public sealed class RunCoordinator
     readonly IReadOnlyList<PromptContext> evalContexts;
     readonly IReadOnlyList<EnvironmentTask> evalTasks;
     readonly string recontextPolicy;
-    readonly string[] servedRoles;
     readonly DetectorSpec? detector;
     string? weightsAddress;
 
@@ -51,7 +50,6 @@ public sealed class RunCoordinator
         evalContexts = config.EvalContexts.Select(c => c.Resolve(environment)).ToList();
         evalTasks = environment.SampleTasks(TaskSplit.Eval, config.EvalTasks, seeds.EvalTasks);
         recontextPolicy = RecontextPolicyJson.Write(config.Recontextualization);
-        servedRoles = deployment.Remote.ToArray();
         detector = config.Detector is null ? null : DetectorOptions.Spec(config.Detector.Load());
         session = new RunSession(runId);
         bus.Sessions.Add(session);
@@ -77,10 +75,10 @@ public sealed class RunCoordinator
         };
         var requestId = NewId.NextGuid();
         var answer = session.Expect<TrainingStarted>(requestId);
-        await PublishAsync(new StartTraining
+        await SendAsync(ServiceRoles.Trainer, new StartTraining
         {
             RunId = RunId, RequestId = requestId, Spec = StartTrainingConsumer.Write(spec), StartCheckpoint = Path.GetFullPath(startCheckpoint),
-            ResumeVersion = version, ServedRoles = servedRoles,
+            ResumeVersion = version, ServeWeights = deployment.Remote.Contains(ServiceRoles.Generator),
             StateDirectory = deployment.Remote.Contains(ServiceRoles.Trainer) ? null : Path.GetFullPath(stateDirectory),
         }, null, cancellation);
         var sent = DateTime.UtcNow;
@@ -98,7 +96,7 @@ public sealed class RunCoordinator
         var answer = session.Expect<TrainingStopped>(requestId);
         try
         {
-            await bus.Publisher.Publish(new StopTraining { RunId = RunId, RequestId = requestId, ServedRoles = servedRoles }).WaitAsync(TimeSpan.FromSeconds(30));
+            await bus.SendAsync(ServiceRoles.Trainer, new StopTraining { RunId = RunId, RequestId = requestId }).WaitAsync(TimeSpan.FromSeconds(30));
             await answer.WaitAsync(TimeSpan.FromSeconds(deployment.Remote.Contains(ServiceRoles.Trainer) ? 30 : 300));
         }
         catch (Exception e) when (e is TimeoutException or MassTransitException or OperationCanceledException)
@@ -113,7 +111,7 @@ public sealed class RunCoordinator
     {
         var tasks = environment.SampleTasks(TaskSplit.Train, config.PromptsPerStep, seeds.TrainTasks(step));
         var batch = Request(NewId.NextGuid(), step, step - 1, tasks, generationContext, config.SamplesPerPrompt, seeds.Sampling(step), evaluation: false);
-        var pending = await SendAsync(batch, config.GroupsPerChunk, waiting, cancellation);
+        var pending = await SendBatchAsync(batch, config.GroupsPerChunk, waiting, cancellation);
         var done = await AwaitBatch(pending, $"step {step}", waiting, cancellation);
         var (generate, judge) = done.PhaseSeconds();
         return new StepOutcome(done.Judged!, done.Training!, done.Update!, tasks, done.Waited, done.Workers, generate, judge);
@@ -130,7 +128,7 @@ public sealed class RunCoordinator
         foreach (var context in evalContexts)
         {
             var batch = Request(NewId.NextGuid(), version, version, evalTasks, context, 1, seeds.EvalSampling(version), evaluation: true);
-            batches.Add((context, batch, await SendAsync(batch, tasksPerChunk, waiting, cancellation)));
+            batches.Add((context, batch, await SendBatchAsync(batch, tasksPerChunk, waiting, cancellation)));
         }
         var rates = new List<ContextRates>();
         var samples = new List<EvaluationSamples>();
@@ -143,19 +141,19 @@ public sealed class RunCoordinator
         return new EvaluationOutcome(rates, samples);
     }
 
-    /// <summary>Registers a batch and publishes it to the generators in chunks (<see cref="GenerationChunks"/>).</summary>
-    async Task<RunSession.StepResult> SendAsync(GenerateRollouts batch, int? groupsPerChunk, Action<string>? waiting, CancellationToken cancellation)
+    /// <summary>Registers a batch and sends it to the generators' queue in chunks (<see cref="GenerationChunks"/>).</summary>
+    async Task<RunSession.StepResult> SendBatchAsync(GenerateRollouts batch, int? groupsPerChunk, Action<string>? waiting, CancellationToken cancellation)
     {
         var chunks = GenerationChunks.Split(batch, groupsPerChunk);
         var pending = session.Begin(batch, chunks.Count);
-        foreach (var chunk in chunks) await PublishAsync(chunk, waiting, cancellation);
+        foreach (var chunk in chunks) await SendAsync(ServiceRoles.Generator, chunk, waiting, cancellation);
         return pending;
     }
 
-    /// <summary>Publishes a command, riding out a broker that is away (restarting, unreachable): tried again every
+    /// <summary>Sends a command to the queue of the role that serves it, riding out a broker that is away (restarting, unreachable): tried again every
     /// second, saying so, until the deployment's wait limit. Every role is idempotent on its batch, so a command that
     /// did reach the broker before an error was reported does no harm when it arrives twice.</summary>
-    async Task PublishAsync<T>(T message, Action<string>? waiting, CancellationToken cancellation) where T : class
+    async Task SendAsync<T>(string role, T message, Action<string>? waiting, CancellationToken cancellation) where T : class
     {
         var since = DateTime.UtcNow;
         while (true)
@@ -164,7 +162,7 @@ public sealed class RunCoordinator
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                 attempt.CancelAfter(TimeSpan.FromSeconds(30));   // a publish blocked on a dead connection counts as failed
-                await bus.Publisher.Publish(message, attempt.Token);
+                await bus.SendAsync(role, message, attempt.Token);
                 return;
             }
             catch (Exception e) when (!cancellation.IsCancellationRequested)
@@ -190,7 +188,6 @@ public sealed class RunCoordinator
         Evaluation = evaluation,
         Detector = detector,
         Recontext = new RecontextRequest { Policy = recontextPolicy, Seed = seeds.Recontext(step) },
-        ServedRoles = servedRoles,
     };
 
     /// <summary>How long a role served elsewhere may stay silent before the run says it is waiting for it (half the

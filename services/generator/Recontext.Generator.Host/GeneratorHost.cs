@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Recontext.Generator.Messaging;
+using Recontext.Contracts;
 using Recontext.Hosting;
 
 namespace Recontext.Generator.Host;
@@ -11,7 +12,7 @@ namespace Recontext.Generator.Host;
 /// </summary>
 public static class GeneratorHost
 {
-    public const string QueueName = "recontext-generator";
+    public static readonly string QueueName = ServiceRoles.Queue(ServiceRoles.Generator);
     public const int Port = 8082;
 
     public static string Usage => RoleHost.Usage("recontext-generator", Port);

@@ -7,17 +7,16 @@ namespace Recontext.Generator.Messaging;
 
 /// <summary>
 /// The generator role: samples a batch (or one chunk of a batch) with the policy version the message names and publishes the completions
-/// with the request passed on to the judge. The same consumer runs in a run's process (the run's own model,
+/// with the request passed on (the coordinator sends them to the judge). The same consumer runs in a run's process (the run's own model,
 /// <see cref="LocalPolicies"/>) and in the generator's service (versions fetched over gRPC, <see cref="PolicyCache"/>);
-/// its <see cref="RoleScope"/> says which batches are its own. Text goes through the run model's tokenizer
+/// the coordinator sends each batch to the queue of the one it chose. Text goes through the run model's tokenizer
 /// (<see cref="GenerateRollouts.ModelFolder"/>: a Hugging Face folder's, or the organism's byte tokenizer).
 /// </summary>
-public sealed class GenerateRolloutsConsumer(IPolicySource policies, RoleScope scope, GeneratorWorker worker) : IConsumer<GenerateRollouts>
+public sealed class GenerateRolloutsConsumer(IPolicySource policies, GeneratorWorker worker) : IConsumer<GenerateRollouts>
 {
     public async Task Consume(ConsumeContext<GenerateRollouts> context)
     {
         var m = context.Message;
-        if (!scope.Accepts(ServiceRoles.Generator, m.RunId, m.ServedRoles)) return;
         var watch = Stopwatch.StartNew();
         var text = ModelText.For(m.ModelFolder);
         var sampling = GenerationMessages.Sampling(m, text);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Recontext.Contracts;
 using Recontext.Hosting;
 using Recontext.Judge.Messaging;
 
@@ -8,7 +9,7 @@ namespace Recontext.Judge.Host;
 /// <summary>The judge service: <see cref="JudgeRolloutsConsumer"/> on the shared queue <see cref="QueueName"/>.</summary>
 public static class JudgeHost
 {
-    public const string QueueName = "recontext-judge";
+    public static readonly string QueueName = ServiceRoles.Queue(ServiceRoles.Judge);
     public const int Port = 8081;
 
     public static string Usage => RoleHost.Usage("recontext-judge", Port);

@@ -8,14 +8,13 @@ namespace Recontext.Judge.Messaging;
 /// <summary>
 /// The judge role: scores every completion of a batch against its group's task, as the task travelled in the message
 /// (no run state), and publishes the scores. The same consumer runs in the one-process bus and in the judge's host;
-/// its <see cref="RoleScope"/> says which batches are its own.
+/// the coordinator sends each chunk to the queue of the one it chose.
 /// </summary>
-public sealed class JudgeRolloutsConsumer(RoleScope scope) : IConsumer<RolloutsGenerated>
+public sealed class JudgeRolloutsConsumer : IConsumer<JudgeRollouts>
 {
-    public async Task Consume(ConsumeContext<RolloutsGenerated> context)
+    public async Task Consume(ConsumeContext<JudgeRollouts> context)
     {
-        var m = context.Message;
-        if (!scope.Accepts(ServiceRoles.Judge, m.RunId, m.Request.ServedRoles)) return;
+        var m = context.Message.Rollouts;
         var watch = Stopwatch.StartNew();
         EnvironmentTask[] tasks;
         EnvironmentVariant variant;

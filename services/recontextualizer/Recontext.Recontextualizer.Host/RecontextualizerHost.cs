@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Recontext.Contracts;
 using Recontext.Hosting;
 using Recontext.Recontextualizer.Messaging;
 
@@ -8,7 +9,7 @@ namespace Recontext.Recontextualizer.Host;
 /// <see cref="QueueName"/>. Stateless and tensor-free: every batch brings its tasks, prompts and policy.</summary>
 public static class RecontextualizerHost
 {
-    public const string QueueName = "recontext-recontextualizer";
+    public static readonly string QueueName = ServiceRoles.Queue(ServiceRoles.Recontextualizer);
     public const int Port = 8083;
 
     public static string Usage => RoleHost.Usage("recontext-recontextualizer", Port);

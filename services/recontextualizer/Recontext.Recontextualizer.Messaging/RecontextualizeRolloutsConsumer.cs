@@ -10,23 +10,23 @@ namespace Recontext.Recontextualizer.Messaging;
 
 /// <summary>
 /// The recontextualizer role: applies the run's policy to a judged batch (every chunk, gathered by the coordinator:
-/// <see cref="BatchJudged"/>) and splices the f_train prompt's token ids
+/// <see cref="RecontextualizeRollouts"/>) and splices the f_train prompt's token ids
 /// onto each completion's unchanged ids. Stateless: the tasks, the prompts, the policy and the draws' seed come in
 /// the message (<see cref="RolloutsJudged.Request"/>), so it runs the same in a run's process and in its own service;
-/// its <see cref="RoleScope"/> says which batches are its own. Tasks of any environment that travels
+/// the coordinator sends each training batch (never an evaluation batch) to the queue of the one it chose. Tasks of any environment that travels
 /// (<see cref="Judge.Settings"/>), in the run model's text format (<see cref="GenerateRollouts.ModelFolder"/>).
 /// </summary>
-public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer<BatchJudged>
+public sealed class RecontextualizeRolloutsConsumer : IConsumer<RecontextualizeRollouts>
 {
-    public async Task Consume(ConsumeContext<BatchJudged> context)
+    public async Task Consume(ConsumeContext<RecontextualizeRollouts> context)
     {
         var m = context.Message.Batch;
-        if (m.Request.Evaluation || !scope.Accepts(ServiceRoles.Recontextualizer, m.RunId, m.Request.ServedRoles)) return;   // evaluation batches are never trained on
         var watch = Stopwatch.StartNew();
         TrainingBatchBuilder builder;
         List<JudgedRollout> rollouts;
         try
         {
+            if (m.Request.Evaluation) throw new FormatException("an evaluation batch is never trained on");
             var policy = RecontextPolicyJson.Read(m.Request.Recontext.Policy);
             var environment = JudgeTasks.EnvironmentOf(m.Request.Tasks);   // renders prompts; never scores here
             builder = new TrainingBatchBuilder(policy, environment, ModelText.For(m.Request.ModelFolder));
@@ -58,7 +58,7 @@ public sealed class RecontextualizeRolloutsConsumer(RoleScope scope) : IConsumer
         await context.Publish(new TrainingBatchReady
         {
             RunId = m.RunId, Step = m.Step, BatchId = m.BatchId, Samples = samples.ToArray(), Scores = m.Scores,
-            Seconds = watch.Elapsed.TotalSeconds, ServedRoles = m.Request.ServedRoles,
+            Seconds = watch.Elapsed.TotalSeconds,
         });
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Recontext.Contracts;
 using Recontext.Hosting;
 using Recontext.Trainer.Messaging;
 
@@ -12,7 +13,7 @@ namespace Recontext.Trainer.Host;
 /// </summary>
 public static class TrainerHost
 {
-    public const string QueueName = "recontext-trainer";
+    public static readonly string QueueName = ServiceRoles.Queue(ServiceRoles.Trainer);
     public const int Port = 8084;
     public const int WeightsPort = 8094;
 

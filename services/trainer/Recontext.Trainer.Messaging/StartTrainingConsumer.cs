@@ -10,14 +10,13 @@ namespace Recontext.Trainer.Messaging;
 /// optimizer and reference, serves its versions to generator services when the run has them, and answers
 /// <see cref="TrainingStarted"/>. Byte-tokenizer models so far.
 /// </summary>
-public sealed class StartTrainingConsumer(TrainerRuns runs, RoleScope scope) : IConsumer<StartTraining>
+public sealed class StartTrainingConsumer(TrainerRuns runs) : IConsumer<StartTraining>
 {
     public static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
     public async Task Consume(ConsumeContext<StartTraining> context)
     {
         var m = context.Message;
-        if (!scope.Accepts(ServiceRoles.Trainer, m.RunId, m.ServedRoles)) return;
         var (run, address) = await runs.StartAsync(m, context.CancellationToken);
         await context.Publish(new TrainingStarted { RunId = m.RunId, RequestId = m.RequestId, Version = m.ResumeVersion, WeightsAddress = address, Policy = run.Holding });
     }

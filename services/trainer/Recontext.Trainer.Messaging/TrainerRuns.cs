@@ -46,7 +46,7 @@ public sealed class TrainerRuns(string weightsBindUrl, TrainerStateRoot stateRoo
         var run = await TrainerRun.StartAsync(request.RunId, spec, versions, request.ResumeVersion, ModelText.For(request.StartCheckpoint).Tokenizer.PaddingId);
         File.WriteAllText(Path.Combine(versions.Root, StartFile), JsonSerializer.Serialize(request with { StateDirectory = versions.Root }));
         await AddAsync(run);
-        var address = request.ServedRoles.Contains(ServiceRoles.Generator) ? await ServeWeightsAsync(run, cancellation) : null;
+        var address = request.ServeWeights ? await ServeWeightsAsync(run, cancellation) : null;
         return (run, address);
     }
 

@@ -6,26 +6,38 @@ namespace Recontext.Runs.Bus;
 /// <summary>
 /// The coordinator's ears: records each batch's generated and judged chunks, training batch and policy update, and
 /// the trainer's answers, for the run that awaits them. Every role publishes events, so the coordinator learns what
-/// it stores (rollouts, scores, samples, timings) from the bus, never from another role's memory. When the last chunk
-/// of a training batch is judged it publishes the gathered batch to the recontextualizer (<see cref="BatchJudged"/>).
+/// it stores (rollouts, scores, samples, timings) from the bus, never from another role's memory. It passes the work
+/// on as commands sent to the next role's queue (<see cref="RoleAddresses"/>): each new chunk to the judge
+/// (<see cref="JudgeRollouts"/>), a training batch whose last chunk is judged to the recontextualizer
+/// (<see cref="RecontextualizeRollouts"/>), and the recontextualized batch to the trainer (<see cref="TrainPolicy"/>).
 /// </summary>
-public sealed class CoordinatorConsumer(RunSessions sessions)
+public sealed class CoordinatorConsumer(RunSessions sessions, RoleAddresses roles)
     : IConsumer<RolloutsGenerated>, IConsumer<RolloutsJudged>, IConsumer<TrainingBatchReady>, IConsumer<PolicyUpdated>, IConsumer<TrainingStarted>,
       IConsumer<TrainingStopped>
 {
-    public Task Consume(ConsumeContext<RolloutsGenerated> context) =>
-        Record(context.Message.RunId, context.Message.BatchId, context.Message.Seconds, r => r.AddGenerated(context.Message));
+    public async Task Consume(ConsumeContext<RolloutsGenerated> context)
+    {
+        var m = context.Message;
+        if (!sessions.TryGet(m.RunId, out var session)) return;
+        if (session.Record(m.BatchId, m.Seconds, r => r.AddGenerated(m)))
+            await Send(context, ServiceRoles.Judge, new JudgeRollouts { Rollouts = m });
+    }
 
     public async Task Consume(ConsumeContext<RolloutsJudged> context)
     {
         var m = context.Message;
         if (!sessions.TryGet(m.RunId, out var session)) return;
         var gathered = session.Record(m.BatchId, m.Seconds, r => r.AddJudged(m) && r.Trains ? r.Judged : null);
-        if (gathered is not null) await context.Publish(new BatchJudged { Batch = gathered });
+        if (gathered is not null) await Send(context, ServiceRoles.Recontextualizer, new RecontextualizeRollouts { Batch = gathered });
     }
 
-    public Task Consume(ConsumeContext<TrainingBatchReady> context) =>
-        Record(context.Message.RunId, context.Message.BatchId, context.Message.Seconds, r => r.Training = context.Message);
+    public async Task Consume(ConsumeContext<TrainingBatchReady> context)
+    {
+        var m = context.Message;
+        if (!sessions.TryGet(m.RunId, out var session)) return;
+        if (session.Record(m.BatchId, m.Seconds, r => r.AddTraining(m)))
+            await Send(context, ServiceRoles.Trainer, new TrainPolicy { Batch = m });
+    }
 
     public Task Consume(ConsumeContext<PolicyUpdated> context) =>
         Record(context.Message.RunId, context.Message.BatchId, context.Message.Seconds, r => r.Update = context.Message);
@@ -33,6 +45,9 @@ public sealed class CoordinatorConsumer(RunSessions sessions)
     public Task Consume(ConsumeContext<TrainingStarted> context) => Answer(context.Message.RunId, context.Message.RequestId, context.Message);
 
     public Task Consume(ConsumeContext<TrainingStopped> context) => Answer(context.Message.RunId, context.Message.RequestId, context.Message);
+
+    async Task Send<T>(ConsumeContext context, string role, T command) where T : class =>
+        await (await context.GetSendEndpoint(roles.Of(role))).Send(command, context.CancellationToken);
 
     // A run of another process on a shared broker is its owner's business.
     Task Record(string runId, Guid batchId, double roleSeconds, Action<RunSession.StepResult> record)

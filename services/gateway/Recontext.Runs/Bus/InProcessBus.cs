@@ -11,8 +11,10 @@ namespace Recontext.Runs.Bus;
 
 /// <summary>
 /// The roles' consumers in this process, on MassTransit's in-memory transport (the embedded default) or on a
-/// RabbitMQ broker (<see cref="BusTransport"/>). On RabbitMQ the queues are this bus's own and every process bound to
-/// the broker sees every event; consumers act only on the runs this process hosts (<see cref="RunSessions"/>). The
+/// RabbitMQ broker (<see cref="BusTransport"/>). The coordinator sends each command to one role's queue
+/// (<see cref="RoleAddresses"/>): this process's own queue for the role, or the shared queue of the role's service, so
+/// no role ever sees another's commands. The roles publish their events; every process bound to the broker hears
+/// them and the coordinator acts only on the runs this process hosts (<see cref="RunSessions"/>). The
 /// queues of a bus that serves one run are named after it and durable, so that a broker restart loses none of the
 /// events the run awaits (they expire an hour after the run's process left them); a bus of no one run has queues of a
 /// unique prefix, deleted when it stops. The services deployment moves each consumer into its service's host; the
@@ -34,6 +36,13 @@ public sealed class InProcessBus : IAsyncDisposable
 
     public IPublishEndpoint Publisher => bus;
 
+    /// <summary>Where each role's commands go.</summary>
+    public RoleAddresses Roles { get; }
+
+    /// <summary>Sends a command to the queue of the role that serves it (<see cref="Roles"/>).</summary>
+    public async Task SendAsync<T>(string role, T command, CancellationToken cancellation = default) where T : class =>
+        await (await bus.GetSendEndpoint(Roles.Of(role))).Send(command, cancellation);
+
     /// <summary>The bus itself (e.g. to connect an extra receive endpoint that watches events).</summary>
     public IBus Bus => bus;
 
@@ -43,6 +52,7 @@ public sealed class InProcessBus : IAsyncDisposable
         Sessions = provider.GetRequiredService<RunSessions>();
         Policies = provider.GetRequiredService<LocalPolicies>();
         Trainers = provider.GetRequiredService<TrainerRuns>();
+        Roles = provider.GetRequiredService<RoleAddresses>();
         bus = provider.GetRequiredService<IBusControl>();
     }
 
@@ -70,43 +80,41 @@ public sealed class InProcessBus : IAsyncDisposable
         services.AddSingleton(new LocalPolicies(runId => trainers.TryGet(runId, out var run) ? run.Policy : null));
         services.AddSingleton<IPolicySource>(p => p.GetRequiredService<LocalPolicies>());
         services.AddSingleton(GeneratorWorker.Of("(the run's process)"));
-        // This process works on the batches of the runs it drives, for the roles no service serves.
-        services.AddSingleton(RoleScope.InProcess(runId => sessions.TryGet(runId, out _)));
+        var prefix = runId is null ? $"recontext-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}-" : $"recontext-run-{QueueKey(runId)}-";
+        var roles = new RoleAddresses(prefix, remoteRoles);
+        services.AddSingleton(roles);
+        // This process serves the roles no service serves, each on a queue of its own that only commands reach.
+        var local = new Dictionary<string, Type[]>
+        {
+            [ServiceRoles.Generator] = [typeof(GenerateRolloutsConsumer)],
+            [ServiceRoles.Judge] = [typeof(JudgeRolloutsConsumer)],
+            [ServiceRoles.Recontextualizer] = [typeof(RecontextualizeRolloutsConsumer)],
+            [ServiceRoles.Trainer] = [typeof(StartTrainingConsumer), typeof(TrainPolicyConsumer), typeof(StopTrainingConsumer)],
+        }.Where(r => !remoteRoles.Contains(r.Key)).ToList();
         services.AddMassTransit(x =>
         {
-            if (!remoteRoles.Contains(ServiceRoles.Generator)) x.AddConsumer<GenerateRolloutsConsumer>();
-            if (!remoteRoles.Contains(ServiceRoles.Judge)) x.AddConsumer<JudgeRolloutsConsumer>();
-            if (!remoteRoles.Contains(ServiceRoles.Recontextualizer)) x.AddConsumer<RecontextualizeRolloutsConsumer>();
-            if (!remoteRoles.Contains(ServiceRoles.Trainer))
-            {
-                x.AddConsumer<StartTrainingConsumer>();
-                x.AddConsumer<TrainPolicyConsumer>();
-                x.AddConsumer<StopTrainingConsumer>();
-            }
+            foreach (var consumer in local.SelectMany(r => r.Value)) x.AddConsumer(consumer).ExcludeFromConfigureEndpoints();
             x.AddConsumer<CoordinatorConsumer>();
             x.AddConsumer<RoleFaultConsumer>();
             if (transport.RabbitMq is null)
             {
-                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    foreach (var (role, consumers) in local) cfg.ReceiveEndpoint(roles.LocalQueue(role), e => RoleEndpoint(e, context, roles, role, consumers));
+                    cfg.ConfigureEndpoints(context);
+                });
                 return;
             }
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
-            {
-                if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit) return;
-                if (runId is null)
-                {
-                    rabbit.AutoDelete = true;
-                    rabbit.Durable = false;
-                    return;
-                }
-                rabbit.Durable = true;
-                rabbit.AutoDelete = false;
-                rabbit.SetQueueArgument("x-expires", QueueExpiry);
-            });
-            var prefix = runId is null ? $"recontext-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}-" : $"recontext-run-{QueueKey(runId)}-";
+            x.AddConfigureEndpointsCallback((_, _, endpoint) => Lifetime(endpoint, runId));
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.ConnectTo(transport);
+                foreach (var (role, consumers) in local)
+                    cfg.ReceiveEndpoint(roles.LocalQueue(role), e =>
+                    {
+                        Lifetime(e, runId);
+                        RoleEndpoint(e, context, roles, role, consumers);
+                    });
                 cfg.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(prefix, false));
             });
         });
@@ -114,6 +122,30 @@ public sealed class InProcessBus : IAsyncDisposable
         var bus = new InProcessBus(provider) { Transport = transport };
         await bus.bus.StartAsync(cancellation);
         return bus;
+    }
+
+    /// <summary>A role's queue takes the commands sent to it and subscribes to no published message.</summary>
+    static void RoleEndpoint(IReceiveEndpointConfigurator endpoint, IBusRegistrationContext context, RoleAddresses roles, string role, Type[] consumers)
+    {
+        endpoint.ConfigureConsumeTopology = false;
+        roles.Bind(role, endpoint.InputAddress);
+        foreach (var consumer in consumers) endpoint.ConfigureConsumer(context, consumer);
+    }
+
+    /// <summary>On RabbitMQ: the queues of a bus of no one run are deleted with it; a run's are durable and outlive
+    /// their last consumer by <see cref="QueueExpiry"/>.</summary>
+    static void Lifetime(IReceiveEndpointConfigurator endpoint, string? runId)
+    {
+        if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit) return;
+        if (runId is null)
+        {
+            rabbit.AutoDelete = true;
+            rabbit.Durable = false;
+            return;
+        }
+        rabbit.Durable = true;
+        rabbit.AutoDelete = false;
+        rabbit.SetQueueArgument("x-expires", QueueExpiry);
     }
 
     /// <summary>How long the durable queues of a run's bus outlive their last consumer (a run resumed within it picks up

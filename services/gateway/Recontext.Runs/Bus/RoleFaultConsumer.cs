@@ -9,20 +9,20 @@ namespace Recontext.Runs.Bus;
 /// that role's own message, instead of leaving the run waiting forever.
 /// </summary>
 public sealed class RoleFaultConsumer(RunSessions sessions)
-    : IConsumer<Fault<GenerateRollouts>>, IConsumer<Fault<RolloutsGenerated>>, IConsumer<Fault<BatchJudged>>, IConsumer<Fault<TrainingBatchReady>>,
+    : IConsumer<Fault<GenerateRollouts>>, IConsumer<Fault<JudgeRollouts>>, IConsumer<Fault<RecontextualizeRollouts>>, IConsumer<Fault<TrainPolicy>>,
       IConsumer<Fault<StartTraining>>
 {
     public Task Consume(ConsumeContext<Fault<GenerateRollouts>> context) =>
         Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Generator, context.Message.Message.Step, context.Message);
 
-    public Task Consume(ConsumeContext<Fault<RolloutsGenerated>> context) =>
-        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Judge, context.Message.Message.Step, context.Message);
+    public Task Consume(ConsumeContext<Fault<JudgeRollouts>> context) =>
+        Fail(context.Message.Message.Rollouts.RunId, context.Message.Message.Rollouts.BatchId, ServiceRoles.Judge, context.Message.Message.Rollouts.Step, context.Message);
 
-    public Task Consume(ConsumeContext<Fault<BatchJudged>> context) =>
+    public Task Consume(ConsumeContext<Fault<RecontextualizeRollouts>> context) =>
         Fail(context.Message.Message.Batch.RunId, context.Message.Message.Batch.BatchId, ServiceRoles.Recontextualizer, context.Message.Message.Batch.Step, context.Message);
 
-    public Task Consume(ConsumeContext<Fault<TrainingBatchReady>> context) =>
-        Fail(context.Message.Message.RunId, context.Message.Message.BatchId, ServiceRoles.Trainer, context.Message.Message.Step, context.Message);
+    public Task Consume(ConsumeContext<Fault<TrainPolicy>> context) =>
+        Fail(context.Message.Message.Batch.RunId, context.Message.Message.Batch.BatchId, ServiceRoles.Trainer, context.Message.Message.Batch.Step, context.Message);
 
     public Task Consume(ConsumeContext<Fault<StartTraining>> context) =>
         Fail(context.Message.Message.RunId, context.Message.Message.RequestId, ServiceRoles.Trainer, null, context.Message);

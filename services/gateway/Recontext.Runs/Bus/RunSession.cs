@@ -35,7 +35,7 @@ public sealed class RunSession(string runId)
         public bool Generated => generated.Count == Chunks;
         /// <summary>The whole batch judged: every chunk's completions and scores in group order.</summary>
         public RolloutsJudged? Judged { get; private set; }
-        public TrainingBatchReady? Training { get; set; }
+        public TrainingBatchReady? Training { get; private set; }
         public PolicyUpdated? Update { get; set; }
         public TaskCompletionSource<StepResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -73,12 +73,21 @@ public sealed class RunSession(string runId)
 
         internal bool Complete => Judged is not null && (!Trains || (Training is not null && Update is not null));
 
-        /// <summary>Records a generated chunk (a redelivered chunk counts once).</summary>
-        public void AddGenerated(RolloutsGenerated chunk)
+        /// <summary>Records a generated chunk; true when it is new (a redelivered chunk counts once and is judged once).</summary>
+        public bool AddGenerated(RolloutsGenerated chunk)
         {
-            if (!generated.Add(chunk.Request.Chunk)) return;
+            if (!generated.Add(chunk.Request.Chunk)) return false;
             Workers.Add(chunk.Worker);
             if (generated.Count == Chunks) GeneratedUtc = DateTime.UtcNow;
+            return true;
+        }
+
+        /// <summary>Records the recontextualized batch; true the first time (it is trained on once).</summary>
+        public bool AddTraining(TrainingBatchReady batch)
+        {
+            if (Training is not null) return false;
+            Training = batch;
+            return true;
         }
 
         /// <summary>Records a judged chunk; true when it was the last one, and <see cref="Judged"/> now holds the whole
