@@ -75,6 +75,23 @@ public class ExperimentFileTests
         Assert.Null(ExperimentFile.Parse("environment: toy-code").Config.Lora);
     }
 
+    /// <summary>The file binds onto the options records themselves: a section starts from the run's own defaults (the
+    /// run's learning rate, not the optimizer record's), every field of a record is a field of the file, and an
+    /// unknown one lists the fields the record has.</summary>
+    [Fact]
+    public void SectionsBindOntoTheRunsOwnOptionRecords()
+    {
+        var defaults = new RunConfig();
+        var c = ExperimentFile.Parse("environment: toy-code\noptimizer: { beta2: 0.99 }\ntoyCode: { maxInput: 9 }\ngrpo: { ratioLevel: sequence, updatesPerBatch: 2 }").Config;
+        Assert.Equal(defaults.Optimizer with { Beta2 = 0.99 }, c.Optimizer);
+        Assert.Equal(new Environments.ToyCode.ToyCodeOptions { MaxInput = 9 }, c.ToyCode);
+        Assert.Equal((Trainer.Losses.RatioLevel.Sequence, 2, defaults.Grpo.Epsilon), (c.Grpo.RatioLevel, c.Grpo.UpdatesPerBatch, c.Grpo.Epsilon));
+        Assert.Equal(defaults.Optimizer, ExperimentFile.Parse("environment: toy-code").Config.Optimizer);   // binding never changed the shared default
+        var unknown = Assert.Throws<ExperimentException>(() => ExperimentFile.Parse("environment: toy-code\noptimizer: { momentum: 0.9 }")).Message;
+        Assert.Equal("unknown field 'optimizer.momentum'; allowed here: beta1, beta2, learningRate, maxGradNorm, weightDecay", unknown);
+        Assert.Contains("grpo.updatesPerBatch must be >= 1, got 0", Assert.Throws<ExperimentException>(() => ExperimentFile.Parse("environment: toy-code\ngrpo: { updatesPerBatch: 0 }")).Message);
+    }
+
     [Fact]
     public void TheComputeDtypeNarrowsOnlyALoraBase()
     {

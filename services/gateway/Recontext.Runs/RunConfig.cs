@@ -8,7 +8,7 @@ using Recontext.Trainer.Losses;
 
 namespace Recontext.Runs;
 
-/// <summary>Everything one training run needs. Experiment YAML binds to it (see <see cref="RunConfigYaml"/>).</summary>
+/// <summary>Everything one training run needs. Experiment YAML binds to it through <see cref="Config.ExperimentDocument"/>.</summary>
 public sealed record RunConfig
 {
     public string Name { get; init; } = "run";

@@ -14,6 +14,7 @@ public sealed record LoraConfig
 
     public static readonly IReadOnlyList<string> AllTargets = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
 
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int Rank { get; init; } = 16;
     public double Alpha { get; init; } = 32;
     public double Dropout { get; init; }

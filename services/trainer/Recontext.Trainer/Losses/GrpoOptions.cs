@@ -39,6 +39,7 @@ public sealed record GrpoOptions
     public bool ScaleRewards { get; init; } = true;
 
     /// <summary>Optimizer steps per batch of rollouts. Default 1.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int UpdatesPerBatch { get; init; } = 1;
 
     public double UpperEpsilon => EpsilonHigh ?? Epsilon;
