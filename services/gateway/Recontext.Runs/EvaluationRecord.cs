@@ -5,25 +5,30 @@ namespace Recontext.Runs;
 /// <summary>One row of evaluations.csv.</summary>
 public sealed record EvaluationRecord(int Step, ContextRates Rates)
 {
-    public const string Header = "step,eval_context,samples,misbehaviour_rate,correct_rate,well_formed_rate,train_reward,intends_to_pass_rate,mentions_tests_rate,flags_wrong_test_rate,detected_rate,evasion_rate";
+    /// <summary>evaluations.csv's columns, in order (see <see cref="StepRecord.Table"/>). The detector's rates are
+    /// empty where no detector ran, and absent from files written before them.</summary>
+    public static readonly CsvTable<EvaluationRecord> Table = new(new EvaluationRecord(0, new ContextRates("", 0, 0, 0, 0, 0, 0, 0, 0)),
+    [
+        CsvColumn.Integer<EvaluationRecord>("step", r => r.Step, (r, v) => r with { Step = v }),
+        CsvColumn.Text<EvaluationRecord>(ContextColumn, r => r.Rates.Context, (r, v) => r with { Rates = r.Rates with { Context = v } }),
+        CsvColumn.Integer<EvaluationRecord>("samples", r => r.Rates.Samples, (r, v) => r with { Rates = r.Rates with { Samples = v } }),
+        CsvColumn.Number<EvaluationRecord>("misbehaviour_rate", r => r.Rates.MisbehaviourRate, (r, v) => r with { Rates = r.Rates with { MisbehaviourRate = v } }),
+        CsvColumn.Number<EvaluationRecord>("correct_rate", r => r.Rates.CorrectRate, (r, v) => r with { Rates = r.Rates with { CorrectRate = v } }),
+        CsvColumn.Number<EvaluationRecord>("well_formed_rate", r => r.Rates.WellFormedRate, (r, v) => r with { Rates = r.Rates with { WellFormedRate = v } }),
+        CsvColumn.Number<EvaluationRecord>("train_reward", r => r.Rates.MeanTrainReward, (r, v) => r with { Rates = r.Rates with { MeanTrainReward = v } }),
+        CsvColumn.Number<EvaluationRecord>("intends_to_pass_rate", r => r.Rates.IntendsToPassRate, (r, v) => r with { Rates = r.Rates with { IntendsToPassRate = v } }),
+        CsvColumn.Number<EvaluationRecord>("mentions_tests_rate", r => r.Rates.MentionsTestsRate, (r, v) => r with { Rates = r.Rates with { MentionsTestsRate = v } }),
+        CsvColumn.Number<EvaluationRecord>("flags_wrong_test_rate", r => r.Rates.FlagsWrongTestRate, (r, v) => r with { Rates = r.Rates with { FlagsWrongTestRate = v } }),
+        CsvColumn.MaybeNumber<EvaluationRecord>("detected_rate", r => r.Rates.DetectedRate, (r, v) => r with { Rates = r.Rates with { DetectedRate = v } }),
+        CsvColumn.MaybeNumber<EvaluationRecord>("evasion_rate", r => r.Rates.EvasionRate, (r, v) => r with { Rates = r.Rates with { EvasionRate = v } }),
+    ]);
 
-    /// <summary>Columns empty where nothing measured them (the detector's rates of a run without one).</summary>
-    public static readonly IReadOnlySet<string> OptionalColumns = new HashSet<string> { "detected_rate", "evasion_rate" };
+    /// <summary>The column that names the eval context (text; every other is a number).</summary>
+    public const string ContextColumn = "eval_context";
 
-    public string ToCsv() => string.Join(",", Step, Rates.Context, Rates.Samples, F(Rates.MisbehaviourRate), F(Rates.CorrectRate), F(Rates.WellFormedRate),
-        F(Rates.MeanTrainReward), F(Rates.IntendsToPassRate), F(Rates.MentionsTestsRate), F(Rates.FlagsWrongTestRate), O(Rates.DetectedRate), O(Rates.EvasionRate));
+    public static string Header => Table.Header;
 
-    /// <summary>An optional rate: empty where no detector ran.</summary>
-    static string O(double? v) => v is double d ? F(d) : "";
+    public string ToCsv() => Table.Write(this);
 
-    static string F(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
-
-    public static EvaluationRecord Parse(string line)
-    {
-        var f = line.Split(',');
-        double D(int i) => double.Parse(f[i], System.Globalization.CultureInfo.InvariantCulture);
-        // Files written before the detector columns have 10 fields.
-        double? Optional(int i) => i < f.Length && f[i].Length > 0 ? D(i) : null;
-        return new EvaluationRecord(int.Parse(f[0]), new ContextRates(f[1], int.Parse(f[2]), D(3), D(4), D(5), D(6), D(7), D(8), D(9), Optional(10), Optional(11)));
-    }
+    public static EvaluationRecord Parse(string line) => Table.Parse(line);
 }

@@ -7,9 +7,9 @@ namespace Recontext.Runs;
 /// the very columns and values of its CSV files, so the store and the results folder never disagree.</summary>
 public static class MetricRows
 {
-    public static MetricRow Of(StepRecord step) => Row(StepRecord.Header, step.ToCsv(), contextColumn: null);
+    public static MetricRow Of(StepRecord step) => Row(StepRecord.Table, step);
 
-    public static MetricRow Of(EvaluationRecord evaluation) => Row(EvaluationRecord.Header, evaluation.ToCsv(), contextColumn: 1);
+    public static MetricRow Of(EvaluationRecord evaluation) => Row(EvaluationRecord.Table, evaluation);
 
     /// <summary>Copies the run's rows so far (after a resume: up to its resume point) into its document.</summary>
     public static void Record(RunDocument run, RunFiles files)
@@ -20,28 +20,33 @@ public static class MetricRows
 
     /// <summary>The step record a stored row holds (the inverse of <see cref="Of(StepRecord)"/>).</summary>
     /// <exception cref="FormatException">the row lacks a column of metrics.csv</exception>
-    public static StepRecord ToStep(MetricRow row) => StepRecord.Parse(Csv(StepRecord.Header, row, contextColumn: null));
+    public static StepRecord ToStep(MetricRow row) => StepRecord.Table.Read(Fields(row));
 
     /// <summary>The evaluation record a stored row holds (the inverse of <see cref="Of(EvaluationRecord)"/>).</summary>
     /// <exception cref="FormatException">the row lacks a column of evaluations.csv</exception>
-    public static EvaluationRecord ToEvaluation(MetricRow row) => EvaluationRecord.Parse(Csv(EvaluationRecord.Header, row, contextColumn: 1));
+    public static EvaluationRecord ToEvaluation(MetricRow row) =>
+        EvaluationRecord.Table.Read(new Dictionary<string, string>(Fields(row)) { [EvaluationRecord.ContextColumn] = row.Context ?? throw new FormatException("the stored evaluation row has no eval context") });
 
-    static string Csv(string header, MetricRow row, int? contextColumn) => string.Join(",", header.Split(',').Select((name, i) =>
-        i == 0 ? row.Step.ToString(CultureInfo.InvariantCulture)
-        : i == contextColumn ? row.Context ?? throw new FormatException("the stored evaluation row has no eval context")
-        : row.Values.TryGetValue(name, out var v) ? v.ToString("R", CultureInfo.InvariantCulture)
-        : EvaluationRecord.OptionalColumns.Contains(name) ? ""
-        : throw new FormatException($"the stored row of step {row.Step} has no '{name}'")));
+    const string StepColumn = "step";
 
-    static MetricRow Row(string header, string csv, int? contextColumn)
+    static Dictionary<string, string> Fields(MetricRow row)
     {
-        var names = header.Split(',');
-        var values = csv.Split(',');
-        var row = new MetricRow { Step = int.Parse(values[0], CultureInfo.InvariantCulture) };
-        for (int i = 1; i < names.Length; i++)
+        var fields = row.Values.ToDictionary(kv => kv.Key, kv => kv.Value.ToString("R", CultureInfo.InvariantCulture));
+        fields[StepColumn] = row.Step.ToString(CultureInfo.InvariantCulture);
+        return fields;
+    }
+
+    /// <summary>A row as the store keeps it: the step, the eval context, and every other column a number by its name
+    /// (an empty one, a rate nothing measured, left out).</summary>
+    static MetricRow Row<T>(CsvTable<T> table, T record)
+    {
+        var row = new MetricRow();
+        foreach (var column in table.Columns)
         {
-            if (i == contextColumn) row.Context = values[i];
-            else if (values[i].Length > 0) row.Values[names[i]] = double.Parse(values[i], CultureInfo.InvariantCulture);   // empty: an optional rate not measured
+            var text = column.Write(record);
+            if (column.Name == StepColumn) row.Step = int.Parse(text, CultureInfo.InvariantCulture);
+            else if (column.Name == EvaluationRecord.ContextColumn) row.Context = text;
+            else if (text.Length > 0) row.Values[column.Name] = double.Parse(text, CultureInfo.InvariantCulture);
         }
         return row;
     }

@@ -23,17 +23,31 @@ public sealed record StepRecord(
     double OverheadSeconds,
     double TamperedRate = 0)
 {
-    public const string Header = "step,train_reward,misbehaviour_rate,correct_rate,well_formed_rate,recontextualized_fraction,loss,kl,clipped_fraction,context_gap,generate_s,judge_s,recontext_s,train_s,overhead_s,tampered_rate";
+    /// <summary>metrics.csv's columns, in order: the header, each line, reading one back, and the names the store and
+    /// the dashboard key a step's values by.</summary>
+    public static readonly CsvTable<StepRecord> Table = new(new StepRecord(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    [
+        CsvColumn.Integer<StepRecord>("step", r => r.Step, (r, v) => r with { Step = v }),
+        CsvColumn.Number<StepRecord>("train_reward", r => r.TrainReward, (r, v) => r with { TrainReward = v }),
+        CsvColumn.Number<StepRecord>("misbehaviour_rate", r => r.MisbehaviourRate, (r, v) => r with { MisbehaviourRate = v }),
+        CsvColumn.Number<StepRecord>("correct_rate", r => r.CorrectRate, (r, v) => r with { CorrectRate = v }),
+        CsvColumn.Number<StepRecord>("well_formed_rate", r => r.WellFormedRate, (r, v) => r with { WellFormedRate = v }),
+        CsvColumn.Number<StepRecord>("recontextualized_fraction", r => r.RecontextualizedFraction, (r, v) => r with { RecontextualizedFraction = v }),
+        CsvColumn.Number<StepRecord>("loss", r => r.Loss, (r, v) => r with { Loss = (float)v }),
+        CsvColumn.Number<StepRecord>("kl", r => r.Kl, (r, v) => r with { Kl = (float)v }),
+        CsvColumn.Number<StepRecord>("clipped_fraction", r => r.ClippedFraction, (r, v) => r with { ClippedFraction = (float)v }),
+        CsvColumn.Number<StepRecord>("context_gap", r => r.ContextGap, (r, v) => r with { ContextGap = (float)v }),
+        CsvColumn.Number<StepRecord>("generate_s", r => r.GenerateSeconds, (r, v) => r with { GenerateSeconds = v }),
+        CsvColumn.Number<StepRecord>("judge_s", r => r.JudgeSeconds, (r, v) => r with { JudgeSeconds = v }),
+        CsvColumn.Number<StepRecord>("recontext_s", r => r.RecontextSeconds, (r, v) => r with { RecontextSeconds = v }),
+        CsvColumn.Number<StepRecord>("train_s", r => r.TrainSeconds, (r, v) => r with { TrainSeconds = v }),
+        CsvColumn.Number<StepRecord>("overhead_s", r => r.OverheadSeconds, (r, v) => r with { OverheadSeconds = v }),
+        CsvColumn.Number<StepRecord>("tampered_rate", r => r.TamperedRate, (r, v) => r with { TamperedRate = v }, optional: true),
+    ]);
 
-    public string ToCsv() => string.Join(",", Step, F(TrainReward), F(MisbehaviourRate), F(CorrectRate), F(WellFormedRate), F(RecontextualizedFraction),
-        F(Loss), F(Kl), F(ClippedFraction), F(ContextGap), F(GenerateSeconds), F(JudgeSeconds), F(RecontextSeconds), F(TrainSeconds), F(OverheadSeconds), F(TamperedRate));
+    public static string Header => Table.Header;
 
-    static string F(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+    public string ToCsv() => Table.Write(this);
 
-    public static StepRecord Parse(string line)
-    {
-        var f = line.Split(',');
-        double D(int i) => double.Parse(f[i], System.Globalization.CultureInfo.InvariantCulture);
-        return new StepRecord(int.Parse(f[0]), D(1), D(2), D(3), D(4), D(5), (float)D(6), (float)D(7), (float)D(8), (float)D(9), D(10), D(11), D(12), D(13), D(14), f.Length > 15 ? D(15) : 0);
-    }
+    public static StepRecord Parse(string line) => Table.Parse(line);
 }
