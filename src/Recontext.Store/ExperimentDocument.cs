@@ -11,8 +11,7 @@ public sealed class ExperimentDocument
     public string Name { get; set; } = "";
     /// <summary>The gateway that runs it (its <c>--name</c>): gateways sharing a store resume only their own runs.</summary>
     public string Owner { get; set; } = "";
-    /// <summary>queued | running | completed | failed | stopped</summary>
-    public string Status { get; set; } = "queued";
+    public RunStatus Status { get; set; } = RunStatus.Queued;
     public List<long> Seeds { get; set; } = [];
     public int Steps { get; set; }
     public string Yaml { get; set; } = "";

@@ -24,6 +24,8 @@ public sealed class LiteDbRunStore : IRunStore
 
     static BsonMapper Warmed(BsonMapper mapper)
     {
+        // A status is stored by its name, as MongoDB stores it (RunStatuses).
+        mapper.RegisterType(status => new BsonValue(status.Name()), value => RunStatuses.Parse(value.AsString));
         mapper.ToDocument(new RunDocument { Steps = [new MetricRow()], Evaluations = [new MetricRow()] });
         mapper.ToDocument(new RolloutDocument());
         mapper.ToDocument(new ExperimentDocument());

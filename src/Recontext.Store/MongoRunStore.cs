@@ -82,6 +82,16 @@ public sealed class MongoRunStore : IRunStore
     {
     }
 
+    /// <summary>A status stored by its name (<see cref="RunStatuses.Name"/>), as LiteDB stores it.</summary>
+    sealed class StatusByName : MongoDB.Bson.Serialization.Serializers.SerializerBase<RunStatus>
+    {
+        public override RunStatus Deserialize(MongoDB.Bson.Serialization.BsonDeserializationContext context, MongoDB.Bson.Serialization.BsonDeserializationArgs args) =>
+            RunStatuses.Parse(context.Reader.ReadString());
+
+        public override void Serialize(MongoDB.Bson.Serialization.BsonSerializationContext context, MongoDB.Bson.Serialization.BsonSerializationArgs args, RunStatus value) =>
+            context.Writer.WriteString(value.Name());
+    }
+
     /// <summary>Field names as in the design (camelCase), ids as <c>_id</c>, dates as UTC.</summary>
     static class DocumentMaps
     {
@@ -98,6 +108,7 @@ public sealed class MongoRunStore : IRunStore
                 map.AutoMap();
                 map.MapIdMember(r => r.Id);
                 map.MapMember(r => r.UpdatedUtc).SetSerializer(new MongoDB.Bson.Serialization.Serializers.DateTimeSerializer(DateTimeKind.Utc));
+                map.MapMember(r => r.Status).SetSerializer(new StatusByName());
             });
             BsonClassMap.TryRegisterClassMap<RolloutDocument>(map =>
             {
@@ -108,6 +119,7 @@ public sealed class MongoRunStore : IRunStore
             {
                 map.AutoMap();
                 map.MapIdMember(e => e.Id);
+                map.MapMember(e => e.Status).SetSerializer(new StatusByName());
             });
         }
     }

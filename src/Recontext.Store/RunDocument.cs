@@ -7,7 +7,7 @@ public sealed class RunDocument
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
     public string ConfigJson { get; set; } = "";
-    public string Status { get; set; } = "running";
+    public RunStatus Status { get; set; } = RunStatus.Running;
     public int CompletedStep { get; set; }
     public DateTime UpdatedUtc { get; set; }
     public List<MetricRow> Steps { get; set; } = [];

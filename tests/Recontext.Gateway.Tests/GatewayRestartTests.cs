@@ -23,7 +23,7 @@ public sealed class GatewayRestartTests : IDisposable
             await first.EventsAsync(interrupted, e => e.GetProperty("kind").GetString() == "step");
         }
         using (var registry = new LiteDbRunStore(Path.Combine(root, "runs", GatewayRegistry.EmbeddedFile)))
-            Assert.Equal("running", registry.FindExperiment(interrupted)!.Status);
+            Assert.Equal(RunStatus.Running, registry.FindExperiment(interrupted)!.Status);
 
         await using var second = await GatewayFixture.StartAsync(root);
         var resumedEvents = await second.EventsAsync(interrupted);
@@ -42,7 +42,7 @@ public sealed class GatewayRestartTests : IDisposable
         // though the run was cut off and resumed.
         using var traces = new LiteDbRunStore(Path.Combine(a, RunStores.EmbeddedFile));
         var document = traces.FindRun(File.ReadAllText(Path.Combine(a, "run-id")).Trim())!;
-        Assert.Equal(("completed", 12), (document.Status, document.CompletedStep));
+        Assert.Equal((RunStatus.Completed, 12), (document.Status, document.CompletedStep));
         Assert.Equal(Enumerable.Range(1, 12), document.Steps.Select(r => r.Step));
         Assert.Equal(File.ReadLines(Path.Combine(a, "metrics.csv")).Skip(1).Select(l => l.Split(',')[2]),
             document.Steps.Select(r => r.Values["misbehaviour_rate"].ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)));

@@ -51,7 +51,7 @@ public sealed class GatewayStoreTests : IDisposable
 
         using var traces = RunStores.Open(store, root);
         var experiment = traces.FindExperiment(id)!;
-        Assert.Equal(("lab-a", "completed", yaml), (experiment.Owner, experiment.Status, experiment.Yaml));
+        Assert.Equal(("lab-a", RunStatus.Completed, yaml), (experiment.Owner, experiment.Status, experiment.Yaml));
         var runId = RunManager.TraceId(id, 3);
         Assert.Equal(runId, File.ReadAllText(Path.Combine(root, "runs", id, "seed-3", "run-id")).Trim());
         var document = traces.FindRun(runId)!;

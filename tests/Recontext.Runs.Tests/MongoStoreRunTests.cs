@@ -46,7 +46,7 @@ public sealed class MongoStoreRunTests(MongoTestServer server) : IDisposable
             Assert.All(rollouts, r => Assert.Equal(("good", "bad", true), (r.GenerationContext, r.TrainingContext, r.Recontextualized)));
             Assert.Equal([0, 0, 0, 0, 1, 1, 1, 1], rollouts.Select(r => r.PolicyVersion));
             var run = store.FindRun(loop.RunId);
-            Assert.Equal(("completed", 2), (run!.Status, run.CompletedStep));
+            Assert.Equal((RunStatus.Completed, 2), (run!.Status, run.CompletedStep));
         }
         // Resuming reads the run id back from the results folder: the same traces, not a third run.
         Assert.Equal(first.RunId, new RunLoop(config, baseDir, Path.Combine(root, "first"), deployment: new RunDeployment(StoreUrl: url)).RunId);

@@ -69,7 +69,7 @@ public sealed class RunLoopTests : IDisposable
             Assert.True(r.LogpGenSum <= 0);
         });
         var run = store.FindRun(loop.RunId)!;
-        Assert.Equal(("completed", 2), (run.Status, run.CompletedStep));
+        Assert.Equal((RunStatus.Completed, 2), (run.Status, run.CompletedStep));
     }
 
     [Fact]

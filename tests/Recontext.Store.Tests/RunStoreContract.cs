@@ -40,15 +40,15 @@ public abstract class RunStoreContract
     {
         using var store = Open();
         Assert.Null(store.FindRun("nobody/seed-1/x"));
-        var run = new RunDocument { Id = "standard/seed-1/a", Name = "standard", ConfigJson = "{\"steps\":3}", Status = "running" };
+        var run = new RunDocument { Id = "standard/seed-1/a", Name = "standard", ConfigJson = "{\"steps\":3}", Status = RunStatus.Running };
         store.SaveRun(run);
         run.CompletedStep = 2;
-        run.Status = "completed";
+        run.Status = RunStatus.Completed;
         store.SaveRun(run);
 
         var found = store.FindRun("standard/seed-1/a");
         Assert.NotNull(found);
-        Assert.Equal(("standard", "{\"steps\":3}", "completed", 2), (found.Name, found.ConfigJson, found.Status, found.CompletedStep));
+        Assert.Equal(("standard", "{\"steps\":3}", RunStatus.Completed, 2), (found.Name, found.ConfigJson, found.Status, found.CompletedStep));
         Assert.InRange(found.UpdatedUtc, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
     }
 

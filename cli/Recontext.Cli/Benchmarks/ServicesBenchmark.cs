@@ -1,3 +1,4 @@
+using Recontext.Store;
 using System.Globalization;
 using System.Text.Json;
 using MassTransit;
@@ -108,7 +109,7 @@ public static class ServicesBenchmark
                 {
                     var kind = e.GetProperty("kind").GetString();
                     if (kind == "step") console.MarkupLine($"[grey]  step {e.GetProperty("step").GetInt32()} done[/]");
-                    if (kind == "status" && e.GetProperty("status").GetString() is "failed" or "stopped")
+                    if (kind == "status" && RunStatuses.TryParse(e.GetProperty("status").GetString(), out var status) && status is RunStatus.Failed or RunStatus.Stopped)
                         throw new InvalidOperationException($"the run {e.GetProperty("status").GetString()} on the cluster: {(e.TryGetProperty("error", out var error) ? error.GetString() : "")}");
                 }
                 var runDir = Directory.GetDirectories(Path.Combine(directory, "runs", id)).Single();

@@ -1,3 +1,4 @@
+using Recontext.Store;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -54,7 +55,7 @@ public sealed class WatchCommand : GatewayCommand
                 bar.Value = bar.MaxValue;
             });
         Console.WriteLine($"{id}: {status}{(error is null ? "" : $": {error}")}");
-        return status == "failed" ? 1 : 0;
+        return RunStatuses.TryParse(status, out var final) && final == RunStatus.Failed ? 1 : 0;
     }
 
     static string F(JsonElement e, string name) => e.GetProperty(name).GetDouble().ToString("0.00", CultureInfo.InvariantCulture);

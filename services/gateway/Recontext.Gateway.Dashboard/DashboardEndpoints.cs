@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Recontext.Gateway.Dashboard.Catalog;
 using Recontext.Gateway.Dashboard.Compare;
 using Recontext.Gateway.Dashboard.Pages;
+using Recontext.Store;
 using Recontext.Gateway.Dashboard.Rollouts;
 using Recontext.Prompts.Tokenization;
 
@@ -47,7 +48,7 @@ public static class DashboardEndpoints
         pages.MapGet("/live/{**key}", (string key, RunCatalog catalog, HttpContext context) =>
             LiveStream.RunAsync(context, () => catalog.Signature(key), s => s is null || s.StartsWith("running", StringComparison.Ordinal) || s.StartsWith("queued", StringComparison.Ordinal)));
         pages.MapGet("/live-list", (RunCatalog catalog, HttpContext context) =>
-            LiveStream.RunAsync(context, () => string.Join(";", catalog.Runs().Select(r => $"{r.Key}:{r.Status}:{r.Step}:{r.LastEvaluatedStep}")),
+            LiveStream.RunAsync(context, () => string.Join(";", catalog.Runs().Select(r => $"{r.Key}:{r.Status.Name()}:{r.Step}:{r.LastEvaluatedStep}")),
                 // The list keeps listening while any run moves.
                 s => s is not null && (s.Contains(":running:", StringComparison.Ordinal) || s.Contains(":queued:", StringComparison.Ordinal))));
         return routes;

@@ -1,3 +1,5 @@
+using Recontext.Store;
+
 namespace Recontext.Gateway;
 
 /// <summary>A run submitted to the gateway: an experiment (one or more seeds) with its status. Kept in the store
@@ -6,8 +8,7 @@ public sealed record GatewayRun
 {
     public required string Id { get; init; }
     public required string Name { get; init; }
-    /// <summary>queued | running | completed | failed | stopped</summary>
-    public required string Status { get; init; }
+    public required RunStatus Status { get; init; }
     public required IReadOnlyList<long> Seeds { get; init; }
     public required int Steps { get; init; }
     public required DateTime SubmittedUtc { get; init; }
@@ -15,5 +16,5 @@ public sealed record GatewayRun
     public DateTime? FinishedUtc { get; init; }
     public string? Error { get; init; }
 
-    public bool Active => Status is "queued" or "running";
+    public bool Active => Status.IsActive();
 }

@@ -1,3 +1,5 @@
+using Recontext.Store;
+
 using Recontext.Runs;
 
 namespace Recontext.Gateway;
@@ -9,7 +11,7 @@ public sealed record RunEvent
     public required string Kind { get; init; }
     public required string RunId { get; init; }
     public long? Seed { get; init; }
-    public string? Status { get; init; }
+    public RunStatus? Status { get; init; }
     public int? Step { get; init; }
     public int? Steps { get; init; }
     public string? Phase { get; init; }

@@ -55,12 +55,12 @@ public sealed class RunManager : BackgroundService
         var id = $"{Slug(experiment.Config.Name)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var run = new GatewayRun
         {
-            Id = id, Name = experiment.Config.Name, Status = "queued", Seeds = experiment.Seeds, Steps = experiment.Config.Steps, SubmittedUtc = DateTime.UtcNow,
+            Id = id, Name = experiment.Config.Name, Status = RunStatus.Queued, Seeds = experiment.Seeds, Steps = experiment.Config.Steps, SubmittedUtc = DateTime.UtcNow,
         };
         Entry entry;
         lock (queue)   // the count and the insert together: concurrent submits cannot pass the bound side by side
         {
-            int queued = runs.Values.Count(e => e.Run.Status == "queued");
+            int queued = runs.Values.Count(e => e.Run.Status == RunStatus.Queued);
             if (queued >= options.MaxQueued)
                 throw new QueueFullException($"{queued} runs are waiting to start, the most this gateway queues (--max-queued {options.MaxQueued}); submit again once some have started");
             registry.Save(run, yaml);
@@ -87,7 +87,7 @@ public sealed class RunManager : BackgroundService
         entry.Stop.Cancel();
         // A queued run is stopped at once; a running one when its loop sees the cancellation.
         lock (entry)
-            if (entry.Run.Status == "queued") Finish(entry, "stopped", null);
+            if (entry.Run.Status == RunStatus.Queued) Finish(entry, RunStatus.Stopped, null);
         return true;
     }
 
@@ -123,17 +123,17 @@ public sealed class RunManager : BackgroundService
             lock (entry)
             {
                 if (!entry.Run.Active) continue;   // stopped while it waited in the queue
-                Update(entry, entry.Run with { Status = "running", StartedUtc = entry.Run.StartedUtc ?? DateTime.UtcNow });
+                Update(entry, entry.Run with { Status = RunStatus.Running, StartedUtc = entry.Run.StartedUtc ?? DateTime.UtcNow });
             }
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, entry.Stop.Token);
             try
             {
                 await ExecuteRunAsync(entry, linked.Token);
-                Finish(entry, "completed", null);
+                Finish(entry, RunStatus.Completed, null);
             }
             catch (OperationCanceledException) when (entry.Stop.IsCancellationRequested)
             {
-                Finish(entry, "stopped", null);
+                Finish(entry, RunStatus.Stopped, null);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -142,7 +142,7 @@ public sealed class RunManager : BackgroundService
             catch (Exception e)
             {
                 log.LogError(e, "run {Id} failed", id);
-                Finish(entry, "failed", e.Message);
+                Finish(entry, RunStatus.Failed, e.Message);
             }
         }
     }
@@ -223,10 +223,10 @@ public sealed class RunManager : BackgroundService
         }
     }
 
-    void Finish(Entry entry, string status, string? error)
+    void Finish(Entry entry, RunStatus status, string? error)
     {
         Update(entry, entry.Run with { Status = status, FinishedUtc = DateTime.UtcNow, Error = error });
-        GatewayMetrics.Finished.WithLabels(status).Inc();
+        GatewayMetrics.Finished.WithLabels(status.Name()).Inc();
         entry.Events.Publish(new RunEvent { Kind = "status", RunId = entry.Run.Id, Status = status, Error = error }, final: true);
     }
 
@@ -234,7 +234,7 @@ public sealed class RunManager : BackgroundService
     {
         entry.Run = run;
         registry.Save(run, entry.Yaml);
-        if (run.Status == "running") entry.Events.Publish(new RunEvent { Kind = "status", RunId = run.Id, Status = run.Status });
+        if (run.Status == RunStatus.Running) entry.Events.Publish(new RunEvent { Kind = "status", RunId = run.Id, Status = run.Status });
     }
 
     public override void Dispose()

@@ -58,7 +58,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         using var store = RunStores.Open(deployment?.StoreUrl, outputDirectory);
         var runDocument = store.FindRun(RunId) ?? new RunDocument { Id = RunId, Name = config.Name };
         runDocument.ConfigJson = files.ConfigJson;
-        runDocument.Status = "running";
+        runDocument.Status = RunStatus.Running;
         MetricRows.Record(runDocument, files);
         store.SaveRun(runDocument);
         if (completed is int done) store.DeleteRolloutsAfter(RunId, done);
@@ -85,7 +85,7 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
         {
             coordinator.Detach();
         }
-        runDocument.Status = "completed";
+        runDocument.Status = RunStatus.Completed;
         MetricRows.Record(runDocument, files);
         store.SaveRun(runDocument);
         return new RunResult(config, outputDirectory, files.Steps, files.Evaluations) { TrainerPolicy = trainerPolicy };

@@ -1,3 +1,4 @@
+using Recontext.Store;
 using Recontext.Runs.Evaluation;
 
 namespace Recontext.Gateway.Dashboard.Catalog;
@@ -15,8 +16,7 @@ public sealed record DashboardRun
     public required string Name { get; init; }
     public required long Seed { get; init; }
 
-    /// <summary>queued | running | completed | stopped | failed</summary>
-    public required string Status { get; init; }
+    public required RunStatus Status { get; init; }
 
     /// <summary>Steps completed so far.</summary>
     public required int Step { get; init; }
@@ -32,5 +32,4 @@ public sealed record DashboardRun
 
     public int? LastEvaluatedStep { get; init; }
 
-    public static readonly IReadOnlyList<string> Statuses = ["queued", "running", "completed", "stopped", "failed"];
 }

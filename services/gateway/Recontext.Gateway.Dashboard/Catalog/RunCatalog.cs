@@ -66,7 +66,7 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
         if (DirectoryOf(key) is not { } directory) return null;
         var owner = GatewayRunOf(key);
         if (owner is { } o && o.Run.Active) return null;
-        var parts = new List<string> { owner is { } g ? $"{g.Run.Status}:{g.Run.FinishedUtc?.Ticks}" : "-", RunFolderLock.IsHeld(directory) ? "held" : "free" };
+        var parts = new List<string> { owner is { } g ? $"{g.Run.Status.Name()}:{g.Run.FinishedUtc?.Ticks}" : "-", RunFolderLock.IsHeld(directory) ? "held" : "free" };
         foreach (var file in new[] { RunFiles.ConfigFile, RunFiles.MetricsFile, RunFiles.EvaluationsFile, Path.Combine("state", "cursor.json"), RunLoop.RunIdFile })
         {
             var info = new FileInfo(Path.Combine(directory, file));
@@ -107,7 +107,7 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
         int completed = Completed(directory) ?? stored?.CompletedStep ?? steps.Select(s => s.Step).DefaultIfEmpty(0).Max();
         bool finished = totalSteps == 0 ? evaluations.Count > 0 && !RunFolderLock.IsHeld(directory) : completed >= totalSteps;
 
-        var (status, error) = owner is { } o ? SeedStatus(o.Run, seed, finished, key) : (finished ? "completed" : RunFolderLock.IsHeld(directory) ? "running" : "stopped", null);
+        var (status, error) = owner is { } o ? SeedStatus(o.Run, seed, finished, key) : (finished ? RunStatus.Completed : RunFolderLock.IsHeld(directory) ? RunStatus.Running : RunStatus.Stopped, null);
         var last = evaluations.Count == 0 ? null : (int?)evaluations.Max(e => e.Step);
         var run = new DashboardRun
         {
@@ -121,7 +121,7 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
             Steps = totalSteps,
             Variant = configJson is null ? RunVariant.Unknown : RunVariant.Of(config),
             StartedUtc = Started(directory) ?? owner?.Run.StartedUtc,
-            FinishedUtc = status is "completed" or "stopped" or "failed" ? Finished(directory) ?? stored?.UpdatedUtc ?? owner?.Run.FinishedUtc : null,
+            FinishedUtc = !status.IsActive() ? Finished(directory) ?? stored?.UpdatedUtc ?? owner?.Run.FinishedUtc : null,
             LastEvaluation = last is int l ? evaluations.Where(e => e.Step == l).Select(e => e.Rates).ToList() : [],
             LastEvaluatedStep = last,
         };
@@ -145,7 +145,7 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
         if (DirectoryOf(key) is not { } directory) return null;
         long Size(string file) => new FileInfo(Path.Combine(directory, file)) is { Exists: true } f ? f.Length : -1;
         var run = Read(key)?.Run;
-        return run is null ? null : $"{run.Status}:{run.Step}:{Size(RunFiles.MetricsFile)}:{Size(RunFiles.EvaluationsFile)}:{run.LastEvaluatedStep}";
+        return run is null ? null : $"{run.Status.Name()}:{run.Step}:{Size(RunFiles.MetricsFile)}:{Size(RunFiles.EvaluationsFile)}:{run.LastEvaluatedStep}";
     }
 
     /// <summary>The folder a key names, or null when the key is not a plain relative path inside the runs folder.</summary>
@@ -174,16 +174,16 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
 
     /// <summary>A seed of a gateway run: the seeds run one after another, so the first unfinished one of a running
     /// run is running and the later ones wait.</summary>
-    (string Status, string? Error) SeedStatus(GatewayRun run, long seed, bool finished, string key)
+    (RunStatus Status, string? Error) SeedStatus(GatewayRun run, long seed, bool finished, string key)
     {
-        if (finished) return ("completed", null);
-        if (run.Status != "running") return (run.Status == "completed" ? "stopped" : run.Status, run.Error);
+        if (finished) return (RunStatus.Completed, null);
+        if (run.Status != RunStatus.Running) return (run.Status == RunStatus.Completed ? RunStatus.Stopped : run.Status, run.Error);
         var firstUnfinished = run.Seeds.FirstOrDefault(s =>
         {
             var other = RunManager.TraceId(run.Id, s);
             return other == key || DirectoryOf(other) is not { } d || (Completed(d) ?? 0) < run.Steps;
         });
-        return (firstUnfinished == seed ? "running" : "queued", null);
+        return (firstUnfinished == seed ? RunStatus.Running : RunStatus.Queued, null);
     }
 
     RunDocument? StoredRun(string key)

@@ -1,3 +1,4 @@
+using Recontext.Store;
 using Recontext.Gateway.Dashboard.Catalog;
 
 namespace Recontext.Gateway.Dashboard.Pages;
@@ -5,7 +6,7 @@ namespace Recontext.Gateway.Dashboard.Pages;
 /// <summary>The runs page (and its JSON twin): the runs that pass the filters, and the experiments to filter by.</summary>
 /// <param name="Runs">the page's runs (at most <see cref="PageSize"/>)</param>
 /// <param name="Matching">how many runs pass the filters, over every page</param>
-public sealed record RunsPageModel(IReadOnlyList<DashboardRun> Runs, string? Experiment, string? Status, IReadOnlyList<string> Experiments, int Total,
+public sealed record RunsPageModel(IReadOnlyList<DashboardRun> Runs, string? Experiment, RunStatus? Status, IReadOnlyList<string> Experiments, int Total,
     int Matching = 0, int Page = 1)
 {
     /// <summary>Runs per page: a page renders in bounded time however many runs the folder holds.</summary>
@@ -16,7 +17,8 @@ public sealed record RunsPageModel(IReadOnlyList<DashboardRun> Runs, string? Exp
     /// <exception cref="FormatException">a filter is unknown or has a value it cannot take (the message names it)</exception>
     public static RunsPageModel Of(IReadOnlyList<DashboardRun> all, IEnumerable<KeyValuePair<string, string?>> query)
     {
-        string? experiment = null, status = null;
+        string? experiment = null;
+        RunStatus? status = null;
         int page = 1;
         foreach (var (name, value) in query)
         {
@@ -26,8 +28,7 @@ public sealed record RunsPageModel(IReadOnlyList<DashboardRun> Runs, string? Exp
                     experiment = value is { Length: > 0 and <= 400 } ? value : throw new FormatException("experiment: give an experiment's name (1 to 400 characters)");
                     break;
                 case "status":
-                    status = DashboardRun.Statuses.Contains(value) ? value
-                        : throw new FormatException($"status: '{value}' is unknown; allowed: {string.Join(", ", DashboardRun.Statuses)}");
+                    status = RunStatuses.Parse(value);
                     break;
                 case "page":
                     page = int.TryParse(value, out int p) && p >= 1 ? p : throw new FormatException($"page: give a page number from 1, got '{value}'");

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Grpc.Core;
+using Recontext.Store;
 using Recontext.Contracts.Grpc;
 using Recontext.Runs.Config;
 
@@ -101,7 +102,7 @@ public sealed class RunsGrpcService(RunManager runs, ApiKeyCheck keys, ReadAcces
     {
         var info = new RunInfo
         {
-            Id = run.Id, Name = run.Name, Status = run.Status, Steps = run.Steps, SubmittedUtc = run.SubmittedUtc.ToString("O"),
+            Id = run.Id, Name = run.Name, Status = run.Status.Name(), Steps = run.Steps, SubmittedUtc = run.SubmittedUtc.ToString("O"),
             StartedUtc = run.StartedUtc?.ToString("O") ?? "", FinishedUtc = run.FinishedUtc?.ToString("O") ?? "", Error = run.Error ?? "",
         };
         info.Seeds.AddRange(run.Seeds);
