@@ -13,6 +13,9 @@ cd "$root"
 fast=0
 if [ "${1:-}" = "--fast" ]; then fast=1; shift; fi
 
+if [ "$fast" -eq 0 ]; then
+  "$root/scripts/install-test-requirements.sh" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
 "$root/scripts/fetch-test-assets.sh" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 results="$root/.cache/test-results"
