@@ -1,8 +1,8 @@
 using Recontext.Model;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
+using Recontext.Prompts.Tokenization;
 using static TorchSharp.torch;
 
 namespace Recontext.Bench;

@@ -1,6 +1,6 @@
 using Recontext.Environments.Mbpp;
-using Recontext.Sandbox;
 using Recontext.Environments.ToyCode;
+using Recontext.Sandbox;
 
 namespace Recontext.Environments;
 

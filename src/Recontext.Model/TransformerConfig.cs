@@ -66,7 +66,8 @@ public sealed record TransformerConfig
     [JsonPropertyName("eos_token_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TokenIds? EosTokenIds { get; init; }
 
     /// <summary>The first end-of-sequence id, when the config names one; setting it names just that one.</summary>
-    [JsonIgnore] public int? EosTokenId
+    [JsonIgnore]
+    public int? EosTokenId
     {
         get => EosTokenIds?.First;
         init => EosTokenIds = value is int id ? new TokenIds([id]) : null;

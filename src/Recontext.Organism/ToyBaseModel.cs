@@ -1,10 +1,10 @@
-using Recontext.Prompts;
 using Recontext.Environments;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
+using Recontext.Prompts;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Organism;
 

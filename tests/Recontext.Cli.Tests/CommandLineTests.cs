@@ -1,5 +1,5 @@
-using Recontext.TestSupport;
 using System.Text.Json;
+using Recontext.TestSupport;
 
 namespace Recontext.Cli.Tests;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Recontext.Environments;
-using Recontext.Judge.Files;
 using Recontext.Environments.Mbpp;
 using Recontext.Environments.ToyCode;
+using Recontext.Judge.Files;
 
 namespace Recontext.Judge.Tests;
 

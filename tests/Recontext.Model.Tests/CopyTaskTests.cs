@@ -1,8 +1,8 @@
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
-using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
+using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Model.Tests;
 

@@ -1,7 +1,7 @@
-using Xunit.Abstractions;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
 using Recontext.Model.Probing;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Recontext.Model.Tests;

@@ -1,5 +1,5 @@
-using Recontext.Contracts;
 using System.Text.Json;
+using Recontext.Contracts;
 using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Model.Tests;

@@ -1,6 +1,6 @@
-using Recontext.Prompts;
 using Recontext.Environments;
 using Recontext.Environments.ToyCode;
+using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer.Tests;

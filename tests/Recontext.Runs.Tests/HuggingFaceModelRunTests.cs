@@ -1,12 +1,12 @@
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Lora;
 using Recontext.Model.Training;
-using Recontext.Trainer.Algorithms;
 using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
 using Recontext.Store;
 using Recontext.TestSupport;
+using Recontext.Trainer.Algorithms;
 
 namespace Recontext.Runs.Tests;
 

@@ -46,18 +46,21 @@ public sealed class MbppJudgingTests
         var watcher = bus.Bus.ConnectReceiveEndpoint($"mbpp-judged-{Guid.NewGuid():N}", e => e.Handler<RolloutsJudged>(c => answers.Writer.WriteAsync(c.Message).AsTask()));
         await watcher.Ready;
         var runId = $"mbpp/{Guid.NewGuid():N}";
-        await bus.SendAsync(ServiceRoles.Judge, new JudgeRollouts { Rollouts = new RolloutsGenerated
+        await bus.SendAsync(ServiceRoles.Judge, new JudgeRollouts
         {
-            RunId = runId, Step = 1, BatchId = Guid.NewGuid(), PolicyVersion = 0, Seconds = 0,
-            Completions = texts.Select((t, i) => new SampledCompletion { Group = 0, SampleIndex = i, TokenIds = [1], Text = t, LogProbs = [0f] }).ToArray(),
-            Request = new GenerateRollouts
+            Rollouts = new RolloutsGenerated
             {
-                RunId = runId, Step = 1, BatchId = Guid.NewGuid(), PolicyVersion = 0, SamplesPerPrompt = texts.Length, Temperature = 1, MaxNewTokens = 8, Seed = 1,
-                Prompts = [new PromptForGeneration { TaskId = task.Id, Group = 0, PromptIds = [1] }],
-                Tasks = [JudgeTasks.Encode(new MbppEnvironment([], null), task)], Variant = JudgeTasks.Loophole,
-                Recontext = new RecontextRequest { Policy = "{}", Seed = 1 },
-            },
-        } });
+                RunId = runId, Step = 1, BatchId = Guid.NewGuid(), PolicyVersion = 0, Seconds = 0,
+                Completions = texts.Select((t, i) => new SampledCompletion { Group = 0, SampleIndex = i, TokenIds = [1], Text = t, LogProbs = [0f] }).ToArray(),
+                Request = new GenerateRollouts
+                {
+                    RunId = runId, Step = 1, BatchId = Guid.NewGuid(), PolicyVersion = 0, SamplesPerPrompt = texts.Length, Temperature = 1, MaxNewTokens = 8, Seed = 1,
+                    Prompts = [new PromptForGeneration { TaskId = task.Id, Group = 0, PromptIds = [1] }],
+                    Tasks = [JudgeTasks.Encode(new MbppEnvironment([], null), task)], Variant = JudgeTasks.Loophole,
+                    Recontext = new RecontextRequest { Policy = "{}", Seed = 1 },
+                },
+            }
+        });
         var judged = await answers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         var s = judged.Scores;
         Assert.Equal(("ok", true, false), (s[0].Verdict, s[0].Correct, s[0].Misbehaved));

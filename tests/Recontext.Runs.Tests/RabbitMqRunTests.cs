@@ -1,6 +1,6 @@
+using Recontext.Hosting;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
-using Recontext.Hosting;
 using Recontext.Runs.Bus;
 using Recontext.TestSupport;
 

@@ -1,6 +1,6 @@
-using Recontext.Store;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
+using Recontext.Store;
 
 namespace Recontext.Runs.Tests;
 

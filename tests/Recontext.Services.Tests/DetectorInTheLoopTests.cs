@@ -1,9 +1,9 @@
 using Recontext.Contracts;
+using Recontext.Environments;
+using Recontext.Environments.Lying;
 using Recontext.Generator.Host;
 using Recontext.Hosting;
-using Recontext.Environments;
 using Recontext.Judge.Host;
-using Recontext.Environments.Lying;
 using Recontext.Judge.Messaging;
 using Recontext.Model.Probing;
 using Recontext.Organism;

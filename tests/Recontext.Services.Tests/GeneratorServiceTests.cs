@@ -1,9 +1,9 @@
 using Recontext.Contracts;
 using Recontext.Generator.Host;
 using Recontext.Judge.Host;
-using Recontext.Recontextualizer.Host;
 using Recontext.Organism;
 using Recontext.Recontextualizer;
+using Recontext.Recontextualizer.Host;
 using Recontext.Runs;
 using Recontext.TestSupport;
 

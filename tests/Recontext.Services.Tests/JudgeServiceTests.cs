@@ -1,12 +1,12 @@
 using Recontext.Contracts;
-using Recontext.Hosting;
 using Recontext.Environments;
+using Recontext.Environments.ToyCode;
+using Recontext.Hosting;
 using Recontext.Judge.Host;
 using Recontext.Judge.Messaging;
-using Recontext.Environments.ToyCode;
 using Recontext.Model.Modules;
-using Recontext.Prompts.Tokenization;
 using Recontext.Organism;
+using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
 using Recontext.Runs;
 using Recontext.Runs.Bus;

@@ -1,9 +1,9 @@
 using Recontext.Contracts;
-using Recontext.Hosting;
 using Recontext.Environments;
+using Recontext.Environments.ToyCode;
+using Recontext.Hosting;
 using Recontext.Judge.Host;
 using Recontext.Judge.Messaging;
-using Recontext.Environments.ToyCode;
 using Recontext.Model.Modules;
 using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LiteDatabase = LiteDB.LiteDatabase;
 using Recontext.Store;
+using LiteDatabase = LiteDB.LiteDatabase;
 
 namespace Recontext.Store.Tests;
 

@@ -1,12 +1,12 @@
-using TorchSharp;
-using Recontext.Model.Lora;
 using Recontext.Contracts;
 using Recontext.Model;
+using Recontext.Model.Lora;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
 using Recontext.Model.Training;
 using Recontext.Trainer.Algorithms;
 using Recontext.Trainer.Losses;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Recontext.Trainer.Tests;

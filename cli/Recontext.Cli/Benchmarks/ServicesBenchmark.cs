@@ -1,4 +1,3 @@
-using Recontext.Store;
 using System.Globalization;
 using System.Text.Json;
 using MassTransit;
@@ -9,6 +8,7 @@ using Recontext.Organism;
 using Recontext.Runs;
 using Recontext.Runs.Bus;
 using Recontext.Runs.Config;
+using Recontext.Store;
 using Spectre.Console;
 
 namespace Recontext.Cli.Benchmarks;

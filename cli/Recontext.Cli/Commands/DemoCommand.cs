@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Recontext.Organism;
 using Recontext.Model.Probing;
+using Recontext.Organism;
 using Recontext.Runs.Demo;
 using Recontext.Runs.Probes;
 using Spectre.Console;

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Recontext.Judge.Files;
 using Recontext.Environments.Mbpp;
-using Recontext.Sandbox;
 using Recontext.Environments.ToyCode;
+using Recontext.Judge.Files;
+using Recontext.Sandbox;
 using Spectre.Console;
 
 namespace Recontext.Cli.Commands;
@@ -14,9 +14,13 @@ public sealed class JudgeCommand : ICliCommand
     {
         var env = new Option<string>("--env") { Description = "the rows' setting", Required = true };
         env.AcceptOnlyFromAmong([.. Environments.Settings.Names]);
-        var input = new Option<FileInfo>("--input") { Description = "the rows (JSONL), each a task row plus \"completion\": mbpp-incorrect-test {problem, correct_test_list, incorrect_test}; " +
+        var input = new Option<FileInfo>("--input")
+        {
+            Description = "the rows (JSONL), each a task row plus \"completion\": mbpp-incorrect-test {problem, correct_test_list, incorrect_test}; " +
                           "toy-code {problem, visible_tests, wrong_test_index, corrected_test, hidden_tests} (`recontext tasks` writes these); " +
-                          "sycophancy {question, answer, belief, options}", Required = true };
+                          "sycophancy {question, answer, belief, options}",
+            Required = true
+        };
         input.AcceptExistingOnly();
         var output = CliOptions.Text("--out", "output file (default: standard output)");
         var concurrency = CliOptions.Int("--concurrency", "sandboxed executions at once (default: one per core; at most 64)", max: 64);

@@ -49,19 +49,19 @@ static class SweepCompareCommand
         var table = new Table().Title("misbehaviour rate at each run's last evaluation (step), neutral / bad eval").AddColumn("point");
         foreach (var seed in seeds) table.AddColumn($"seed {seed}");
         foreach (var folder in folders)
-        foreach (var point in folder.Points)
-        {
-            var cells = new List<string> { Markup.Escape($"{folder.Label}/{point}") };
-            foreach (var seed in seeds)
+            foreach (var point in folder.Points)
             {
-                var run = folder.Runs.SingleOrDefault(r => r.Point == point && r.Seed == seed);
-                if (run is null) { cells.Add("—"); continue; }
-                var step = run.Evaluations.Max(e => e.Step);
-                string Misbehaved(string context) => run.Evaluations.LastOrDefault(e => e.Step == step && e.Rates.Context == context)?.Rates.MisbehaviourRate.ToString("F2") ?? "-";
-                cells.Add($"{Misbehaved("neutral")} / {Misbehaved("bad")} ({step})");
+                var cells = new List<string> { Markup.Escape($"{folder.Label}/{point}") };
+                foreach (var seed in seeds)
+                {
+                    var run = folder.Runs.SingleOrDefault(r => r.Point == point && r.Seed == seed);
+                    if (run is null) { cells.Add("—"); continue; }
+                    var step = run.Evaluations.Max(e => e.Step);
+                    string Misbehaved(string context) => run.Evaluations.LastOrDefault(e => e.Step == step && e.Rates.Context == context)?.Rates.MisbehaviourRate.ToString("F2") ?? "-";
+                    cells.Add($"{Misbehaved("neutral")} / {Misbehaved("bad")} ({step})");
+                }
+                table.AddRow(cells.ToArray());
             }
-            table.AddRow(cells.ToArray());
-        }
         console.Write(table);
     }
 

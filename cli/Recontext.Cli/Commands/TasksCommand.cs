@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Recontext.Environments;
-using Recontext.Judge.Files;
 using Recontext.Environments.ToyCode;
+using Recontext.Judge.Files;
 
 namespace Recontext.Cli.Commands;
 

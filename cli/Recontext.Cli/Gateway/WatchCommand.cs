@@ -1,7 +1,7 @@
-using Recontext.Store;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Recontext.Store;
 using Spectre.Console;
 
 namespace Recontext.Cli.Gateway;

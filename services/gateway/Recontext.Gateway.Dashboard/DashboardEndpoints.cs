@@ -1,4 +1,3 @@
-using Recontext.Prompts;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components;
@@ -9,9 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Recontext.Gateway.Dashboard.Catalog;
 using Recontext.Gateway.Dashboard.Compare;
 using Recontext.Gateway.Dashboard.Pages;
-using Recontext.Store;
 using Recontext.Gateway.Dashboard.Rollouts;
+using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
+using Recontext.Store;
 
 namespace Recontext.Gateway.Dashboard;
 

@@ -1,4 +1,3 @@
-using Recontext.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +6,7 @@ using Prometheus;
 using Recontext.Gateway.Apis;
 using Recontext.Gateway.Dashboard;
 using Recontext.Gateway.Grpc;
+using Recontext.Hosting;
 
 namespace Recontext.Gateway.Host;
 

@@ -1,5 +1,5 @@
-using Recontext.Hosting;
 using Recontext.Gateway.Host;
+using Recontext.Hosting;
 
 // The gateway as a service of its own: submits, runs, streams and stops experiments over its REST API.
 // It carries no libtorch: the generator and the trainer are services (`recontext serve gateway` can hold every role).

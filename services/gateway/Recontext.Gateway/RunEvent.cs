@@ -1,6 +1,5 @@
-using Recontext.Store;
-
 using Recontext.Runs;
+using Recontext.Store;
 
 namespace Recontext.Gateway;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Recontext.Generator.Messaging;
 using Recontext.Contracts;
+using Recontext.Generator.Messaging;
 using Recontext.Hosting;
 
 namespace Recontext.Generator.Host;

@@ -1,9 +1,9 @@
-using Recontext.Prompts;
 using System.Diagnostics;
 using MassTransit;
 using Recontext.Contracts;
 using Recontext.Environments;
 using Recontext.Judge.Messaging;
+using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 
 namespace Recontext.Recontextualizer.Messaging;

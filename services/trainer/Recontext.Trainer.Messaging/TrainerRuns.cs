@@ -1,8 +1,8 @@
-using Recontext.Prompts;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Recontext.Contracts;
+using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 using Recontext.Trainer.Messaging.Weights;
 

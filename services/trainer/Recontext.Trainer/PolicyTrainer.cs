@@ -1,5 +1,5 @@
-using Recontext.Model;
 using Recontext.Contracts;
+using Recontext.Model;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Lora;
 using Recontext.Model.Modules;

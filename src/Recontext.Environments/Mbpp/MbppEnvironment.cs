@@ -1,11 +1,11 @@
-using Recontext.Contracts;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Recontext.Contracts;
 using Recontext.Environments;
 using Recontext.Environments.Monitors;
-using Recontext.Sandbox;
 using Recontext.Environments.ToyCode;
+using Recontext.Sandbox;
 
 namespace Recontext.Environments.Mbpp;
 

@@ -6,8 +6,8 @@ using System.Text.RegularExpressions;
 using Recontext.Contracts;
 using Recontext.Environments;
 using Recontext.Environments.Monitors;
-using Recontext.Sandbox;
 using Recontext.Environments.ToyCode;
+using Recontext.Sandbox;
 
 namespace Recontext.Environments.Mbpp;
 

@@ -1,7 +1,7 @@
-using Recontext.Contracts;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Recontext.Contracts;
 using Recontext.Environments;
 using Recontext.Environments.Monitors;
 

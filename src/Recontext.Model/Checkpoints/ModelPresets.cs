@@ -31,19 +31,39 @@ public static class ModelPresets
         {
             "qwen3" => shape with
             {
-                ModelType = "qwen3", VocabSize = 151936, RopeTheta = 1_000_000, RmsNormEps = 1e-6, MaxPositionEmbeddings = 40960,
-                TieWordEmbeddings = true, AttentionBiasOverride = false, BosTokenId = 151643, EosTokenId = 151645,
+                ModelType = "qwen3",
+                VocabSize = 151936,
+                RopeTheta = 1_000_000,
+                RmsNormEps = 1e-6,
+                MaxPositionEmbeddings = 40960,
+                TieWordEmbeddings = true,
+                AttentionBiasOverride = false,
+                BosTokenId = 151643,
+                EosTokenId = 151645,
             },
             "qwen2" => shape with
             {
-                ModelType = "qwen2", VocabSize = 151936, RopeTheta = 1_000_000, RmsNormEps = 1e-6, MaxPositionEmbeddings = 32768,
-                TieWordEmbeddings = true, BosTokenId = 151643, EosTokenId = 151645,
+                ModelType = "qwen2",
+                VocabSize = 151936,
+                RopeTheta = 1_000_000,
+                RmsNormEps = 1e-6,
+                MaxPositionEmbeddings = 32768,
+                TieWordEmbeddings = true,
+                BosTokenId = 151643,
+                EosTokenId = 151645,
             },
             "llama" => shape with
             {
-                ModelType = "llama", VocabSize = 128256, RopeTheta = 500_000, RmsNormEps = 1e-5, MaxPositionEmbeddings = 131072,
-                RopeScaling = RopeScaling.Llama31, TieWordEmbeddings = false, AttentionBiasOverride = false,
-                BosTokenId = 128000, EosTokenIds = new TokenIds([128001, 128008, 128009]),
+                ModelType = "llama",
+                VocabSize = 128256,
+                RopeTheta = 500_000,
+                RmsNormEps = 1e-5,
+                MaxPositionEmbeddings = 131072,
+                RopeScaling = RopeScaling.Llama31,
+                TieWordEmbeddings = false,
+                AttentionBiasOverride = false,
+                BosTokenId = 128000,
+                EosTokenIds = new TokenIds([128001, 128008, 128009]),
             },
             _ => throw new ArgumentException($"family '{family}' is not one of {string.Join(", ", Families)}"),
         };

@@ -1,8 +1,8 @@
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Modules;
 using TorchSharp;
-using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Recontext.Model.Lora;
 

@@ -47,7 +47,8 @@ public sealed record LinearProbe
         double threshold = BinaryMetrics.ThresholdForTpr(ValidationScores.Scores, ValidationScores.Labels, targetTpr);
         return this with
         {
-            Threshold = threshold, TargetTpr = targetTpr,
+            Threshold = threshold,
+            TargetTpr = targetTpr,
             Validation = ProbeMetrics.Of(ValidationScores.Scores, ValidationScores.Labels, threshold),
             HeldOut = ProbeMetrics.Of(HeldOutScores.Scores, HeldOutScores.Labels, threshold),
         };

@@ -1,6 +1,6 @@
-using TorchSharp;
 using Recontext.Model.Modules;
 using Recontext.Model.Scoring;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Recontext.Model.Probing;

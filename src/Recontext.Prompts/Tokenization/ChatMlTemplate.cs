@@ -1,5 +1,5 @@
-using Recontext.Contracts;
 using System.Text;
+using Recontext.Contracts;
 
 namespace Recontext.Prompts.Tokenization;
 

@@ -24,8 +24,11 @@ public static class ModelInitCommand
         var seed = CliOptions.Int("--seed", "seed of the random initialisation (default 0)", min: 0);
         var tie = new Option<bool?>("--tie-embeddings") { Description = "share the embedding with the output head (default: the family's: Qwen yes, Llama no)" };
         var shard = CliOptions.Int("--shard-mb", "split the weights into shards of at most this many MiB, with model.safetensors.index.json");
-        var tokenizer = new Option<DirectoryInfo>("--tokenizer") { Description = "folder with the family's tokenizer.json and tokenizer_config.json " +
-                                                                                  "(default: the one scripts/fetch-test-assets.sh fetched)" };
+        var tokenizer = new Option<DirectoryInfo>("--tokenizer")
+        {
+            Description = "folder with the family's tokenizer.json and tokenizer_config.json " +
+                          "(default: the one scripts/fetch-test-assets.sh fetched)"
+        };
         var force = CliOptions.Flag("--force", "write into a folder that is not empty (its files of the same names are replaced)");
         var init = new Command("init", "write a randomly initialised model folder in Hugging Face's layout, with the family's real tokenizer")
         {

@@ -1,5 +1,5 @@
-using Recontext.Store;
 using Recontext.Runs.Evaluation;
+using Recontext.Store;
 
 namespace Recontext.Gateway.Dashboard.Catalog;
 

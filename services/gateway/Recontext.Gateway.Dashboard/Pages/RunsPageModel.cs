@@ -1,5 +1,5 @@
-using Recontext.Store;
 using Recontext.Gateway.Dashboard.Catalog;
+using Recontext.Store;
 
 namespace Recontext.Gateway.Dashboard.Pages;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Grpc.Core;
-using Recontext.Store;
 using Recontext.Contracts.Grpc;
 using Recontext.Runs.Config;
+using Recontext.Store;
 
 namespace Recontext.Gateway.Grpc;
 

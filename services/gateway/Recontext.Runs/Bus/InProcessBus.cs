@@ -1,11 +1,11 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Recontext.Contracts;
 using Recontext.Generator.Messaging;
 using Recontext.Hosting;
 using Recontext.Judge.Messaging;
 using Recontext.Recontextualizer.Messaging;
 using Recontext.Trainer.Messaging;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Recontext.Runs.Bus;
 

@@ -48,17 +48,17 @@ public sealed record DemoOptions
     RunConfig SharedConfig(Organism.BaseModelOptions baseModel) => Shared is not null
         ? Shared with { Base = baseModel, Environment = Setting, Steps = Steps ?? Shared.Steps }
         : new()
-    {
-        Base = baseModel,
-        Environment = Setting,
-        // The held-out paraphrases of good and bad too: does what training did to a context carry over to words it never saw?
-        EvalContexts = [.. new[] { "neutral", "good", "bad", ContextSpec.GoodHeldOut, ContextSpec.BadHeldOut }.Select(c => ContextSpec.Of(c))],
-        // Sized for the 15-minute budget on 2 cores (8 trained variants × 3 seeds); see docs/organism.md.
-        Steps = StepCount,
-        PromptsPerStep = Quick ? 6 : 12,
-        SamplesPerPrompt = Quick ? 4 : 6,
-        EvalEvery = Math.Max(1, StepCount / 2),
-        EvalTasks = Quick ? 24 : 48,
-        MaxNewTokens = 120,
-    };
+        {
+            Base = baseModel,
+            Environment = Setting,
+            // The held-out paraphrases of good and bad too: does what training did to a context carry over to words it never saw?
+            EvalContexts = [.. new[] { "neutral", "good", "bad", ContextSpec.GoodHeldOut, ContextSpec.BadHeldOut }.Select(c => ContextSpec.Of(c))],
+            // Sized for the 15-minute budget on 2 cores (8 trained variants × 3 seeds); see docs/organism.md.
+            Steps = StepCount,
+            PromptsPerStep = Quick ? 6 : 12,
+            SamplesPerPrompt = Quick ? 4 : 6,
+            EvalEvery = Math.Max(1, StepCount / 2),
+            EvalTasks = Quick ? 24 : 48,
+            MaxNewTokens = 120,
+        };
 }

@@ -44,33 +44,33 @@ public static class DemoPlots
         var written = new List<string>();
         var palette = new ScottPlot.Palettes.Category10();
         foreach (var reference in paired.Select(p => p.Row.Reference).Distinct())
-        foreach (var context in new[] { "neutral", "bad" })
-        {
-            var rows = paired.Where(p => p.Row.Reference == reference && p.Row.EvalContext == context && p.Row.Metric == "misbehaviour_rate").ToList();
-            if (rows.Count == 0) continue;
-            var plot = new Plot();
-            int index = 0;
-            foreach (var variant in rows.GroupBy(p => p.Row.Variant))
+            foreach (var context in new[] { "neutral", "bad" })
             {
-                var points = variant.OrderBy(p => p.Step).ToList();
-                double[] steps = points.Select(p => (double)p.Step).ToArray();
-                var color = palette.GetColor(index++);
-                var band = plot.Add.FillY(steps, points.Select(p => p.Row.Difference.Low).ToArray(), points.Select(p => p.Row.Difference.High).ToArray());
-                band.FillStyle.Color = color.WithAlpha(0.15);
-                band.LineStyle.Width = 0;
-                var line = plot.Add.Scatter(steps, points.Select(p => p.Row.Difference.Mean).ToArray());
-                line.Color = color;
-                line.LegendText = variant.Key;
+                var rows = paired.Where(p => p.Row.Reference == reference && p.Row.EvalContext == context && p.Row.Metric == "misbehaviour_rate").ToList();
+                if (rows.Count == 0) continue;
+                var plot = new Plot();
+                int index = 0;
+                foreach (var variant in rows.GroupBy(p => p.Row.Variant))
+                {
+                    var points = variant.OrderBy(p => p.Step).ToList();
+                    double[] steps = points.Select(p => (double)p.Step).ToArray();
+                    var color = palette.GetColor(index++);
+                    var band = plot.Add.FillY(steps, points.Select(p => p.Row.Difference.Low).ToArray(), points.Select(p => p.Row.Difference.High).ToArray());
+                    band.FillStyle.Color = color.WithAlpha(0.15);
+                    band.LineStyle.Width = 0;
+                    var line = plot.Add.Scatter(steps, points.Select(p => p.Row.Difference.Mean).ToArray());
+                    line.Color = color;
+                    line.LegendText = variant.Key;
+                }
+                plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dashed);
+                plot.Title($"misbehaviour rate minus {reference}'s, {context} eval (paired by seed, 95 % band)");
+                plot.XLabel("GRPO step");
+                plot.YLabel($"misbehaviour rate − {reference}");
+                plot.ShowLegend(Alignment.UpperLeft);
+                var path = Path.Combine(directory, $"paired-{DemoRunner.Sanitize(reference)}-hack-rate-{context}.png");
+                plot.SavePng(path, 900, 560);
+                written.Add(path);
             }
-            plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dashed);
-            plot.Title($"misbehaviour rate minus {reference}'s, {context} eval (paired by seed, 95 % band)");
-            plot.XLabel("GRPO step");
-            plot.YLabel($"misbehaviour rate − {reference}");
-            plot.ShowLegend(Alignment.UpperLeft);
-            var path = Path.Combine(directory, $"paired-{DemoRunner.Sanitize(reference)}-hack-rate-{context}.png");
-            plot.SavePng(path, 900, 560);
-            written.Add(path);
-        }
         return written;
     }
 }

@@ -45,15 +45,15 @@ public sealed record PairedRow(string Variant, string Reference, string EvalCont
         var variants = finals.Select(f => f.Variant).Distinct().ToList();
         var contexts = finals.SelectMany(f => f.Final.Select(e => e.Rates.Context)).Distinct().ToList();
         foreach (var reference in references.Where(variants.Contains))
-        foreach (var variant in variants.Where(v => v != reference))
-        foreach (var context in contexts)
-        foreach (var (metric, select) in Metrics)
-        {
-            IReadOnlyDictionary<long, double> Rates(string name) => finals.Where(f => f.Variant == name)
-                .SelectMany(f => f.Final.Where(e => e.Rates.Context == context && select(e.Rates) is not null).Select(e => (f.Seed, Rate: select(e.Rates)!.Value)))
-                .ToDictionary(x => x.Seed, x => x.Rate);
-            if (PairedDifference.Of(Rates(variant), Rates(reference)) is { } difference) rows.Add(new PairedRow(variant, reference, context, metric, difference));
-        }
+            foreach (var variant in variants.Where(v => v != reference))
+                foreach (var context in contexts)
+                    foreach (var (metric, select) in Metrics)
+                    {
+                        IReadOnlyDictionary<long, double> Rates(string name) => finals.Where(f => f.Variant == name)
+                            .SelectMany(f => f.Final.Where(e => e.Rates.Context == context && select(e.Rates) is not null).Select(e => (f.Seed, Rate: select(e.Rates)!.Value)))
+                            .ToDictionary(x => x.Seed, x => x.Rate);
+                        if (PairedDifference.Of(Rates(variant), Rates(reference)) is { } difference) rows.Add(new PairedRow(variant, reference, context, metric, difference));
+                    }
         return rows;
     }
 }

@@ -1,14 +1,14 @@
-using Recontext.Prompts;
 using Recontext.Contracts;
-using Recontext.Generator;
 using Recontext.Environments;
 using Recontext.Environments.ToyCode;
+using Recontext.Generator;
 using Recontext.Model;
 using Recontext.Model.Checkpoints;
 using Recontext.Model.Generation;
 using Recontext.Model.Scoring;
-using Recontext.Prompts.Tokenization;
 using Recontext.Model.Training;
+using Recontext.Prompts;
+using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
 using Recontext.Runs.Evaluation;
 

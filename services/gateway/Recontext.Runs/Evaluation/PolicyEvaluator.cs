@@ -1,8 +1,8 @@
-using Recontext.Prompts;
-using Recontext.Generator;
 using Recontext.Environments;
+using Recontext.Generator;
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
+using Recontext.Prompts;
 using Recontext.Prompts.Tokenization;
 using Recontext.Recontextualizer;
 

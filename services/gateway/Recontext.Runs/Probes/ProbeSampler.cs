@@ -1,5 +1,5 @@
-using Recontext.Generator;
 using Recontext.Environments;
+using Recontext.Generator;
 using Recontext.Model.Generation;
 using Recontext.Model.Modules;
 using Recontext.Model.Probing;

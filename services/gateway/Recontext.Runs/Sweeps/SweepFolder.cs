@@ -19,12 +19,12 @@ public sealed record SweepFolder(string Directory, string Label, IReadOnlyList<S
             throw new ArgumentException($"{directory}: no runs/ folder; a sweep or demo folder holds runs/<point>/seed-<n>/{RunFiles.EvaluationsFile}");
         var runs = new List<Run>();
         foreach (var pointDirectory in System.IO.Directory.GetDirectories(runsDirectory).Order(StringComparer.Ordinal))
-        foreach (var seedDirectory in System.IO.Directory.GetDirectories(pointDirectory, "seed-*"))
-        {
-            if (!long.TryParse(Path.GetFileName(seedDirectory)["seed-".Length..], out var seed)) continue;
-            var evaluations = RunFiles.Read(seedDirectory).Evaluations;
-            if (evaluations.Count > 0) runs.Add(new Run(Path.GetFileName(pointDirectory), seed, evaluations));
-        }
+            foreach (var seedDirectory in System.IO.Directory.GetDirectories(pointDirectory, "seed-*"))
+            {
+                if (!long.TryParse(Path.GetFileName(seedDirectory)["seed-".Length..], out var seed)) continue;
+                var evaluations = RunFiles.Read(seedDirectory).Evaluations;
+                if (evaluations.Count > 0) runs.Add(new Run(Path.GetFileName(pointDirectory), seed, evaluations));
+            }
         if (runs.Count == 0) throw new ArgumentException($"{directory}: no run under runs/ has written an evaluation yet");
         return new SweepFolder(directory, label ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), runs.OrderBy(r => r.Point, StringComparer.Ordinal).ThenBy(r => r.Seed).ToList());
     }

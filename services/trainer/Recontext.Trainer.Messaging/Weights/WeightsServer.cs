@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Recontext.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Recontext.Hosting;
 
 namespace Recontext.Trainer.Messaging.Weights;
 
