@@ -1,6 +1,5 @@
 using Recontext.Organism;
 using Recontext.Recontextualizer;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Recontext.Runs.Config;
@@ -20,18 +19,8 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
 
     public static ExperimentFile Parse(string yaml)
     {
-        var stream = new YamlStream();
-        try
-        {
-            YamlDepth.Check(yaml);
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new ExperimentException($"not valid YAML at line {e.Start.Line}: {e.Message}");
-        }
-        if (stream.Documents.Count == 0) throw new ExperimentException("the experiment file is empty");
-        var file = YamlBinder.Bind<ExperimentDocument>(stream.Documents[0].RootNode, "", converters: Converters);
+        var root = YamlDepth.Root(yaml) ?? throw new ExperimentException("the experiment file is empty");
+        var file = YamlBinder.Bind<ExperimentDocument>(root, "", converters: Converters);
         try
         {
             return new ExperimentFile(Compose(file).Validate(), file.Seed is long seed ? [seed] : file.Seeds is { Count: > 0 } seeds ? seeds : [1], file.Output);

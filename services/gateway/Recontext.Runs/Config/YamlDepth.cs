@@ -1,5 +1,6 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
 
 namespace Recontext.Runs.Config;
 
@@ -31,5 +32,22 @@ public static class YamlDepth
                     break;
             }
         }
+    }
+
+    /// <summary>The first document's root, read only after its depth is checked; null for an empty text.</summary>
+    /// <exception cref="ExperimentException">not valid YAML, or nested too deep (the message names the line)</exception>
+    public static YamlNode? Root(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            Check(yaml);
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ExperimentException($"not valid YAML at line {e.Start.Line}: {e.Message}");
+        }
+        return stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
     }
 }

@@ -1,5 +1,4 @@
 using Recontext.Runs.Config;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Recontext.Runs.Sweeps;
@@ -158,20 +157,8 @@ public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IR
         return value;
     }
 
-    static YamlMappingNode ReadYaml(string yaml)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            YamlDepth.Check(yaml);
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new ExperimentException($"not valid YAML at line {e.Start.Line}: {e.Message}");
-        }
-        return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root ? root : throw new ExperimentException("the sweep file must be a mapping");
-    }
+    static YamlMappingNode ReadYaml(string yaml) =>
+        YamlDepth.Root(yaml) as YamlMappingNode ?? throw new ExperimentException("the sweep file must be a mapping");
 
     static string Save(YamlNode node)
     {
