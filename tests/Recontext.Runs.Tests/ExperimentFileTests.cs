@@ -89,6 +89,12 @@ public class ExperimentFileTests
         Assert.Equal(defaults.Optimizer, ExperimentFile.Parse("environment: toy-code").Config.Optimizer);   // binding never changed the shared default
         var unknown = Assert.Throws<ExperimentException>(() => ExperimentFile.Parse("environment: toy-code\noptimizer: { momentum: 0.9 }")).Message;
         Assert.Equal("unknown field 'optimizer.momentum'; allowed here: beta1, beta2, learningRate, maxGradNorm, weightDecay", unknown);
+        var paper = ExperimentFile.Parse("environment: toy-code\ngrpo: { ratioLevel: sequence-sum, klReference: generation, klIn: reward, entropyCoefficient: 0.01, " +
+                                         "oldLogprobs: training, importanceCorrection: sequence-mask, importanceLow: 0.8, importanceHigh: 1.25 }").Config.Grpo;
+        Assert.Equal((RatioLevel.SequenceSum, KlReference.Generation, KlPlacement.Reward, 0.01, ImportanceCorrection.SequenceMask, 0.8, 1.25),
+            (paper.RatioLevel, paper.KlReference, paper.KlIn, paper.EntropyCoefficient, paper.ImportanceCorrection, paper.ImportanceLow, paper.ImportanceHigh));
+        Assert.Contains("grpo.importanceCorrection needs oldLogprobs: training", Assert.Throws<ExperimentException>(() => ExperimentFile.Parse("environment: toy-code\ngrpo: { importanceCorrection: token-truncate }")).Message);
+        Assert.Contains("grpo.klIn is 'advantage'; allowed: loss, reward", Assert.Throws<ExperimentException>(() => ExperimentFile.Parse("environment: toy-code\ngrpo: { klIn: advantage }")).Message);
         Assert.Contains("grpo.updatesPerBatch must be >= 1, got 0", Assert.Throws<ExperimentException>(() => ExperimentFile.Parse("environment: toy-code\ngrpo: { updatesPerBatch: 0 }")).Message);
     }
 

@@ -89,6 +89,56 @@ public class GrpoTrainerTests
         Assert.True(differ < 1e-2 * moved, $"micro-batches of {microBatch} ended {differ} away from the whole batch (the steps moved {moved})");
     }
 
+    /// <summary>At the first update the policy is the reference: KL to the reference under f_train is 0, and KL to the
+    /// reference under f_gen is the k3 of the reference's log-probs under f_gen against the policy's under f_train.</summary>
+    [Fact]
+    public void TheKlReferenceScoresUnderTheContextItNames()
+    {
+        int[] generationPrompt = [1, 2, 3], trainingPrompt = [4, 2, 3, 1];
+        using var scorer = Model(9);
+        var samples = Samples(scorer, generationPrompt, trainingPrompt, shift: 0f);
+        var completions = samples.Select(s => s.CompletionIds).ToArray();
+        var underGeneration = LogProbScorer.ScoreTokens(scorer, completions.Select(_ => generationPrompt).ToArray(), completions, Pad);
+        var underTraining = LogProbScorer.ScoreTokens(scorer, completions.Select(_ => trainingPrompt).ToArray(), completions, Pad);
+        var k3 = underGeneration.Zip(underTraining).SelectMany(p => p.First.Zip(p.Second, (reference, policy) => Math.Exp(reference - policy) - (reference - policy) - 1)).ToList();
+
+        float Kl(KlReference where)
+        {
+            using var policy = Model(9);
+            using var reference = ReferencePolicy.Copy(Model(9));
+            using var trainer = new GrpoTrainer(policy, reference, new GrpoOptions { Beta = 0.1, KlReference = where },
+                new OptimizerOptions { LearningRate = 1e-9 }, Pad);
+            return trainer.Update(samples, groupSize: 2).Kl;
+        }
+        Assert.Equal(0f, Kl(KlReference.Training), 6);
+        Assert.True(k3.Average() > 1e-3, $"the contexts barely differ ({k3.Average()})");
+        Assert.Equal(k3.Average(), Kl(KlReference.Generation), 4);
+    }
+
+    /// <summary>With the KL in the reward, the update is the one a plain GRPO update takes on rewards penalized by hand:
+    /// r − β Σ_t (log π_gen − log π_ref), the reference scored under f_train.</summary>
+    [Fact]
+    public void WithTheKlInTheRewardTheAdvantagesComeFromPenalizedRewards()
+    {
+        int[] generationPrompt = [1, 2, 3], trainingPrompt = [4, 2, 3, 1];
+        const double beta = 0.5;
+        using var scorer = Model(9);
+        var samples = Samples(scorer, generationPrompt, trainingPrompt, shift: 0.2f);
+        using var referenceModel = Model(11);
+        var completions = samples.Select(s => s.CompletionIds).ToArray();
+        var referenceLogp = LogProbScorer.ScoreTokens(referenceModel, completions.Select(_ => trainingPrompt).ToArray(), completions, Pad);
+        var penalized = samples.Select((s, i) => s with { Reward = s.Reward - beta * s.GenerationLogProbs.Zip(referenceLogp[i], (g, r) => (double)g - r).Sum() }).ToList();
+        Assert.NotEqual(GroupAdvantages.Compute(samples.Select(s => s.Reward).ToArray(), 2), GroupAdvantages.Compute(penalized.Select(s => s.Reward).ToArray(), 2));
+
+        var optimizer = new OptimizerOptions { LearningRate = 1e-2, WeightDecay = 0 };
+        using var a = Model(9);
+        using var reference = ReferencePolicy.Copy(Model(11));
+        using var inReward = new GrpoTrainer(a, reference, new GrpoOptions { Beta = beta, KlIn = KlPlacement.Reward }, optimizer, Pad);
+        using var b = Model(9);
+        using var byHand = new GrpoTrainer(b, null, new GrpoOptions(), optimizer, Pad);
+        Assert.Equal(byHand.Update(penalized, 2).Loss, inReward.Update(samples, 2).Loss, 5);
+    }
+
     [Fact]
     public void GenerationSourceUsesExactlyTheSamplingTimeLogProbs()
     {

@@ -10,8 +10,9 @@ namespace Recontext.Trainer.Algorithms;
 /// <summary>
 /// GRPO on recontextualized samples: the loss is computed under f_train; the ratio's old log-probs are the
 /// sampling-time ones under f_gen or recomputed under f_train (<see cref="GrpoOptions.OldLogprobs"/>); a KL term
-/// keeps the policy near a frozen reference under f_train (a copy of the start, or with LoRA the base under the
-/// adapters: <see cref="ReferencePolicy"/>).
+/// keeps the policy near a frozen reference (a copy of the start, or with LoRA the base under the adapters:
+/// <see cref="ReferencePolicy"/>) scored under f_train or f_gen (<see cref="GrpoOptions.KlReference"/>), in the loss or
+/// in the reward (<see cref="GrpoOptions.KlIn"/>); an entropy bonus and off-policy corrections are options too.
 /// </summary>
 public sealed class GrpoTrainer : IDisposable
 {
@@ -52,15 +53,28 @@ public sealed class GrpoTrainer : IDisposable
     /// once.</remarks>
     public GrpoStepMetrics Update(IReadOnlyList<TrainingSample> samples, int groupSize)
     {
-        var advantages = GroupAdvantages.Compute(samples.Select(s => s.Reward).ToArray(), groupSize, options.ScaleRewards);
         using var scope = NewDisposeScope();
         var parts = SampleBatch.Plan(samples, microBatchSize).Parts;
 
-        // Kept across updates, per micro-batch: the frozen reference's log-probs and the first forward pass's (the
-        // weights before any step, so exactly logpTrain: the old policy under f_train; no separate scoring pass is
-        // needed for the context gap or for OldLogprobSource.Training).
+        // Kept across updates, per micro-batch: the frozen reference's log-probs (under the context klReference names)
+        // and the first forward pass's (the weights before any step, so exactly logpTrain: the old policy under
+        // f_train; no separate scoring pass is needed for the context gap or for OldLogprobSource.Training).
         var refLogps = new Tensor?[parts.Count];
         var trainingLogps = new Tensor?[parts.Count];
+        var rewards = samples.Select(s => s.Reward).ToArray();
+        if (reference is not null && options.Beta > 0)
+            for (int k = 0; k < parts.Count; k++)
+            {
+                var part = parts[k].Select(r => samples[r]).ToList();
+                using var referenceBatch = SampleBatch.Build(part, paddingId, policy.Config.VocabSize, policy.Device, generationContext: options.KlReference == KlReference.Generation);
+                refLogps[k] = reference.Run(model => LogProbScorer.Score(model, referenceBatch).TokenLogProbs).MoveToOuterDisposeScope();
+                if (options.KlIn != KlPlacement.Reward) continue;
+                using var partScope = NewDisposeScope();
+                var generationLogp = SampleBatch.PerToken(part, s => s.GenerationLogProbs, referenceBatch.CompletionLength, policy.Device);
+                var penalized = KlRewardPenalty.Apply(part.Select(s => s.Reward).ToList(), generationLogp, refLogps[k]!, referenceBatch.CompletionMask, options.Beta);
+                for (int i = 0; i < parts[k].Length; i++) rewards[parts[k][i]] = penalized[i];
+            }
+        var advantages = GroupAdvantages.Compute(rewards, groupSize, options.ScaleRewards);
         var trainingLogpSums = new float[samples.Count];
         double gapSum = 0, loss = 0, kl = 0, clipped = 0, ratio = 0, tokens = 0;
         policy.train();
@@ -77,19 +91,17 @@ public sealed class GrpoTrainer : IDisposable
                 var mask = batch.CompletionMask;
                 var generationLogp = SampleBatch.PerToken(part, s => s.GenerationLogProbs, batch.CompletionLength, policy.Device);
                 var advantage = tensor(rows.Select(r => advantages[r]).ToArray(), device: policy.Device);
-                if (update == 0 && reference is not null && options.Beta > 0)
-                    refLogps[k] = reference.Run(model => LogProbScorer.Score(model, batch).TokenLogProbs).MoveToOuterDisposeScope();
-
                 bool first = trainingLogps[k] is null;
                 GrpoLoss.Result result = null!;
                 using TorchSharp.Scalar share = (double)rows.Length / samples.Count;
-                ScoredBackward.Run(policy, batch, (logp, _) =>
+                ScoredBackward.Run(policy, batch, (logp, fullLogp) =>
                 {
                     trainingLogps[k] ??= logp.detach().MoveToOuterDisposeScope();
                     var oldLogp = options.OldLogprobs == OldLogprobSource.Generation ? generationLogp : trainingLogps[k]!;
-                    result = GrpoLoss.Compute(logp, oldLogp, refLogps[k], advantage, mask, options);
+                    var importance = ImportanceWeights.Compute(trainingLogps[k]!, generationLogp, mask, options);
+                    result = GrpoLoss.Compute(logp, oldLogp, refLogps[k], advantage, mask, options, fullLogp, importance);
                     return result.Loss.mul(share);
-                });
+                }, fullVocabulary: options.EntropyCoefficient > 0);
 
                 float partTokens = mask.sum().item<float>();
                 loss += result.Loss.item<float>() * rows.Length / samples.Count;
