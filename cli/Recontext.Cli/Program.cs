@@ -8,5 +8,5 @@ using Spectre.Console;
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 180;
 
 var root = CliApp.Root([new DemoCommand(), new RunCommand(), new SweepCommand(), new PretrainToyCommand(), new JudgeCommand(), new TasksCommand(), new BenchCommand(), new ServeCommand(),
-    new UpCommand(), new DownCommand(), new SubmitCommand(), new RunsCommand(), new WatchCommand(), new StopCommand(), new RolloutsCommand(), new ModelCommand(), new GenerateCommand(), new ProbeCommand(), new RestartCommand()]);
+    new UpCommand(), new DownCommand(), new SubmitCommand(), new RunsCommand(), new WatchCommand(), new StopCommand(), new RolloutsCommand(), new ModelCommand(), new GenerateCommand(), new ProbeCommand(), new RestartCommand(), new AnalyzeCommand()]);
 return CliApp.Run(root, args);

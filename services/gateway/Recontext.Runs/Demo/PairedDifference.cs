@@ -1,3 +1,5 @@
+using MathNet.Numerics.Distributions;
+
 namespace Recontext.Runs.Demo;
 
 /// <summary>
@@ -32,37 +34,9 @@ public sealed record PairedDifference(double Mean, double Se, double Low, double
     /// <summary>"+0.03 [-0.09, +0.15]": the mean difference and its 95 % interval, signed, to two decimals.</summary>
     public string Describe() => $"{Signed(Mean)} [{Signed(Low)}, {Signed(High)}]";
 
-    static string Signed(double v) => Math.Round(v, 2) == 0 ? "0.00" : v.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A signed difference to two decimals; "0.00" for one that rounds to zero.</summary>
+    public static string Signed(double v) => Math.Round(v, 2) == 0 ? "0.00" : v.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The two-sided 95 % quantile of Student's t; between tabulated degrees of freedom, the smaller one's (a
-    /// slightly wider, conservative interval).</summary>
-    public static double T95(int df) => df switch
-    {
-        < 1 => double.NaN,
-        1 => 12.706,
-        2 => 4.303,
-        3 => 3.182,
-        4 => 2.776,
-        5 => 2.571,
-        6 => 2.447,
-        7 => 2.365,
-        8 => 2.306,
-        9 => 2.262,
-        10 => 2.228,
-        11 => 2.201,
-        12 => 2.179,
-        13 => 2.160,
-        14 => 2.145,
-        15 => 2.131,
-        16 => 2.120,
-        17 => 2.110,
-        18 => 2.101,
-        19 => 2.093,
-        20 => 2.086,
-        < 25 => 2.080,
-        < 30 => 2.060,
-        < 60 => 2.042,
-        < 120 => 2.000,
-        _ => 1.980,
-    };
+    /// <summary>The two-sided 95 % quantile of Student's t with <paramref name="df"/> degrees of freedom (MathNet's).</summary>
+    public static double T95(int df) => df < 1 ? double.NaN : StudentT.InvCDF(0, 1, df, 0.975);
 }
