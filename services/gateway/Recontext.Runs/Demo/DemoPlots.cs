@@ -33,7 +33,42 @@ public static class DemoPlots
             plot.SavePng(path, 900, 560);
             written.Add(path);
         }
+        written.Add(WriteTradeOff(results, directory));
         return written;
+    }
+
+    /// <summary>The reward trade-off under the neutral eval context at each run's last evaluation: training reward (the
+    /// judge's reward on the held-out tasks) against misbehaviour rate, every seed a small marker and each variant's
+    /// mean a large one, the base (step 0) as its own point (tradeoff-neutral.png).</summary>
+    static string WriteTradeOff(IReadOnlyList<RunResult> results, string directory)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var groups = results.GroupBy(r => r.Config.Name).Select(g => (Name: g.Key, Finals: g.Where(r => r.Config.Steps > 0)
+            .Select(r => r.Final.FirstOrDefault(e => e.Rates.Context == "neutral")?.Rates).OfType<Evaluation.ContextRates>().ToList())).ToList();
+        // Every variant of a seed starts from the same base and evaluates it on the same tasks: one step-0 point per seed.
+        var bases = results.GroupBy(r => r.Config.Seed).Select(g => g.Select(r => r.Evaluations.FirstOrDefault(e => e.Step == 0 && e.Rates.Context == "neutral")?.Rates)
+            .OfType<Evaluation.ContextRates>().FirstOrDefault()).OfType<Evaluation.ContextRates>().ToList();
+        int index = 0;
+        foreach (var (name, rates) in bases.Count > 0 ? [("base (step 0)", bases), .. groups] : groups)
+        {
+            if (rates.Count == 0) continue;
+            var color = palette.GetColor(index++);
+            var seeds = plot.Add.ScatterPoints(rates.Select(r => r.MisbehaviourRate).ToArray(), rates.Select(r => r.MeanTrainReward).ToArray());
+            seeds.Color = color.WithAlpha(0.5);
+            seeds.MarkerSize = 6;
+            var mean = plot.Add.ScatterPoints(new[] { rates.Average(r => r.MisbehaviourRate) }, new[] { rates.Average(r => r.MeanTrainReward) });
+            mean.Color = color;
+            mean.MarkerSize = 14;
+            mean.LegendText = name;
+        }
+        plot.Title("training reward vs misbehaviour rate, neutral eval, last evaluation (small: seeds, large: mean)");
+        plot.XLabel("misbehaviour rate");
+        plot.YLabel("training reward");
+        plot.ShowLegend(Alignment.LowerRight);
+        var path = Path.Combine(directory, "tradeoff-neutral.png");
+        plot.SavePng(path, 900, 560);
+        return path;
     }
 
     /// <summary>Per reference, the misbehaviour rate of every other variant minus the reference's over steps, under the
