@@ -128,4 +128,35 @@ public class BusTests
         Assert.True((await generated.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5))).Completions.Length == 2);
         Assert.False(generated.Reader.TryRead(out _));
     }
+
+    /// <summary>A forward lost to a broker outage is made good on the event's redelivery: the coordinator sends the next
+    /// command on every delivery while that step is still awaited, and stops once its answer is in.</summary>
+    [Fact]
+    public void EachForwardIsRepeatedWhileItsAnswerIsAwaited()
+    {
+        var session = new RunSession("forward");
+        var batch = new GenerateRollouts
+        {
+            RunId = "forward", Step = 1, BatchId = Guid.NewGuid(), PolicyVersion = 0, Prompts = [], SamplesPerPrompt = 2, Temperature = 1, MaxNewTokens = 4,
+            Seed = 1, Tasks = [], Variant = JudgeTasks.Loophole, Recontext = new RecontextRequest { Policy = "{}", Seed = 1 },
+        };
+        var pending = session.Begin(batch);
+        var generated = new RolloutsGenerated { RunId = "forward", Step = 1, BatchId = batch.BatchId, PolicyVersion = 0, Completions = [], Seconds = 0, Request = batch };
+        bool Generated() => session.Record(batch.BatchId, 0, r => { r.AddGenerated(generated); return r.AwaitsJudgement(0); });
+        Assert.True(Generated());
+        Assert.True(Generated());   // redelivered before the judge answered: sent again
+        var judged = new RolloutsJudged { RunId = "forward", Step = 1, BatchId = batch.BatchId, PolicyVersion = 0, Completions = [], Scores = [], Seconds = 0, Request = batch };
+        RolloutsJudged? Judged() => session.Record(batch.BatchId, 0, r => { r.AddJudged(judged); return r.AwaitsRecontextualization ? r.Judged : null; });
+        Assert.NotNull(Judged());
+        Assert.NotNull(Judged());   // redelivered before the training batch came back: sent again
+        Assert.False(Generated());  // judged: the generator's event is not forwarded any more
+        var training = new TrainingBatchReady { RunId = "forward", Step = 1, BatchId = batch.BatchId, Samples = [], Scores = [], Seconds = 0 };
+        bool Trained() => session.Record(batch.BatchId, 0, r => { r.AddTraining(training); return r.AwaitsUpdate; });
+        Assert.True(Trained());
+        Assert.True(Trained());
+        Assert.Null(Judged());
+        session.Record(batch.BatchId, 0, r => r.Update = new PolicyUpdated { RunId = "forward", Step = 1, BatchId = batch.BatchId, Version = 1, Loss = 0, Kl = 0, ClippedFraction = 0, ContextGap = 0, Seconds = 0 });
+        Assert.True(pending.Done.Task.IsCompleted);
+        Assert.False(Trained());    // the step is over: nothing is awaited
+    }
 }

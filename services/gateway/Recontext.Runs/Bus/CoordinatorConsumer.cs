@@ -15,11 +15,14 @@ public sealed class CoordinatorConsumer(RunSessions sessions, RoleAddresses role
     : IConsumer<RolloutsGenerated>, IConsumer<RolloutsJudged>, IConsumer<TrainingBatchReady>, IConsumer<PolicyUpdated>, IConsumer<TrainingStarted>,
       IConsumer<TrainingStopped>
 {
+    // Each forward is made on every delivery of an event whose next step is still awaited, not only on the first:
+    // a send lost to a broker outage (the event is then redelivered) is made good, and every role answers a repeated
+    // command once (the judge's and the recontextualizer's answers count once, the trainer is idempotent on the batch).
     public async Task Consume(ConsumeContext<RolloutsGenerated> context)
     {
         var m = context.Message;
         if (!sessions.TryGet(m.RunId, out var session)) return;
-        if (session.Record(m.BatchId, m.Seconds, r => r.AddGenerated(m)))
+        if (session.Record(m.BatchId, m.Seconds, r => { r.AddGenerated(m); return r.AwaitsJudgement(m.Request.Chunk); }))
             await Send(context, ServiceRoles.Judge, new JudgeRollouts { Rollouts = m });
     }
 
@@ -27,7 +30,7 @@ public sealed class CoordinatorConsumer(RunSessions sessions, RoleAddresses role
     {
         var m = context.Message;
         if (!sessions.TryGet(m.RunId, out var session)) return;
-        var gathered = session.Record(m.BatchId, m.Seconds, r => r.AddJudged(m) && r.Trains ? r.Judged : null);
+        var gathered = session.Record(m.BatchId, m.Seconds, r => { r.AddJudged(m); return r.AwaitsRecontextualization ? r.Judged : null; });
         if (gathered is not null) await Send(context, ServiceRoles.Recontextualizer, new RecontextualizeRollouts { Batch = gathered });
     }
 
@@ -35,7 +38,7 @@ public sealed class CoordinatorConsumer(RunSessions sessions, RoleAddresses role
     {
         var m = context.Message;
         if (!sessions.TryGet(m.RunId, out var session)) return;
-        if (session.Record(m.BatchId, m.Seconds, r => r.AddTraining(m)))
+        if (session.Record(m.BatchId, m.Seconds, r => { r.AddTraining(m); return r.AwaitsUpdate; }))
             await Send(context, ServiceRoles.Trainer, new TrainPolicy { Batch = m });
     }
 

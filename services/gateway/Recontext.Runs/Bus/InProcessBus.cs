@@ -94,7 +94,8 @@ public sealed class InProcessBus : IAsyncDisposable
         services.AddMassTransit(x =>
         {
             foreach (var consumer in local.SelectMany(r => r.Value)) x.AddConsumer(consumer).ExcludeFromConfigureEndpoints();
-            x.AddConsumer<CoordinatorConsumer>();
+            // A forward that fails (the broker going away mid-send) is tried again in place before the event is given up.
+            x.AddConsumer<CoordinatorConsumer>((_, c) => c.UseMessageRetry(r => r.Interval(30, TimeSpan.FromSeconds(1))));
             x.AddConsumer<RoleFaultConsumer>();
             if (transport.RabbitMq is null)
             {

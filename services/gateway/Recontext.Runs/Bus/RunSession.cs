@@ -82,6 +82,16 @@ public sealed class RunSession(string runId)
             return true;
         }
 
+        /// <summary>The chunk is sampled and its scores have not come back: a (re)delivered chunk is sent to the judge
+        /// again, so a forward lost to a broker outage is made good (the judge's answer counts once).</summary>
+        public bool AwaitsJudgement(int chunk) => Judged is null && !judged.ContainsKey(chunk);
+
+        /// <summary>The whole batch is judged and trained on, but its training batch has not come back.</summary>
+        public bool AwaitsRecontextualization => Trains && Judged is not null && Training is null;
+
+        /// <summary>The training batch is in and the policy update is not.</summary>
+        public bool AwaitsUpdate => Training is not null && Update is null;
+
         /// <summary>Records the recontextualized batch; true the first time (it is trained on once).</summary>
         public bool AddTraining(TrainingBatchReady batch)
         {
