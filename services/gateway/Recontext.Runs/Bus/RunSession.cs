@@ -73,13 +73,12 @@ public sealed class RunSession(string runId)
 
         internal bool Complete => Judged is not null && (!Trains || (Training is not null && Update is not null));
 
-        /// <summary>Records a generated chunk; true when it is new (a redelivered chunk counts once and is judged once).</summary>
-        public bool AddGenerated(RolloutsGenerated chunk)
+        /// <summary>Records a generated chunk (a redelivered chunk counts once).</summary>
+        public void AddGenerated(RolloutsGenerated chunk)
         {
-            if (!generated.Add(chunk.Request.Chunk)) return false;
+            if (!generated.Add(chunk.Request.Chunk)) return;
             Workers.Add(chunk.Worker);
             if (generated.Count == Chunks) GeneratedUtc = DateTime.UtcNow;
-            return true;
         }
 
         /// <summary>The chunk is sampled and its scores have not come back: a (re)delivered chunk is sent to the judge
@@ -92,13 +91,8 @@ public sealed class RunSession(string runId)
         /// <summary>The training batch is in and the policy update is not.</summary>
         public bool AwaitsUpdate => Training is not null && Update is null;
 
-        /// <summary>Records the recontextualized batch; true the first time (it is trained on once).</summary>
-        public bool AddTraining(TrainingBatchReady batch)
-        {
-            if (Training is not null) return false;
-            Training = batch;
-            return true;
-        }
+        /// <summary>Records the recontextualized batch (the first delivery's: it is trained on once).</summary>
+        public void AddTraining(TrainingBatchReady batch) => Training ??= batch;
 
         /// <summary>Records a judged chunk; true when it was the last one, and <see cref="Judged"/> now holds the whole
         /// batch (once: a redelivered chunk changes nothing).</summary>
