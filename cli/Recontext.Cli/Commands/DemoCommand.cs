@@ -24,6 +24,10 @@ public sealed class DemoCommand : ICliCommand
                                                   "that crashes is restarted and resumes its run. 1 runs everything in this process.");
         var setting = CliOptions.Text("--setting", $"the setting (default toy-code, test-case hacking): {string.Join(", ", Environments.Settings.Names)}; " +
                                                    "each organism has its own toy base, pre-trained once and cached");
+        var bases = CliOptions.Int("--bases", "run the whole demo on K bases, pre-trained from seeds --base-seed .. --base-seed + K - 1 (each in DIR/base-<seed>/): " +
+                                              "comparisons are paired within base and seed and summarised with the base as the unit, beside the spread of bases " +
+                                              "and of seeds (DIR/bases.csv); default 1");
+        var baseSeed = new Option<long>("--base-seed") { Description = "pre-training seed of the (first) base (default 1: the default base, shipped in organisms/bases)", DefaultValueFactory = _ => 1 };
         var deployment = new DeploymentOptions();
         var dashboard = new DashboardOption();
         var worker = DemoWorker.Options();
@@ -31,7 +35,7 @@ public sealed class DemoCommand : ICliCommand
                                           "good->bad, bad->bad, strong KL, recomputed old log-probs, an irrelevant control) x seeds from the cached toy base; " +
                                           "writes DIR/demo.csv (mean and SE per variant and eval context), each run's files and plots, and prints the table")
         {
-            quick, seeds, firstSeed, steps, output, workers, setting,
+            quick, seeds, firstSeed, steps, output, workers, setting, bases, baseSeed,
         };
         deployment.AddTo(command, all: false);
         dashboard.AddTo(command);
@@ -41,12 +45,13 @@ public sealed class DemoCommand : ICliCommand
             bool isQuick = parsed.GetValue(quick);
             var settingName = parsed.GetValue(setting) ?? Environments.ToyCode.ToyCodeEnvironment.EnvironmentName;
             if (!Environments.Settings.Exists(settingName)) throw new CliUsageException($"--setting: {Environments.Settings.Unknown(settingName)}");
-            var baseModel = (isQuick ? BaseModelOptions.Quick : new BaseModelOptions()) with { Setting = settingName };
+            var baseModel = (isQuick ? BaseModelOptions.Quick : new BaseModelOptions()) with { Setting = settingName, Seed = parsed.GetValue(baseSeed) };
             try { OrganismStories.For(baseModel); }
             catch (ArgumentException e) { throw new CliUsageException($"--setting: {e.Message}"); }
             var options = new DemoOptions
             {
                 Quick = isQuick, Setting = settingName, Seeds = parsed.GetValue(seeds) ?? 3, Steps = parsed.GetValue(steps), FirstSeed = parsed.GetValue(firstSeed),
+                BaseSeed = parsed.GetValue(baseSeed),
                 OutputDirectory = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine("runs", settingName == Environments.ToyCode.ToyCodeEnvironment.EnvironmentName ? $"demo-{DateTime.Now:yyyyMMdd-HHmmss}" : $"demo-{settingName}-{DateTime.Now:yyyyMMdd-HHmmss}")),
             };
             if (worker.Requested(parsed))
@@ -57,7 +62,7 @@ public sealed class DemoCommand : ICliCommand
             }
             var read = deployment.Read(parsed);
             return dashboard.Around(parsed, options.OutputDirectory,
-                () => Run(options with { Deployment = read }, baseModel, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8)));
+                () => Run(options with { Deployment = read }, baseModel, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8), parsed.GetValue(bases) ?? 1));
         });
 
         var perfectQuick = CliOptions.Flag("--quick", "the quick base and fewer samples");
@@ -71,10 +76,39 @@ public sealed class DemoCommand : ICliCommand
         return command;
     }
 
-    static int Run(DemoOptions options, BaseModelOptions baseModel, int workers)
+    static int Run(DemoOptions options, BaseModelOptions baseModel, int workers, int bases)
     {
         var console = AnsiConsole.Console;
         var watch = Stopwatch.StartNew();
+        if (bases == 1)
+        {
+            RunOnBase(options, baseModel, workers, console);
+            console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory}");
+            return 0;
+        }
+        var results = new List<Runs.RunResult>();
+        IReadOnlyList<DemoVariant> variants = [];
+        for (int k = 0; k < bases; k++)
+        {
+            long seed = options.BaseSeed + k;
+            console.Write(new Rule($"base {k + 1} of {bases}: pre-training seed {seed}"));
+            var (runner, baseResults) = RunOnBase(options with { BaseSeed = seed, OutputDirectory = DemoOptions.BaseFolder(options.OutputDirectory, seed) },
+                baseModel with { Seed = seed }, workers, console);
+            variants = runner.Variants;
+            results.AddRange(baseResults);
+        }
+        var spread = BaseSpread.Of(results.Select(r => new BaseSpread.Final(r.Config.Base.Seed, r.Config.Name, r.Config.Seed, r.Final)).ToList(),
+            ["neutral->neutral", "neutral->irrelevant"]);
+        BaseSpread.WriteAsync(options.OutputDirectory, spread).GetAwaiter().GetResult();
+        console.Write(new Rule($"{bases} bases × {options.SeedValues.Count} seeds"));
+        DemoReport.PrintBases(spread, results, variants, console);
+        console.WriteLine($"demo on {bases} bases finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory} ({BaseSpread.File}, and base-<seed>/ per base)");
+        return 0;
+    }
+
+    /// <summary>The demo on one base (pre-trained or read from the cache): every variant × seed, its tables printed.</summary>
+    static (DemoRunner Runner, IReadOnlyList<Runs.RunResult> Results) RunOnBase(DemoOptions options, BaseModelOptions baseModel, int workers, IAnsiConsole console)
+    {
         var baseDirectory = PretrainToyCommand.Train(baseModel, RepositoryPaths.Cache("organism"), console);
         if (NeedsDetector(options))
         {
@@ -94,8 +128,7 @@ public sealed class DemoCommand : ICliCommand
         DemoReport.Print(rows, runner.Variants, results, options, console);
         if (executor is WorkerProcessExecutor { Restarts: > 0 } pool)
             console.MarkupLine($"[yellow]{pool.Restarts} worker(s) exited with an error and were restarted; each resumed its run (see worker.log in the run folders)[/]");
-        console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory}");
-        return 0;
+        return (runner, results);
     }
 
     /// <summary>Whether the setting's reward reads a detector (the lying setting): its demo trains one on the base.</summary>

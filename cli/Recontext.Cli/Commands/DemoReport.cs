@@ -67,4 +67,40 @@ static class DemoReport
             table.AddRow([Markup.Escape(variant), .. references.SelectMany(r => shown.Select(c => Cell(variant, r.Item1, c)))]);
         console.Write(table);
     }
+
+    /// <summary>The demo on several bases: each variant's misbehaviour rate per base (mean over its seeds), then each
+    /// variant against standard GRPO and the control with the base as the unit, beside the spread of bases and seeds.</summary>
+    public static void PrintBases(IReadOnlyList<BaseSpreadRow> spread, IReadOnlyList<Runs.RunResult> results, IReadOnlyList<DemoVariant> variants, IAnsiConsole console)
+    {
+        var baseSeeds = results.Select(r => r.Config.Base.Seed).Distinct().Order().ToList();
+        string[] shown = [.. new[] { "neutral", "bad" }.Where(c => spread.Any(r => r.EvalContext == c))];
+        var perBase = new Table().Title("misbehaviour rate per base (pre-training seed), mean over its seeds")
+            .AddColumns(["variant", .. baseSeeds.SelectMany(b => shown.Select(c => $"base {b} ({c})")), .. shown.Select(c => $"between-base SD ({c})"), .. shown.Select(c => $"within-base seed SD ({c})")]);
+        foreach (var variant in variants)
+        {
+            string Mean(long b, string context) => results.Where(r => r.Config.Name == variant.Name && r.Config.Base.Seed == b)
+                .SelectMany(r => r.Final.Where(e => e.Rates.Context == context)).Select(e => e.Rates.MisbehaviourRate).DefaultIfEmpty(double.NaN).Average() is var m && double.IsFinite(m) ? $"{m:F2}" : "-";
+            BaseSpreadRow? Rate(string context) => spread.SingleOrDefault(r => r.Variant == variant.Name && r.Reference is null && r.EvalContext == context && r.Metric == "misbehaviour_rate");
+            perBase.AddRow([Markup.Escape(variant.Name), .. baseSeeds.SelectMany(b => shown.Select(c => Mean(b, c))),
+                .. shown.Select(c => Rate(c)?.BetweenBaseSd is double sd ? $"{sd:F2}" : "-"), .. shown.Select(c => Rate(c)?.WithinBaseSd is double sd ? $"{sd:F2}" : "-")]);
+        }
+        console.Write(perBase);
+
+        var references = new[] { ("neutral->neutral", "standard"), ("neutral->irrelevant", "control") };
+        var paired = new Table().Title(Markup.Escape($"misbehaviour-rate differences paired within base and seed, {baseSeeds.Count} bases: mean [95 % interval over bases]; " +
+                                                     "SD of bases' means / SD of seeds within a base / base's share of the variance; [interval treating every base × seed as independent]"))
+            .AddColumns(["variant", .. references.SelectMany(r => shown.Select(c => $"− {r.Item2} ({c} eval)"))]);
+        foreach (var variant in variants.Where(v => !v.IsBase && references.All(r => r.Item1 != v.Name) || v.Name == "neutral->irrelevant"))
+        {
+            string Cell(string reference, string context) =>
+                spread.SingleOrDefault(r => r.Variant == variant.Name && r.Reference == reference && r.EvalContext == context && r.Metric == "misbehaviour_rate") is { } row
+                    ? Markup.Escape($"{row.Describe()}\n{Sd(row.BetweenBaseSd)} / {Sd(row.WithinBaseSd)} / {(row.BaseVarianceShare is double share ? $"{share:P0}" : "-")}\n" +
+                                    $"[{PairedDifference.Signed(row.PooledLow)}, {PairedDifference.Signed(row.PooledHigh)}]")
+                    : "-";
+            paired.AddRow([Markup.Escape(variant.Name), .. references.SelectMany(r => shown.Select(c => Cell(r.Item1, c)))]);
+        }
+        console.Write(paired);
+    }
+
+    static string Sd(double? sd) => sd is double v ? $"{v:F2}" : "-";
 }

@@ -77,6 +77,7 @@ static class DemoWorker
         {
             "demo", "--out", options.OutputDirectory, "--seeds", options.Seeds.ToString(CultureInfo.InvariantCulture),
             "--first-seed", options.FirstSeed.ToString(CultureInfo.InvariantCulture), "--setting", options.Setting,
+            "--base-seed", options.BaseSeed.ToString(CultureInfo.InvariantCulture),
         };
         if (options.Quick) args.Add("--quick");
         if (options.Steps is int steps) args.AddRange(["--steps", steps.ToString(CultureInfo.InvariantCulture)]);

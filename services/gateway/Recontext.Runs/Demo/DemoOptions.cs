@@ -16,6 +16,13 @@ public sealed record DemoOptions
     public IReadOnlyList<long>? SeedList { get; init; }
 
     public IReadOnlyList<long> SeedValues => SeedList ?? Enumerable.Range(0, Seeds).Select(k => FirstSeed + k).ToList();
+
+    /// <summary>The pre-training seed of the base every arm starts from (1: the default base, shipped in organisms/bases).</summary>
+    public long BaseSeed { get; init; } = 1;
+
+    /// <summary>The folder of the demo on the base pre-trained from <paramref name="baseSeed"/>, when a demo runs on
+    /// several bases (<c>--bases</c>): each base's runs, tables and plots, as a one-base demo writes them.</summary>
+    public static string BaseFolder(string output, long baseSeed) => Path.Combine(output, $"base-{baseSeed}");
     public required string OutputDirectory { get; init; }
 
     /// <summary>Where the runs' traces and messages go (default: each run's traces.db, in-memory bus).</summary>

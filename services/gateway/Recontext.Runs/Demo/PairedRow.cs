@@ -31,7 +31,7 @@ public sealed record PairedRow(string Variant, string Reference, string EvalCont
             .ToList();
 
     /// <summary>The rates compared; the detector's only where both runs had one.</summary>
-    static readonly (string Name, Func<Evaluation.ContextRates, double?> Select)[] Metrics =
+    public static readonly IReadOnlyList<(string Name, Func<Evaluation.ContextRates, double?> Select)> Metrics =
     [
         ("misbehaviour_rate", r => r.MisbehaviourRate), ("correct_rate", r => r.CorrectRate), ("detected_rate", r => r.DetectedRate), ("evasion_rate", r => r.EvasionRate),
     ];
