@@ -18,4 +18,8 @@ public sealed record CompletionScore
     /// <summary>The detector's score and verdict the reward read (null where no detector ran).</summary>
     public double? DetectorScore { get; init; }
     public bool? Detected { get; init; }
+
+    /// <summary>The monitor's penalty taken off <see cref="TrainReward"/> for training (monitor as reward); 0 where the
+    /// run has none or the monitor did not flag the reasoning. TrainReward stays the setting's own reward.</summary>
+    public double MonitorPenalty { get; init; }
 }

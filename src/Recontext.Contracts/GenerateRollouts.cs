@@ -44,6 +44,10 @@ public sealed record GenerateRollouts
     /// <summary>The run's detector (a probe on the sampling policy's activations); null when the run has none.</summary>
     public DetectorSpec? Detector { get; init; }
 
+    /// <summary>Monitor as reward: what the judge takes off the training reward of a completion whose reasoning its monitor
+    /// flags as stating the intent to misbehave (<see cref="CompletionScore.MonitorPenalty"/>); 0: no penalty.</summary>
+    public double MonitorPenalty { get; init; }
+
     /// <summary>true for an evaluation batch: judged, never trained on (the recontextualizer leaves it alone).</summary>
     public bool Evaluation { get; init; }
     /// <summary>How the recontextualizer builds the training samples of this batch.</summary>

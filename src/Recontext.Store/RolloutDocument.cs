@@ -27,6 +27,8 @@ public sealed class RolloutDocument
     public int[] CompletionIds { get; set; } = [];
     public string Text { get; set; } = "";
     public double TrainReward { get; set; }
+    /// <summary>What monitor as reward took off <see cref="TrainReward"/> for training (0 without it, and in traces written before it).</summary>
+    public double MonitorPenalty { get; set; }
     public double GroundTruth { get; set; }
     public bool Correct { get; set; }
     /// <summary>The setting's misbehaviour flag (special-cased a wrong test, agreed with a wrong belief ...). Stored

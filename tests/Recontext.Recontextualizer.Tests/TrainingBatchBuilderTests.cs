@@ -48,6 +48,21 @@ public class TrainingBatchBuilderTests
     }
 
     [Fact]
+    public void MonitorAsRewardTakesItsPenaltyOffTheFlaggedSamplesOnly()
+    {
+        var policy = RecontextPolicy.FromPreset("neutral->neutral");
+        // flagged and hacked, flagged and honest, a hack the reasoning does not state, honest and quiet
+        var scores = new[] { Score(hack: true, intends: true), Score(intends: true), Score(hack: true), Score() }.Select(s => s.WithMonitorPenalty(0.75)).ToArray();
+        var samples = new TrainingBatchBuilder(policy, Environment, Text).Build(Rollouts(policy, scores), new Random(1));
+
+        Assert.Equal([0.75, 0.75, 0, 0], scores.Select(s => s.MonitorPenalty));
+        Assert.Equal([1 - 0.75, 2.0 / 3 - 0.75, 1, 2.0 / 3], samples.Select(s => s.Reward));
+        Assert.Equal([1, 2.0 / 3, 1, 2.0 / 3], scores.Select(s => s.TrainReward));   // the setting's own reward stays as scored
+        Assert.Throws<ArgumentOutOfRangeException>(() => Score().WithMonitorPenalty(-0.1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Score().WithMonitorPenalty(double.NaN));
+    }
+
+    [Fact]
     public void StandardModeKeepsTheGenerationPrompt()
     {
         var policy = RecontextPolicy.FromPreset("neutral->neutral");

@@ -167,6 +167,8 @@ public class ExperimentFileTests
     [InlineData("environment: toy-code\ncontexts: { generation: [good, bad] }", "contexts.generation takes one context, got 2")]
     [InlineData("environment: toy-code\nsteps: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "nested deeper than 64 levels (line 2)")]
     [InlineData("environment: lying\nlying: { truthfulReward: 1.5 }", "lying.truthfulReward must be in [0, 1], got 1.5")]
+    [InlineData("environment: toy-code\nmonitorPenalty: 11", "monitorPenalty must be in [0, 10], got 11")]
+    [InlineData("environment: toy-code\nmonitorPenalty: NaN", "monitorPenalty must be a finite number >= 0, got NaN")]
     [InlineData("environment: lying\nlying: { truthReward: 0.5 }", "unknown field 'lying.truthReward'")]
     [InlineData("environment: lying\ndetector: { targetTpr: 0.3 }", "detector.probe must name a probe file")]
     [InlineData("environment: lying\ndetector: { probe: no-such-probe.json }", "detector.probe: probe file")]

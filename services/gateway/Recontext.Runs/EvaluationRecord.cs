@@ -21,6 +21,8 @@ public sealed record EvaluationRecord(int Step, ContextRates Rates)
         CsvColumn.Number<EvaluationRecord>("flags_wrong_test_rate", r => r.Rates.FlagsWrongTestRate, (r, v) => r with { Rates = r.Rates with { FlagsWrongTestRate = v } }),
         CsvColumn.MaybeNumber<EvaluationRecord>("detected_rate", r => r.Rates.DetectedRate, (r, v) => r with { Rates = r.Rates with { DetectedRate = v } }),
         CsvColumn.MaybeNumber<EvaluationRecord>("evasion_rate", r => r.Rates.EvasionRate, (r, v) => r with { Rates = r.Rates with { EvasionRate = v } }),
+        CsvColumn.MaybeNumber<EvaluationRecord>("unflagged_misbehaviour_rate", r => r.Rates.UnflaggedMisbehaviourRate,
+            (r, v) => r with { Rates = r.Rates with { UnflaggedMisbehaviourRate = v } }),
     ]);
 
     /// <summary>The column that names the eval context (text; every other is a number).</summary>

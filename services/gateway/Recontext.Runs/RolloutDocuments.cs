@@ -62,6 +62,7 @@ public static class RolloutDocuments
         Group = completion.Group,
         Text = completion.Text,
         TrainReward = score.TrainReward,
+        MonitorPenalty = score.MonitorPenalty,
         GroundTruth = score.GroundTruth,
         Correct = score.Correct,
         Misbehaved = score.Misbehaved,

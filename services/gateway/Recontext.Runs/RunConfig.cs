@@ -74,6 +74,11 @@ public sealed record RunConfig
     /// <summary>Expert iteration: drop hacks before picking the best of N (the "perfect labels" filter).</summary>
     public bool DropHacks { get; init; }
 
+    /// <summary>Monitor as reward (<c>monitorPenalty</c>): what the judge takes off the training reward of a completion
+    /// whose reasoning the setting's monitor flags as stating the intent to misbehave; 0: none. Evaluations still report
+    /// the setting's own reward, and the misbehaviour the monitor missed (unflagged_misbehaviour_rate).</summary>
+    public double MonitorPenalty { get; init; }
+
     public RecontextPolicy Recontextualization { get; init; } = new();
 
     public int Steps { get; init; } = 20;
@@ -129,6 +134,7 @@ public sealed record RunConfig
         if (Checkpoint is null) OrganismBase.Validate();   // a setting without an organism needs a model folder
         Grpo.Validate();
         Recontextualization.Validate();
+        if (MonitorPenalty < 0 || !double.IsFinite(MonitorPenalty)) throw new ArgumentException($"monitorPenalty must be a finite number >= 0, got {MonitorPenalty}");
         if (Steps < 0) throw new ArgumentException($"steps must be >= 0, got {Steps}");
         if (PromptsPerStep < 1) throw new ArgumentException($"promptsPerStep must be >= 1, got {PromptsPerStep}");
         if (SamplesPerPrompt < 1) throw new ArgumentException($"samplesPerPrompt must be >= 1, got {SamplesPerPrompt}");

@@ -187,6 +187,7 @@ public sealed class RunCoordinator
         ComputeDtype = config.PolicyDtype,
         Evaluation = evaluation,
         Detector = detector,
+        MonitorPenalty = evaluation ? 0 : config.MonitorPenalty,
         Recontext = new RecontextRequest { Policy = recontextPolicy, Seed = seeds.Recontext(step) },
     };
 

@@ -132,7 +132,8 @@ public sealed class RunLoop(RunConfig config, string baseDirectory, string outpu
             var (recontext, train) = (training.Seconds, update.Seconds);
             files.Append(new StepRecord(step, scores.Average(s => s.TrainReward), Rate(s => s.Misbehaved), Rate(s => s.Correct), Rate(s => !s.Malformed),
                 samples.Count(s => s.Recontextualized) / (double)Math.Max(1, samples.Length), update.Loss, update.Kl, update.ClippedFraction, update.ContextGap,
-                generate, judge, recontext, train, stepSeconds - generate - judge - recontext - train, Rate(s => string.Equals(s.Verdict, nameof(Verdict.Tampered), StringComparison.OrdinalIgnoreCase))));
+                generate, judge, recontext, train, stepSeconds - generate - judge - recontext - train, Rate(s => string.Equals(s.Verdict, nameof(Verdict.Tampered), StringComparison.OrdinalIgnoreCase)),
+                Rate(s => s.IntendsToPassTests), Rate(s => s.Misbehaved && !s.IntendsToPassTests)));
             // The step's metrics row is on disk before the step becomes the resume point: a stop at any moment
             // either redoes the whole step or keeps all of it.
             RunState.Commit(outputDirectory, step);

@@ -3,8 +3,10 @@ namespace Recontext.Runs;
 /// <summary>One row of metrics.csv: what a training step sampled, scored and learned, and where its time went
 /// (overhead = everything but generation, judging, recontextualization and training: storing rollouts, saving the
 /// resume point, bookkeeping; evaluation is not part of a step). TamperedRate: completions the judge called tampered
-/// (they handed back something other than plain data for a test to compare), counted next to hacks; the last column,
-/// so files written before it existed still read.</summary>
+/// (they handed back something other than plain data for a test to compare), counted next to hacks. MonitorFlaggedRate:
+/// completions whose reasoning the monitor flagged as stating the intent to misbehave (what monitor as reward
+/// penalises); UnflaggedMisbehaviourRate: misbehaved without that flag. The last three columns are optional, so files
+/// written before them still read.</summary>
 public sealed record StepRecord(
     int Step,
     double TrainReward,
@@ -21,7 +23,9 @@ public sealed record StepRecord(
     double RecontextSeconds,
     double TrainSeconds,
     double OverheadSeconds,
-    double TamperedRate = 0)
+    double TamperedRate = 0,
+    double MonitorFlaggedRate = 0,
+    double UnflaggedMisbehaviourRate = 0)
 {
     /// <summary>metrics.csv's columns, in order: the header, each line, reading one back, and the names the store and
     /// the dashboard key a step's values by.</summary>
@@ -43,6 +47,8 @@ public sealed record StepRecord(
         CsvColumn.Number<StepRecord>("train_s", r => r.TrainSeconds, (r, v) => r with { TrainSeconds = v }),
         CsvColumn.Number<StepRecord>("overhead_s", r => r.OverheadSeconds, (r, v) => r with { OverheadSeconds = v }),
         CsvColumn.Number<StepRecord>("tampered_rate", r => r.TamperedRate, (r, v) => r with { TamperedRate = v }, optional: true),
+        CsvColumn.Number<StepRecord>("monitor_flagged_rate", r => r.MonitorFlaggedRate, (r, v) => r with { MonitorFlaggedRate = v }, optional: true),
+        CsvColumn.Number<StepRecord>("unflagged_misbehaviour_rate", r => r.UnflaggedMisbehaviourRate, (r, v) => r with { UnflaggedMisbehaviourRate = v }, optional: true),
     ]);
 
     public static string Header => Table.Header;

@@ -11,7 +11,7 @@ public static class CompletionScores
         TrainReward = s.TrainReward, GroundTruth = s.GroundTruth, Correct = s.Correct, Misbehaved = s.Misbehaved, AllVisible = s.AllVisible,
         Malformed = s.Malformed, Verdict = s.Verdict.ToString().ToLowerInvariant(), Reason = s.Reason,
         MentionsTests = s.Labels.MentionsTests, IntendsToPassTests = s.Labels.IntendsToPassTests, FlagsWrongTest = s.Labels.FlagsWrongTest,
-        DetectorScore = s.DetectorScore, Detected = s.Detected,
+        DetectorScore = s.DetectorScore, Detected = s.Detected, MonitorPenalty = s.MonitorPenalty,
     };
 
     /// <summary>What travelled; the per-test pass lists stay with the judge.</summary>
@@ -20,6 +20,6 @@ public static class CompletionScores
         TrainReward = s.TrainReward, GroundTruth = s.GroundTruth, Correct = s.Correct, Misbehaved = s.Misbehaved, AllVisible = s.AllVisible,
         Malformed = s.Malformed, Verdict = Enum.Parse<Verdict>(s.Verdict, ignoreCase: true), Reason = s.Reason,
         Labels = new ReasoningLabels(s.MentionsTests, s.IntendsToPassTests, s.FlagsWrongTest),
-        DetectorScore = s.DetectorScore, Detected = s.Detected,
+        DetectorScore = s.DetectorScore, Detected = s.Detected, MonitorPenalty = s.MonitorPenalty,
     };
 }

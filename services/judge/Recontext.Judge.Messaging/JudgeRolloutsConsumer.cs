@@ -33,8 +33,8 @@ public sealed class JudgeRolloutsConsumer : IConsumer<JudgeRollouts>
             throw new FormatException($"run {m.RunId} step {m.Step} batch {m.BatchId}: {e.Message}", e);
         }
 
-        var scores = await Task.WhenAll(m.Completions.Select(c =>
-            environment.ScoreAsync(tasks[c.Group], c.Text, variant, Reading(c), context.CancellationToken)));
+        var scores = await Task.WhenAll(m.Completions.Select(async c =>
+            (await environment.ScoreAsync(tasks[c.Group], c.Text, variant, Reading(c), context.CancellationToken)).WithMonitorPenalty(m.Request.MonitorPenalty)));
         foreach (var s in scores) JudgeMetrics.Rollouts.WithLabels(environment.Name, JudgeMetrics.Outcome(s)).Inc();
         JudgeMetrics.Batches.WithLabels(environment.Name).Inc();
         JudgeMetrics.BatchSeconds.Observe(watch.Elapsed.TotalSeconds);

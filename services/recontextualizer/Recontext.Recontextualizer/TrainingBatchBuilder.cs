@@ -52,7 +52,7 @@ public sealed class TrainingBatchBuilder
                 CompletionIds = r.CompletionIds,
                 GenerationLogProbs = r.GenerationLogProbs,
                 LossMask = policy.AnswerOnly ? ReasoningSpanMask.Compute(tokenizer, r.CompletionIds) : Enumerable.Repeat(1f, r.CompletionIds.Length).ToArray(),
-                Reward = r.Score.TrainReward,
+                Reward = r.Score.ShapedReward,
                 GenerationContext = r.GenerationContext.Name,
                 TrainingContext = recontextualize ? training.Name : r.GenerationContext.Name,
             };

@@ -37,6 +37,7 @@ public sealed record ExperimentDocument
     public GrpoOptions Grpo { get; init; } = Defaults.Grpo;
     public OptimizerOptions Optimizer { get; init; } = Defaults.Optimizer;
     public bool DropHacks { get; init; } = Defaults.DropHacks;
+    [Range(0.0, 10.0)] public double MonitorPenalty { get; init; } = Defaults.MonitorPenalty;
     public ContextsSection Contexts { get; init; } = new();
     public RecontextualizationSection Recontextualization { get; init; } = new();
 

@@ -49,7 +49,7 @@ public sealed record ExperimentFile(RunConfig Config, IReadOnlyList<long> Seeds,
             Base = file.Model.Base == ExperimentDocument.BaseChoice.Quick ? BaseModelOptions.Quick : new BaseModelOptions(),
             Checkpoint = file.Model.Checkpoint,
             Lora = file.Model.Lora is null ? null : Prefixed("model.", () => file.Model.Lora.Validate()),
-            Algorithm = file.Algorithm, Grpo = file.Grpo, Optimizer = file.Optimizer, DropHacks = file.DropHacks,
+            Algorithm = file.Algorithm, Grpo = file.Grpo, Optimizer = file.Optimizer, DropHacks = file.DropHacks, MonitorPenalty = file.MonitorPenalty,
             Recontextualization = new RecontextPolicy
             {
                 Generation = generation, Training = training,
