@@ -47,7 +47,12 @@ public class PerfectLabelsSelectionTests
     {
         var hidden = PerfectLabelsRunner.Matching("hidden");
         Assert.All(hidden, p => Assert.Equal(EnvironmentVariant.NoLoophole, p.Variant));
-        Assert.Equal(5, hidden.Count);
+        Assert.Equal(6, hidden.Count);
+
+        var rewritten = PerfectLabelsRunner.Matching("rewritten");
+        Assert.Equal(3, rewritten.Count);                                          // the pipeline, the plain one it varies, their control
+        Assert.Single(rewritten, p => p.RewriteReasoning);
+        Assert.Single(rewritten, p => p.GenerationPreset == "neutral");
 
         var quiet = PerfectLabelsRunner.Matching("without tests first ->");
         Assert.Equal(3, quiet.Count);                                              // the pipeline, the one it varies, their control

@@ -26,8 +26,10 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
 {
     /// <summary>One pipeline: where samples come from, whether the reasoning is trained on, whether the prompts
     /// (sampled and trained on) show the wrong test, and how the best of N is picked.</summary>
+    /// <param name="RewriteReasoning">each kept sample's reasoning is rewritten by the base under Neutral given its answer
+    /// (<see cref="BaseReasoningRewriter"/>) before fine-tuning</param>
     public sealed record Pipeline(string Name, string GenerationPreset, bool AnswerOnly, EnvironmentVariant Variant = EnvironmentVariant.Loophole,
-        PerfectLabelsSelection Selection = PerfectLabelsSelection.BestReward)
+        PerfectLabelsSelection Selection = PerfectLabelsSelection.BestReward, bool RewriteReasoning = false)
     {
         /// <summary>The pipeline this one varies (the same sampling, trained on whole completions picked by reward), or
         /// null when it is one of those itself.</summary>
@@ -39,7 +41,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             : pipelines.FirstOrDefault(p => p.GenerationPreset == "neutral" && p.Variant == Variant && p.IsPlain);
 
         /// <summary>Whole completions picked by reward: what answer-only training and the other best-of-N rules vary.</summary>
-        bool IsPlain => !AnswerOnly && Selection == PerfectLabelsSelection.BestReward;
+        bool IsPlain => !AnswerOnly && Selection == PerfectLabelsSelection.BestReward && !RewriteReasoning;
     }
 
     /// <param name="SpecialCases">share of kept samples whose code special-cases some input (a test's, right or wrong)</param>
@@ -59,6 +61,8 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             PerfectLabelsSelection.QuietReasoningFirst),
         new("bad, loophole hidden -> filter, reasoning without tests first on half the tasks -> SFT under neutral", "bad", AnswerOnly: false,
             EnvironmentVariant.NoLoophole, PerfectLabelsSelection.QuietReasoningFirstOnHalf),
+        new("bad, loophole hidden -> filter -> reasoning rewritten by the base under neutral, given the answer -> SFT under neutral", "bad", AnswerOnly: false,
+            EnvironmentVariant.NoLoophole, RewriteReasoning: true),
     ];
 
     /// <summary>The pipelines whose name contains <paramref name="filter"/> (all of them for null), with the controls
@@ -75,6 +79,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
 
     int Tasks => tasks ?? (quick ? 32 : 96);
     const int BestOf = 10;
+    const int RewriteCandidates = 8;
     int Epochs => quick ? 2 : 3;
     int EvalTasks => evalTasks ?? (quick ? 48 : 128);
 
@@ -115,6 +120,14 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
 
             // Perfect labels: one of the best of N per task, never a hack.
             var kept = pipeline.Selection.Select(judged);
+            if (pipeline.RewriteReasoning)
+            {
+                progress?.Report($"{pipeline.Name}: rewriting the reasoning of {kept.Count} samples (best of {RewriteCandidates} of the base's, given each answer)");
+                using var rewriterModel = Checkpoint.Load(baseDirectory);
+                var rewriter = new BaseReasoningRewriter(rewriterModel, tokenizer, environment, sampling, RewriteCandidates);
+                (kept, int rewritten) = await rewriter.RewriteAsync(kept, neutral with { Variant = pipeline.Variant }, seed * 7_919);
+                progress?.Report($"{pipeline.Name}: {rewritten} of {kept.Count} rewritten (the rest drew no closed reasoning to choose from, or had none)");
+            }
             var samples = new TrainingBatchBuilder(policy, environment, ModelText.Organism).Build(kept, new Random((int)seed));
             double Share(Func<JudgeScore, bool> f) => kept.Count == 0 ? 0 : kept.Count(r => f(r.Score)) / (double)kept.Count;
             var stats = new TrainingSetStats(kept.Count, Share(s => s.Labels.MentionsTests), Share(s => s.Labels.IntendsToPassTests), Share(s => s.Labels.FlagsWrongTest), Share(s => s.Misbehaved),
