@@ -266,6 +266,31 @@ public sealed class DashboardHttpTests(DashboardFixture runs)
     }
 
     [Fact]
+    public async Task ComparePairsEachVariantWithStandardGrpoSeedBySeed()
+    {
+        // The folder run and the sycophancy run are both neutral → neutral at seed 5: the shorter name is the reference.
+        var query = $"run={runs.FolderRunKey}&run={runs.SycophancyRunKey}";
+        var twin = await runs.JsonAsync($"/api/dashboard/compare?{query}");
+        Assert.Equal("folder-run", twin.GetProperty("references").EnumerateArray().Single().GetProperty("variant").GetString());
+        var pairs = twin.GetProperty("pairs").EnumerateArray().ToList();
+        Assert.Equal(3, pairs.Count);                                             // one per eval context
+        double Rate(JsonElement run, string context) => run.GetProperty("run").GetProperty("lastEvaluation").EnumerateArray()
+            .Single(e => e.GetProperty("context").GetString() == context).GetProperty("misbehaviourRate").GetDouble();
+        var (folder, sycophancy) = (await runs.JsonAsync($"/api/dashboard/run/{runs.FolderRunKey}"), await runs.JsonAsync($"/api/dashboard/run/{runs.SycophancyRunKey}"));
+        foreach (var pair in pairs)
+        {
+            var context = pair.GetProperty("evalContext").GetString()!;
+            Assert.Equal("sycophancy-run", pair.GetProperty("variant").GetString());
+            Assert.Equal(Rate(sycophancy, context) - Rate(folder, context), pair.GetProperty("difference").GetProperty("mean").GetDouble(), 9);
+        }
+        var (status, page, _) = await PageAsync($"/dashboard/compare?{query}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var cells = page.QuerySelectorAll("table.paired tbody tr[data-variant='sycophancy-run'] td[data-reference='folder-run']").ToList();
+        Assert.Equal(3, cells.Count);
+        Assert.All(cells, c => Assert.Matches(@"^[+\-]?\d\.\d\d \[", c.TextContent.Trim()));   // "−0.10 [−0.10, −0.10]": one seed, no spread
+    }
+
+    [Fact]
     public async Task AFinishedRunsLiveStreamEndsAtOnce()
     {
         using var response = await runs.Gateway.Http.GetAsync($"/dashboard/live/{runs.GatewayRunKey}", HttpCompletionOption.ResponseHeadersRead);

@@ -16,6 +16,10 @@ public sealed record DashboardRun
     public required string Name { get; init; }
     public required long Seed { get; init; }
 
+    /// <summary>The pre-training seed of the organism base it started from (a demo on several bases: `demo --bases`);
+    /// 1, the default base's, where the config does not say.</summary>
+    public long BaseSeed { get; init; } = 1;
+
     public required RunStatus Status { get; init; }
 
     /// <summary>Steps completed so far.</summary>

@@ -112,9 +112,11 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
         var run = new DashboardRun
         {
             Key = key,
-            Experiment = ExperimentOf(key),
+            Experiment = ExperimentOf(key, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Root)))),
             Name = name,
             Seed = seed,
+            BaseSeed = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("Base", out var b) && b.ValueKind == JsonValueKind.Object
+                       && b.TryGetProperty("Seed", out var s) && s.TryGetInt64(out var baseSeed) ? baseSeed : 1,
             Status = status,
             Error = error,
             Step = completed,
@@ -159,8 +161,20 @@ public sealed class RunCatalog(GatewayOptions options, RunManager gateway)
 
     string KeyOf(string directory) => Path.GetRelativePath(Root, directory).Replace(Path.DirectorySeparatorChar, '/');
 
-    /// <summary>The experiment is the top folder under the runs folder (a run directly in it is its own).</summary>
-    static string ExperimentOf(string key) => key.Split('/')[0];
+    /// <summary>The experiment: the folder holding <c>runs/POINT/seed-S</c> (a demo's or a sweep's; for a demo on several
+    /// bases the folder above its <c>base-B/</c> folders), or the runs folder's own name when it is that folder (a
+    /// dashboard started on one demo); otherwise the top folder under the runs folder (a gateway run's id, a `recontext
+    /// run` folder).</summary>
+    /// <param name="rootName">the runs folder's own name</param>
+    public static string ExperimentOf(string key, string rootName)
+    {
+        var parts = key.Split('/');
+        int runs = parts.Length < 3 ? -1 : Array.LastIndexOf(parts, "runs", parts.Length - 3);
+        if (runs < 0) return parts[0];
+        var holder = parts[..runs];
+        if (holder.Length > 0 && holder[^1].StartsWith("base-", StringComparison.Ordinal) && long.TryParse(holder[^1]["base-".Length..], out _)) holder = holder[..^1];
+        return holder.Length > 0 ? string.Join('/', holder) : rootName;
+    }
 
     (GatewayRun Run, string? Yaml)? GatewayRunOf(string key)
     {
