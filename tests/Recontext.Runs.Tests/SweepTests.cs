@@ -49,6 +49,17 @@ public sealed class SweepTests : IDisposable
         Assert.Equal([4L, 5L], sweep.Seeds);
     }
 
+    [Fact]
+    public void OnAnotherBaseEveryPointStartsFromThatBaseAndNothingElseChanges()
+    {
+        var sweep = SweepFile.Parse(Sweep("{ base: quick }", "  grid:\n    grpo.beta: [0, 0.1]"));
+        var onBase = sweep.OnBase(3);
+        Assert.All(onBase.Points, p => Assert.Equal(3, p.Config.Base.Seed));
+        Assert.Equal(sweep.Points.Select(p => p.Config with { Base = p.Config.Base with { Seed = 3 } }), onBase.Points.Select(p => p.Config));
+        Assert.NotEqual(sweep.Points[0].Config.OrganismBase.Key, onBase.Points[0].Config.OrganismBase.Key);   // a base of its own
+        Assert.Equal((sweep.Name, sweep.Seeds, sweep.References), (onBase.Name, onBase.Seeds, onBase.References));
+    }
+
     [Theory]
     [InlineData("  grid:\n    optimizer.learningRat: [0.001]", "sweep point 'optimizer.learningRat=0.001': unknown field 'optimizer.learningRat'")]
     [InlineData("  grid:\n    grpo.beta: [-1]", "sweep point 'grpo.beta=-1': ")]

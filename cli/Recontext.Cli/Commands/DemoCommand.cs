@@ -101,7 +101,7 @@ public sealed class DemoCommand : ICliCommand
             ["neutral->neutral", "neutral->irrelevant"]);
         BaseSpread.WriteAsync(options.OutputDirectory, spread).GetAwaiter().GetResult();
         console.Write(new Rule($"{bases} bases × {options.SeedValues.Count} seeds"));
-        DemoReport.PrintBases(spread, results, variants, console);
+        DemoReport.PrintBases(spread, results, variants, [("neutral->neutral", "standard"), ("neutral->irrelevant", "control")], console);
         console.WriteLine($"demo on {bases} bases finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory} ({BaseSpread.File}, and base-<seed>/ per base)");
         return 0;
     }

@@ -70,7 +70,9 @@ static class DemoReport
 
     /// <summary>The demo on several bases: each variant's misbehaviour rate per base (mean over its seeds), then each
     /// variant against standard GRPO and the control with the base as the unit, beside the spread of bases and seeds.</summary>
-    public static void PrintBases(IReadOnlyList<BaseSpreadRow> spread, IReadOnlyList<Runs.RunResult> results, IReadOnlyList<DemoVariant> variants, IAnsiConsole console)
+    /// <param name="references">the variants every other is compared with, and what to call them in the headers</param>
+    public static void PrintBases(IReadOnlyList<BaseSpreadRow> spread, IReadOnlyList<Runs.RunResult> results, IReadOnlyList<DemoVariant> variants,
+        IReadOnlyList<(string Variant, string Label)> references, IAnsiConsole console)
     {
         var baseSeeds = results.Select(r => r.Config.Base.Seed).Distinct().Order().ToList();
         string[] shown = [.. new[] { "neutral", "bad" }.Where(c => spread.Any(r => r.EvalContext == c))];
@@ -86,18 +88,18 @@ static class DemoReport
         }
         console.Write(perBase);
 
-        var references = new[] { ("neutral->neutral", "standard"), ("neutral->irrelevant", "control") };
         var paired = new Table().Title(Markup.Escape($"misbehaviour-rate differences paired within base and seed, {baseSeeds.Count} bases: mean [95 % interval over bases]; " +
                                                      "SD of bases' means / SD of seeds within a base / base's share of the variance; [interval treating every base × seed as independent]"))
-            .AddColumns(["variant", .. references.SelectMany(r => shown.Select(c => $"− {r.Item2} ({c} eval)"))]);
-        foreach (var variant in variants.Where(v => !v.IsBase && references.All(r => r.Item1 != v.Name) || v.Name == "neutral->irrelevant"))
+            .AddColumns(["variant", .. references.SelectMany(r => shown.Select(c => $"− {r.Label} ({c} eval)"))]);
+        // Every variant but the base and the first reference (the others are compared with it).
+        foreach (var variant in variants.Where(v => !v.IsBase && v.Name != references[0].Variant))
         {
             string Cell(string reference, string context) =>
                 spread.SingleOrDefault(r => r.Variant == variant.Name && r.Reference == reference && r.EvalContext == context && r.Metric == "misbehaviour_rate") is { } row
                     ? Markup.Escape($"{row.Describe()}\n{Sd(row.BetweenBaseSd)} / {Sd(row.WithinBaseSd)} / {(row.BaseVarianceShare is double share ? $"{share:P0}" : "-")}\n" +
                                     $"[{PairedDifference.Signed(row.PooledLow)}, {PairedDifference.Signed(row.PooledHigh)}]")
                     : "-";
-            paired.AddRow([Markup.Escape(variant.Name), .. references.SelectMany(r => shown.Select(c => Cell(r.Item1, c)))]);
+            paired.AddRow([Markup.Escape(variant.Name), .. references.SelectMany(r => shown.Select(c => Cell(r.Variant, c)))]);
         }
         console.Write(paired);
     }

@@ -21,6 +21,9 @@ public sealed class SweepCommand : ICliCommand
         var output = CliOptions.Text("--out", "the sweep's folder (default: the file's 'output', else runs/sweep-<name>-<time>); rerun with the same " +
                                               "--out to continue a stopped sweep (finished runs are read back, a stopped run resumes)");
         var workers = CliOptions.Int("--workers", "runs side by side in worker processes (default: one per core, at most 8); 1 runs them in this process");
+        var bases = CliOptions.Int("--bases", "run the whole sweep on K organism bases pre-trained from seeds --base-seed .. --base-seed + K - 1 (each in " +
+                                              "DIR/base-<seed>/), every comparison paired within base and seed and summarised with the base as the unit (DIR/bases.csv); default 1");
+        var baseSeed = new Option<long?>("--base-seed") { Description = "pre-training seed of the (first) organism base (default: the experiment's, 1)" };
         var deployment = new DeploymentOptions();
         var dashboard = new DashboardOption();
         var worker = DemoWorker.Options();
@@ -28,7 +31,7 @@ public sealed class SweepCommand : ICliCommand
                                            "per point and eval context), paired.csv (each point minus each reference point — sweep.references, by default the first — seed by seed, with a 95 % interval), " +
                                            "paired-steps.csv (the same at every evaluation step), plots")
         {
-            file, output, workers,
+            file, output, workers, bases, baseSeed,
         };
         command.Subcommands.Add(SweepCompareCommand.Build());
         deployment.AddTo(command, all: false);
@@ -55,31 +58,72 @@ public sealed class SweepCommand : ICliCommand
             {
                 var arm = worker.Read(parsed);
                 var store = new Runs.RunDeployment(parsed.GetValue(deployment.Store), parsed.GetValue(deployment.Bus));
-                return DemoWorker.Run(SweepRuns.Runner(sweep, directory, arm.BaseDirectory, store), arm);
+                var onBase = parsed.GetValue(baseSeed) is long s ? sweep.OnBase(s) : sweep;
+                return DemoWorker.Run(SweepRuns.Runner(onBase, directory, arm.BaseDirectory, store), arm);
             }
             var read = deployment.Read(parsed);
-            return dashboard.Around(parsed, directory, () => Run(sweep, path, directory, read, parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8)));
+            int count = parsed.GetValue(bases) ?? 1;
+            if ((count > 1 || parsed.GetValue(baseSeed) is not null) && sweep.Points[0].Config.Checkpoint is not null)
+                throw new CliUsageException("--bases and --base-seed pre-train organism bases; this sweep starts from model.checkpoint");
+            int runners = parsed.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount, 1, 8);
+            return dashboard.Around(parsed, directory, () =>
+            {
+                if (count > 1 || parsed.GetValue(baseSeed) is not null)
+                    return RunOnBases(sweep, path, directory, read, runners, parsed.GetValue(baseSeed) ?? sweep.Points[0].Config.Base.Seed, count);
+                Run(sweep, path, directory, read, runners);
+                return 0;
+            });
         });
         return command;
     }
 
-    static int Run(SweepFile sweep, string path, string directory, Runs.RunDeployment deployment, int workers)
+    /// <summary>The sweep on one base (the experiment's, or the one pre-trained from <paramref name="baseSeed"/>, in
+    /// <paramref name="directory"/>); its tables printed.</summary>
+    /// <param name="keptIn">the folder keeping the sweep file its workers read (the sweep's own, above the bases' folders)</param>
+    static (DemoRunner Runner, IReadOnlyList<Runs.RunResult> Results) Run(SweepFile sweep, string path, string directory, Runs.RunDeployment deployment, int workers,
+        long? baseSeed = null, string? keptIn = null)
     {
         var console = AnsiConsole.Console;
         var watch = Stopwatch.StartNew();
         Directory.CreateDirectory(directory);
         // The folder keeps the sweep as it runs: the workers read this copy, and a rerun with --out alone continues it.
-        var kept = Path.Combine(directory, SweepRuns.FileName);
+        var kept = Path.Combine(keptIn ?? directory, SweepRuns.FileName);
         if (Path.GetFullPath(path) != kept) File.Copy(path, kept, overwrite: true);
-        var first = sweep.Points[0].Config;
+        var onBase = baseSeed is long seed ? sweep.OnBase(seed) : sweep;
+        var first = onBase.Points[0].Config;
         var baseDirectory = first.Checkpoint ?? PretrainToyCommand.Train(first.OrganismBase, RepositoryPaths.Cache("organism"), console);
-        var runner = SweepRuns.Runner(sweep, directory, baseDirectory, deployment);
+        var runner = SweepRuns.Runner(onBase, directory, baseDirectory, deployment);
         console.MarkupLine($"sweep [bold]{Markup.Escape(sweep.Name)}[/]: {sweep.Points.Count} point(s) × {sweep.Seeds.Count} seed(s), {workers} at a time, into {Markup.Escape(directory)}");
+        string[] baseArgs = baseSeed is long b ? ["--base-seed", b.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         var executor = workers == 1 ? (IDemoArmExecutor)new InProcessArmExecutor(runner)
-            : DemoWorker.Executor(baseDirectory, workers, _ => ["sweep", kept, "--out", directory, .. DemoWorker.DeploymentArgs(deployment)]);
+            : DemoWorker.Executor(baseDirectory, workers, _ => ["sweep", kept, "--out", directory, .. baseArgs, .. DemoWorker.DeploymentArgs(deployment)]);
         var (rows, results) = DemoProgressView.Run(runner, executor, workers, console, "sweep");
         Print(rows, PairedRow.Of(results.Select(r => (r.Config.Name, r.Config.Seed, r.Final)).ToList(), runner.References), sweep, console);
         console.WriteLine($"sweep finished in {watch.Elapsed.TotalMinutes:F1} min; results in {directory} ({SweepRuns.Table}, {DemoRunner.PairedFile}, {DemoRunner.PairedStepsFile}, plots)");
+        return (runner, results);
+    }
+
+    /// <summary>The sweep on <paramref name="count"/> bases from <paramref name="firstBaseSeed"/> on, each in DIR/base-&lt;seed&gt;/,
+    /// then bases.csv: every point against each reference, paired within base and seed, with the base as the unit.</summary>
+    static int RunOnBases(SweepFile sweep, string path, string directory, Runs.RunDeployment deployment, int workers, long firstBaseSeed, int count)
+    {
+        var console = AnsiConsole.Console;
+        var watch = Stopwatch.StartNew();
+        var results = new List<Runs.RunResult>();
+        IReadOnlyList<DemoVariant> variants = [];
+        for (int k = 0; k < count; k++)
+        {
+            long seed = firstBaseSeed + k;
+            console.Write(new Rule($"base {k + 1} of {count}: pre-training seed {seed}"));
+            var (runner, baseResults) = Run(sweep, path, DemoOptions.BaseFolder(directory, seed), deployment, workers, seed, keptIn: directory);
+            variants = runner.Variants;
+            results.AddRange(baseResults);
+        }
+        var spread = BaseSpread.Of(results.Select(r => new BaseSpread.Final(r.Config.Base.Seed, r.Config.Name, r.Config.Seed, r.Final)).ToList(), sweep.References);
+        BaseSpread.WriteAsync(directory, spread).GetAwaiter().GetResult();
+        console.Write(new Rule($"{count} bases × {sweep.Seeds.Count} seeds"));
+        DemoReport.PrintBases(spread, results, variants, sweep.References.Select(r => (r, r)).ToList(), console);
+        console.WriteLine($"sweep on {count} bases finished in {watch.Elapsed.TotalMinutes:F1} min; results in {directory} ({BaseSpread.File}, and base-<seed>/ per base)");
         return 0;
     }
 

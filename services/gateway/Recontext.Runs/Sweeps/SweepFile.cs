@@ -23,6 +23,11 @@ public sealed record SweepFile(string Name, IReadOnlyList<SweepPoint> Points, IR
     /// <summary>At most this many points × seeds (a typo like a 100-value axis should not start a week of runs).</summary>
     public const int MaxRuns = 2_000;
 
+    /// <summary>The same sweep with every point on the organism base pre-trained from <paramref name="baseSeed"/> (a sweep
+    /// on several bases, `sweep --bases`).</summary>
+    public SweepFile OnBase(long baseSeed) =>
+        this with { Points = Points.Select(p => p with { Config = p.Config with { Base = p.Config.Base with { Seed = baseSeed } } }).ToList() };
+
     /// <param name="checkLimits">check every point against <see cref="RunLimits"/> (which reads the model folder) as
     /// a sweep about to run must; false only to read a file whose model folders are not made yet</param>
     public static SweepFile Load(string path, bool checkLimits = true) =>
