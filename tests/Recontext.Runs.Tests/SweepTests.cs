@@ -127,6 +127,7 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(paired, steps.Skip(1).Where(l => l.StartsWith($"{evaluated[^1]},")).Select(l => l[(l.IndexOf(',') + 1)..]));
         Assert.True(File.Exists(Path.Combine(output, $"paired-{DemoRunner.Sanitize("contexts.training=bad")}-hack-rate-neutral.png")));
         Assert.True(new FileInfo(Path.Combine(output, "tradeoff-neutral.png")).Length > 10_000);   // the reward trade-off, drawn
+        Assert.True(new FileInfo(Path.Combine(output, "unflagged-misbehaviour-neutral.png")).Length > 10_000);   // what a monitor misses, over training
 
         // Rerun into the same folder, now comparing with both points: every run is read back, none runs again, and
         // paired.csv gains the first point against the second.

@@ -13,8 +13,12 @@ public static class DemoPlots
                      ("neutral", "hack-rate-neutral", "misbehaviour rate, neutral eval", r => r.MisbehaviourRate),
                      ("bad", "hack-rate-bad", "misbehaviour rate, bad eval", r => r.MisbehaviourRate),
                      ("neutral", "correct-rate-neutral", "correct rate, neutral eval", r => r.CorrectRate),
+                     // What a reasoning monitor sees and misses (monitor as reward): runs written before these rates have none.
+                     ("neutral", "monitor-flagged-neutral", "reasoning the monitor flags, neutral eval", r => r.IntendsToPassRate),
+                     ("neutral", "unflagged-misbehaviour-neutral", "misbehaviour the monitor did not flag, neutral eval", r => r.UnflaggedMisbehaviourRate ?? double.NaN),
                  })
         {
+            if (results.SelectMany(r => r.Evaluations).Any(e => e.Rates.Context == context && double.IsNaN(select(e.Rates)))) continue;
             var plot = new Plot();
             foreach (var variant in results.Where(r => r.Config.Steps > 0).GroupBy(r => r.Config.Name))
             {
