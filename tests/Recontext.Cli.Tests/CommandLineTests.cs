@@ -32,6 +32,7 @@ public class CommandLineTests
     [InlineData("--broker-port must be from 1024 to 45535, got 80", "up", "--broker-port", "80")]
     [InlineData("--seeds must be at least 1, got 0", "demo", "--seeds", "0")]
     [InlineData("--bases must be at least 1, got 0", "demo", "--bases", "0")]
+    [InlineData("--variants: no variant 'neutral->good'; the demo's variants: base, neutral->neutral", "demo", "--variants", "base,neutral->good")]
     [InlineData("--page-size must be from 1 to 500, got 1000", "rollouts", "some-run", "--page-size", "1000")]
     [InlineData("give --hack or --no-hack, not both", "rollouts", "some-run", "--hack", "--no-hack")]
     [InlineData("Unrecognized command or argument '--bogus'", "runs", "--bogus")]

@@ -116,4 +116,14 @@ public sealed class DemoRunnerTests : IDisposable
         var error = Assert.Throws<ArgumentException>(() => runner.Arm("good->bad", 9));
         Assert.Contains("seeds 4..4", error.Message);
     }
+
+    [Fact]
+    public void OnlyTheNamedVariantsRunInTheDemosOrder()
+    {
+        var runner = new DemoRunner(Options() with { VariantNames = ["neutral->bad", "base", "neutral->neutral"] }, "unused", TinyRuns.Base);
+        Assert.Equal(["base", "neutral->neutral", "neutral->bad"], runner.Variants.Select(v => v.Name));
+        Assert.Equal(3, runner.Arms().Count);
+        var error = Assert.Throws<ArgumentException>(() => new DemoRunner(Options() with { VariantNames = ["neutral->good"] }, "unused", TinyRuns.Base));
+        Assert.Contains("no variant 'neutral->good'; the demo's variants: base, neutral->neutral", error.Message);
+    }
 }

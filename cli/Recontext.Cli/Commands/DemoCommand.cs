@@ -28,6 +28,7 @@ public sealed class DemoCommand : ICliCommand
                                               "comparisons are paired within base and seed and summarised with the base as the unit, beside the spread of bases " +
                                               "and of seeds (DIR/bases.csv); default 1");
         var baseSeed = new Option<long>("--base-seed") { Description = "pre-training seed of the (first) base (default 1: the default base, shipped in organisms/bases)", DefaultValueFactory = _ => 1 };
+        var only = CliOptions.Text("--variants", "only these variants, comma-separated (e.g. base,neutral->neutral,neutral->bad); default: all of them");
         var deployment = new DeploymentOptions();
         var dashboard = new DashboardOption();
         var worker = DemoWorker.Options();
@@ -35,7 +36,7 @@ public sealed class DemoCommand : ICliCommand
                                           "good->bad, bad->bad, strong KL, recomputed old log-probs, an irrelevant control) x seeds from the cached toy base; " +
                                           "writes DIR/demo.csv (mean and SE per variant and eval context), each run's files and plots, and prints the table")
         {
-            quick, seeds, firstSeed, steps, output, workers, setting, bases, baseSeed,
+            quick, seeds, firstSeed, steps, output, workers, setting, bases, baseSeed, only,
         };
         deployment.AddTo(command, all: false);
         dashboard.AddTo(command);
@@ -52,8 +53,11 @@ public sealed class DemoCommand : ICliCommand
             {
                 Quick = isQuick, Setting = settingName, Seeds = parsed.GetValue(seeds) ?? 3, Steps = parsed.GetValue(steps), FirstSeed = parsed.GetValue(firstSeed),
                 BaseSeed = parsed.GetValue(baseSeed),
+                VariantNames = parsed.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 OutputDirectory = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine("runs", settingName == Environments.ToyCode.ToyCodeEnvironment.EnvironmentName ? $"demo-{DateTime.Now:yyyyMMdd-HHmmss}" : $"demo-{settingName}-{DateTime.Now:yyyyMMdd-HHmmss}")),
             };
+            try { DemoVariant.Chosen(DemoVariant.For(Environments.Settings.Create(settingName), options.StrongKl, NeedsDetector(options) ? options.StrongDetectorTpr : null), options.VariantNames); }
+            catch (ArgumentException e) { throw new CliUsageException(e.Message); }
             if (worker.Requested(parsed))
             {
                 var arm = worker.Read(parsed);

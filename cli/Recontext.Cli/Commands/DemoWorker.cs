@@ -80,6 +80,7 @@ static class DemoWorker
             "--base-seed", options.BaseSeed.ToString(CultureInfo.InvariantCulture),
         };
         if (options.Quick) args.Add("--quick");
+        if (options.VariantNames is { } names) args.AddRange(["--variants", string.Join(",", names)]);
         if (options.Steps is int steps) args.AddRange(["--steps", steps.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(DeploymentArgs(options.Deployment));
         return args;

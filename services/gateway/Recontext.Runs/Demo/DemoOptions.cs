@@ -17,6 +17,9 @@ public sealed record DemoOptions
 
     public IReadOnlyList<long> SeedValues => SeedList ?? Enumerable.Range(0, Seeds).Select(k => FirstSeed + k).ToList();
 
+    /// <summary>Only these of the demo's variants (by name, e.g. base, neutral->neutral, neutral->bad); null: all of them.</summary>
+    public IReadOnlyList<string>? VariantNames { get; init; }
+
     /// <summary>The pre-training seed of the base every arm starts from (1: the default base, shipped in organisms/bases).</summary>
     public long BaseSeed { get; init; } = 1;
 

@@ -25,6 +25,17 @@ public sealed record DemoVariant(string Name, string Description, Func<RunConfig
                     c => Preset(c, "neutral->neutral") with { Detector = Strong(c, tpr), Grpo = c.Grpo with { Beta = strongKl } })]
             : Base(setting, strongKl);
 
+    /// <summary>The variants named in <paramref name="names"/>, in the demo's order; all of them for null.</summary>
+    /// <exception cref="ArgumentException">a name that is no variant of the demo (the message lists them)</exception>
+    public static IReadOnlyList<DemoVariant> Chosen(IReadOnlyList<DemoVariant> all, IReadOnlyList<string>? names)
+    {
+        if (names is null) return all;
+        if (names.Count == 0) throw new ArgumentException("--variants: name at least one variant");
+        foreach (var name in names)
+            if (all.All(v => v.Name != name)) throw new ArgumentException($"--variants: no variant '{name}'; the demo's variants: {string.Join(", ", all.Select(v => v.Name))}");
+        return all.Where(v => names.Contains(v.Name)).ToList();
+    }
+
     static DetectorOptions Strong(RunConfig c, double tpr) =>
         (c.Detector ?? throw new InvalidOperationException("a strong-detector arm needs the demo's detector")) with { TargetTpr = tpr };
 
