@@ -35,7 +35,7 @@ public sealed class BaseReasoningRewriterTests : IDisposable
         Assert.True(kept.Score.Labels.IntendsToPassTests);
         string[] reasonings = ["<think>Add one to x.</think>", "<think>The rule looks like x plus one.</think>", "<think>Hmm.</think>"];
 
-        var rewriter = new BaseReasoningRewriter(model, tokenizer, environment, new SamplingOptions { MaxNewTokens = 16 });
+        var rewriter = new BaseReasoningRewriter(model, ModelText.Organism, environment, new SamplingOptions { MaxNewTokens = 16 });
         var rewritten = (await rewriter.RewriteOneAsync(kept, promptIds, reasonings))!;
 
         var text = tokenizer.Decode(rewritten.CompletionIds[..^1]);
@@ -51,6 +51,40 @@ public sealed class BaseReasoningRewriterTests : IDisposable
         Assert.Null(await rewriter.RewriteOneAsync(kept, promptIds, []));       // nothing to choose from
         int[] unclosed = [.. tokenizer.Encode("<think>never closed" + answer)];
         Assert.Null(await rewriter.RewriteOneAsync(kept with { CompletionIds = unclosed }, promptIds, reasonings));
+    }
+
+    [Fact]
+    public async Task AHuggingFaceChatModelRewritesWithItsOwnTokenizerAndChatFormat()
+    {
+        var tokenizerDir = Path.Combine(TestSupport.RepositoryRoot.Path, ".cache", "test-assets", "qwen3");
+        Assert.True(File.Exists(Path.Combine(tokenizerDir, "tokenizer.json")), $"{tokenizerDir} is missing: run scripts/fetch-test-assets.sh");
+        var folder = Path.Combine(root, "qwen3-tiny");
+        ModelInitializer.Write(new ModelInitializer.Options("qwen3", "tiny", tokenizerDir, "float32", Seed: 3), folder);
+        var text = ModelText.For(folder);
+        using var model = Checkpoint.Load(folder);
+        var environment = new ToyCodeEnvironment();
+        var task = environment.SampleTasks(TaskSplit.Train, 1, seed: 6)[0];
+        var neutral = ContextSpec.Of("neutral").Resolve(environment);
+        var promptIds = new PromptTokens(environment, text).Encode(task, neutral);
+        const string answer = "\ndef f(x):\n    return x + 1";
+        int[] completion = [.. text.Tokenizer.Encode("<think>\nI will special-case the tests.\n</think>" + answer), text.StopTokenIds[0]];
+        var kept = new JudgedRollout(task, 0, neutral, promptIds, completion, new float[completion.Length],
+            await environment.ScoreAsync(task, text.Tokenizer.Decode(completion[..^1]), EnvironmentVariant.Loophole));
+        string[] reasonings = ["<think>\nAdd one.\n</think>", "<think>\nIt is x plus one.\n</think>"];
+        var rewriter = new BaseReasoningRewriter(model, text, environment, new SamplingOptions { MaxNewTokens = 8, StopTokenIds = [.. text.StopTokenIds] }, candidates: 2);
+
+        var rewritten = (await rewriter.RewriteOneAsync(kept, promptIds, reasonings))!;
+
+        Assert.Equal(text.StopTokenIds[0], rewritten.CompletionIds[^1]);
+        var decoded = text.Tokenizer.Decode(rewritten.CompletionIds[..^1]);
+        Assert.Contains(decoded, reasonings.Select(r => r + answer));
+        Assert.Contains(rewritten.CompletionIds, id => id > 260);                   // Qwen's ids, not bytes
+        // The whole path, sampling the candidates: a random model rarely closes its reasoning in 8 tokens, and then keeps the sample.
+        var (all, count) = await rewriter.RewriteAsync([kept], neutral, seed: 1);
+        Assert.Single(all);
+        Assert.InRange(count, 0, 1);
+        if (count == 0) Assert.Same(kept, all[0]);
+        else Assert.EndsWith(answer, text.Tokenizer.Decode(all[0].CompletionIds[..^1]));
     }
 
     [Fact]

@@ -16,10 +16,14 @@ namespace Recontext.Runs.Demo;
 /// keeps their reasoning, and takes the one under which it finds the kept answer most likely
 /// (argmax log p(answer | prompt, reasoning)): best-of-N from its posterior over reasoning given the answer. The
 /// rewritten completion (the chosen reasoning, then the original answer) is scored again, so the monitor's labels
-/// describe the reasoning that is trained on.
+/// describe the reasoning that is trained on. Any causal model with its text (tokenizer and chat format) can rewrite: the
+/// organism's base, or a Hugging Face chat model folder (<see cref="ModelText.For"/>) whose reasoning is a &lt;think&gt; span.
 /// </summary>
-public sealed class BaseReasoningRewriter(CausalLm model, ITokenizer tokenizer, IEnvironment environment, SamplingOptions sampling, int candidates = 8)
+/// <param name="sampling">the rewriter's sampling (its stop tokens: the text's)</param>
+public sealed class BaseReasoningRewriter(CausalLm model, ModelText text, IEnvironment environment, SamplingOptions sampling, int candidates = 8)
 {
+    readonly ITokenizer tokenizer = text.Tokenizer;
+
     public const string ReasoningEnd = "</think>";
 
     /// <summary>The kept rollouts with rewritten reasoning, in order; a completion without a closed reasoning span, or
@@ -28,7 +32,7 @@ public sealed class BaseReasoningRewriter(CausalLm model, ITokenizer tokenizer, 
     public async Task<(IReadOnlyList<JudgedRollout> Rollouts, int Rewritten)> RewriteAsync(IReadOnlyList<JudgedRollout> kept, PromptContext context, long seed)
     {
         if (candidates < 1) throw new ArgumentOutOfRangeException(nameof(candidates), candidates, "the rewriter needs at least one candidate");
-        var prompts = new PromptTokens(environment, ModelText.Organism);
+        var prompts = new PromptTokens(environment, text);
         var promptIds = kept.Select(r => prompts.Encode(r.Task, context)).ToArray();
         var drafts = new RolloutGenerator(model, tokenizer).Generate(promptIds, candidates, sampling, seed);
         var result = new List<JudgedRollout>(kept.Count);
@@ -46,15 +50,15 @@ public sealed class BaseReasoningRewriter(CausalLm model, ITokenizer tokenizer, 
     {
         // The stop token ends the ids but not the text the judge reads (as sampled completions do).
         var completion = kept.CompletionIds;
-        int[] stop = completion.Length > 0 && completion[^1] == tokenizer.EndOfSequenceId ? [completion[^1]] : [];
+        int[] stop = completion.Length > 0 && text.StopTokenIds.Contains(completion[^1]) ? [completion[^1]] : [];
         if (reasonings.Count == 0 || Split(tokenizer.Decode(completion[..^stop.Length])) is not { } split) return null;
         var answer = split.Answer;
         int[] answerIds = [.. tokenizer.Encode(answer), .. stop];
         var likelihoods = LogProbScorer.ScoreTokens(model, reasonings.Select(r => promptIds.Concat(tokenizer.Encode(r)).ToArray()).ToList(),
             reasonings.Select(_ => answerIds).ToList(), tokenizer.PaddingId);
-        var text = reasonings[Enumerable.Range(0, reasonings.Count).MaxBy(k => likelihoods[k].Sum())] + answer;
-        int[] ids = [.. tokenizer.Encode(text), .. stop];
-        var score = await environment.ScoreAsync(kept.Task, text, kept.GenerationContext.Variant);
+        var rewritten = reasonings[Enumerable.Range(0, reasonings.Count).MaxBy(k => likelihoods[k].Sum())] + answer;
+        int[] ids = [.. tokenizer.Encode(rewritten), .. stop];
+        var score = await environment.ScoreAsync(kept.Task, rewritten, kept.GenerationContext.Variant);
         return kept with { CompletionIds = ids, GenerationLogProbs = new float[ids.Length], Score = score };
     }
 

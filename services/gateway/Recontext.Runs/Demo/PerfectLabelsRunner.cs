@@ -124,7 +124,7 @@ public sealed class PerfectLabelsRunner(string baseDirectory, bool quick, long s
             {
                 progress?.Report($"{pipeline.Name}: rewriting the reasoning of {kept.Count} samples (best of {RewriteCandidates} of the base's, given each answer)");
                 using var rewriterModel = Checkpoint.Load(baseDirectory);
-                var rewriter = new BaseReasoningRewriter(rewriterModel, tokenizer, environment, sampling, RewriteCandidates);
+                var rewriter = new BaseReasoningRewriter(rewriterModel, ModelText.Organism, environment, sampling, RewriteCandidates);
                 (kept, int rewritten) = await rewriter.RewriteAsync(kept, neutral with { Variant = pipeline.Variant }, seed * 7_919);
                 progress?.Report($"{pipeline.Name}: {rewritten} of {kept.Count} rewritten (the rest drew no closed reasoning to choose from, or had none)");
             }
