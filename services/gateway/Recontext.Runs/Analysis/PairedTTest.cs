@@ -11,11 +11,9 @@ public sealed record PairedTTest(double Mean, double Se, double T, int Df, doubl
     {
         int n = differences.Count;
         if (n < 2) return null;
-        double mean = differences.Average();
-        double sd = Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (n - 1));
-        double se = sd / Math.Sqrt(n);
+        var (mean, se) = Demo.DemoRow.MeanSe(differences);
         int df = n - 1;
-        double half = StudentT.InvCDF(0, 1, df, 0.975) * se;
+        double half = Demo.PairedDifference.T95(df) * se;
         if (se == 0) return new PairedTTest(mean, 0, mean == 0 ? 0 : double.PositiveInfinity * Math.Sign(mean), df, mean == 0 ? 1 : 0, mean, mean, n);
         double t = mean / se;
         double p = 2 * StudentT.CDF(0, 1, df, -Math.Abs(t));

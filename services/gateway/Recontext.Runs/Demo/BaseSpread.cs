@@ -44,11 +44,11 @@ public static class BaseSpread
     {
         if (values.Count == 0) return null;
         var bases = values.GroupBy(kv => kv.Key.Base).Select(g => g.Select(kv => kv.Value).ToList()).ToList();
-        var means = bases.Select(b => b.Average()).ToList();
-        double grand = means.Average();
-        double? between = means.Count > 1 ? Sd(means) : null;
+        var baseStats = bases.Select(b => DemoRow.MeanSe(b)).ToList();
+        var (grand, grandSe) = DemoRow.MeanSe(baseStats.Select(b => b.Mean).ToList());
+        double? between = bases.Count > 1 ? grandSe * Math.Sqrt(bases.Count) : null;
         int withinDf = bases.Sum(b => b.Count - 1);
-        double? within = withinDf > 0 ? Math.Sqrt(bases.Sum(b => b.Sum(v => (v - b.Average()) * (v - b.Average()))) / withinDf) : null;
+        double? within = withinDf > 0 ? Math.Sqrt(bases.Select((b, k) => b.Sum(v => (v - baseStats[k].Mean) * (v - baseStats[k].Mean))).Sum() / withinDf) : null;
         double? share = null;
         if (between is double sb && within is double sw)
         {
@@ -57,10 +57,11 @@ public static class BaseSpread
             share = baseVariance + sw * sw > 0 ? baseVariance / (baseVariance + sw * sw) : 0;
         }
         // With one base the interval can only be over its seeds (as paired.csv's).
-        var (low, high) = between is double b2 ? Interval(grand, b2, means.Count) : Interval(grand, within ?? 0, bases[0].Count);
+        var (low, high) = bases.Count > 1 ? Interval(grand, grandSe, bases.Count) : Interval(grand, baseStats[0].Se, bases[0].Count);
         var all = values.Values.ToList();
-        var (pooledLow, pooledHigh) = Interval(all.Average(), all.Count > 1 ? Sd(all) : 0, all.Count);
-        return new Summary(grand, low, high, means.Count, all.Count, between, within, share, pooledLow, pooledHigh);
+        var (pooled, pooledSe) = DemoRow.MeanSe(all);
+        var (pooledLow, pooledHigh) = Interval(pooled, pooledSe, all.Count);
+        return new Summary(grand, low, high, bases.Count, all.Count, between, within, share, pooledLow, pooledHigh);
     }
 
     public sealed record Summary(double Mean, double Low, double High, int Bases, int Units, double? BetweenBaseSd, double? WithinBaseSd, double? BaseVarianceShare,
@@ -70,16 +71,11 @@ public static class BaseSpread
             new(variant, reference, context, metric, Mean, Low, High, Bases, Units, BetweenBaseSd, WithinBaseSd, BaseVarianceShare, PooledLow, PooledHigh);
     }
 
-    static (double Low, double High) Interval(double mean, double sd, int n)
+    /// <summary>The 95 % t interval of a mean with standard error <paramref name="se"/> over <paramref name="n"/> values.</summary>
+    static (double Low, double High) Interval(double mean, double se, int n)
     {
-        double half = n > 1 ? PairedDifference.T95(n - 1) * sd / Math.Sqrt(n) : 0;
+        double half = n > 1 ? PairedDifference.T95(n - 1) * se : 0;
         return (mean - half, mean + half);
-    }
-
-    static double Sd(IReadOnlyList<double> values)
-    {
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
     /// <summary>Writes bases.csv in <paramref name="folder"/>.</summary>
