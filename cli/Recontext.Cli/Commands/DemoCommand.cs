@@ -56,7 +56,8 @@ public sealed class DemoCommand : ICliCommand
                 VariantNames = parsed.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 OutputDirectory = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine("runs", settingName == Environments.ToyCode.ToyCodeEnvironment.EnvironmentName ? $"demo-{DateTime.Now:yyyyMMdd-HHmmss}" : $"demo-{settingName}-{DateTime.Now:yyyyMMdd-HHmmss}")),
             };
-            try { DemoVariant.Chosen(DemoVariant.For(Environments.Settings.Create(settingName), options.StrongKl, NeedsDetector(options) ? options.StrongDetectorTpr : null), options.VariantNames); }
+            // Named variants are checked before any pre-training (the detector is trained later, but its arms are known now).
+            try { DemoVariant.Of(options, NeedsDetector(options)); }
             catch (ArgumentException e) { throw new CliUsageException(e.Message); }
             if (worker.Requested(parsed))
             {
@@ -90,24 +91,9 @@ public sealed class DemoCommand : ICliCommand
             console.WriteLine($"demo finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory}");
             return 0;
         }
-        var results = new List<Runs.RunResult>();
-        IReadOnlyList<DemoVariant> variants = [];
-        for (int k = 0; k < bases; k++)
-        {
-            long seed = options.BaseSeed + k;
-            console.Write(new Rule($"base {k + 1} of {bases}: pre-training seed {seed}"));
-            var (runner, baseResults) = RunOnBase(options with { BaseSeed = seed, OutputDirectory = DemoOptions.BaseFolder(options.OutputDirectory, seed) },
-                baseModel with { Seed = seed }, workers, console);
-            variants = runner.Variants;
-            results.AddRange(baseResults);
-        }
-        var spread = BaseSpread.Of(results.Select(r => new BaseSpread.Final(r.Config.Base.Seed, r.Config.Name, r.Config.Seed, r.Final)).ToList(),
-            ["neutral->neutral", "neutral->irrelevant"]);
-        BaseSpread.WriteAsync(options.OutputDirectory, spread).GetAwaiter().GetResult();
-        console.Write(new Rule($"{bases} bases × {options.SeedValues.Count} seeds"));
-        DemoReport.PrintBases(spread, results, variants, [("neutral->neutral", "standard"), ("neutral->irrelevant", "control")], console);
-        console.WriteLine($"demo on {bases} bases finished in {watch.Elapsed.TotalMinutes:F1} min; results in {options.OutputDirectory} ({BaseSpread.File}, and base-<seed>/ per base)");
-        return 0;
+        return OnSeveralBases.Run("demo", options.OutputDirectory, options.BaseSeed, bases, options.SeedValues.Count,
+            [("neutral->neutral", "standard"), ("neutral->irrelevant", "control")],
+            (seed, folder) => RunOnBase(options with { BaseSeed = seed, OutputDirectory = folder }, baseModel with { Seed = seed }, workers, console), console);
     }
 
     /// <summary>The demo on one base (pre-trained or read from the cache): every variant × seed, its tables printed.</summary>

@@ -69,7 +69,8 @@ public sealed class SweepCommand : ICliCommand
             return dashboard.Around(parsed, directory, () =>
             {
                 if (count > 1 || parsed.GetValue(baseSeed) is not null)
-                    return RunOnBases(sweep, path, directory, read, runners, parsed.GetValue(baseSeed) ?? sweep.Points[0].Config.Base.Seed, count);
+                    return OnSeveralBases.Run("sweep", directory, parsed.GetValue(baseSeed) ?? sweep.Points[0].Config.Base.Seed, count, sweep.Seeds.Count,
+                        sweep.References.Select(r => (r, r)).ToList(), (seed, folder) => Run(sweep, path, folder, read, runners, seed, keptIn: directory), AnsiConsole.Console);
                 Run(sweep, path, directory, read, runners);
                 return 0;
             });
@@ -101,30 +102,6 @@ public sealed class SweepCommand : ICliCommand
         Print(rows, PairedRow.Of(results.Select(r => (r.Config.Name, r.Config.Seed, r.Final)).ToList(), runner.References), sweep, console);
         console.WriteLine($"sweep finished in {watch.Elapsed.TotalMinutes:F1} min; results in {directory} ({SweepRuns.Table}, {DemoRunner.PairedFile}, {DemoRunner.PairedStepsFile}, plots)");
         return (runner, results);
-    }
-
-    /// <summary>The sweep on <paramref name="count"/> bases from <paramref name="firstBaseSeed"/> on, each in DIR/base-&lt;seed&gt;/,
-    /// then bases.csv: every point against each reference, paired within base and seed, with the base as the unit.</summary>
-    static int RunOnBases(SweepFile sweep, string path, string directory, Runs.RunDeployment deployment, int workers, long firstBaseSeed, int count)
-    {
-        var console = AnsiConsole.Console;
-        var watch = Stopwatch.StartNew();
-        var results = new List<Runs.RunResult>();
-        IReadOnlyList<DemoVariant> variants = [];
-        for (int k = 0; k < count; k++)
-        {
-            long seed = firstBaseSeed + k;
-            console.Write(new Rule($"base {k + 1} of {count}: pre-training seed {seed}"));
-            var (runner, baseResults) = Run(sweep, path, DemoOptions.BaseFolder(directory, seed), deployment, workers, seed, keptIn: directory);
-            variants = runner.Variants;
-            results.AddRange(baseResults);
-        }
-        var spread = BaseSpread.Of(results.Select(r => new BaseSpread.Final(r.Config.Base.Seed, r.Config.Name, r.Config.Seed, r.Final)).ToList(), sweep.References);
-        BaseSpread.WriteAsync(directory, spread).GetAwaiter().GetResult();
-        console.Write(new Rule($"{count} bases × {sweep.Seeds.Count} seeds"));
-        DemoReport.PrintBases(spread, results, variants, sweep.References.Select(r => (r, r)).ToList(), console);
-        console.WriteLine($"sweep on {count} bases finished in {watch.Elapsed.TotalMinutes:F1} min; results in {directory} ({BaseSpread.File}, and base-<seed>/ per base)");
-        return 0;
     }
 
     static void Print(IReadOnlyList<DemoRow> rows, IReadOnlyList<PairedRow> paired, SweepFile sweep, IAnsiConsole console)

@@ -26,8 +26,7 @@ public sealed class DemoRunner(DemoOptions options, string baseDirectory, BaseMo
     /// <param name="Step">the arm's step progress; null when the arm starts (or, with <paramref name="Done"/>, ends)</param>
     public sealed record Progress(int Slot, DemoArm Arm, int Finished, int Runs, RunLoop.Progress? Step, bool Done = false);
 
-    public IReadOnlyList<DemoVariant> Variants { get; } = variants ?? DemoVariant.Chosen(DemoVariant.For(Environments.Settings.Create(options.Setting), options.StrongKl,
-        options.Detector is null ? null : options.StrongDetectorTpr), options.VariantNames);
+    public IReadOnlyList<DemoVariant> Variants { get; } = variants ?? DemoVariant.Of(options, withDetector: options.Detector is not null);
 
     /// <summary>The variants every other is compared with in paired.csv.</summary>
     public IReadOnlyList<string> References { get; } = references ?? ["neutral->neutral", "neutral->irrelevant"];

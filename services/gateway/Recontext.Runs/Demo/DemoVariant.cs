@@ -25,9 +25,15 @@ public sealed record DemoVariant(string Name, string Description, Func<RunConfig
                     c => Preset(c, "neutral->neutral") with { Detector = Strong(c, tpr), Grpo = c.Grpo with { Beta = strongKl } })]
             : Base(setting, strongKl);
 
+    /// <summary>The variants a demo's options ask for: its setting's (with the strong-detector arms when
+    /// <paramref name="withDetector"/>), only those of <see cref="DemoOptions.VariantNames"/> when it names some.</summary>
+    /// <exception cref="ArgumentException">a name that is no variant of the demo</exception>
+    public static IReadOnlyList<DemoVariant> Of(DemoOptions options, bool withDetector) =>
+        Chosen(For(Environments.Settings.Create(options.Setting), options.StrongKl, withDetector ? options.StrongDetectorTpr : null), options.VariantNames);
+
     /// <summary>The variants named in <paramref name="names"/>, in the demo's order; all of them for null.</summary>
     /// <exception cref="ArgumentException">a name that is no variant of the demo (the message lists them)</exception>
-    public static IReadOnlyList<DemoVariant> Chosen(IReadOnlyList<DemoVariant> all, IReadOnlyList<string>? names)
+    static IReadOnlyList<DemoVariant> Chosen(IReadOnlyList<DemoVariant> all, IReadOnlyList<string>? names)
     {
         if (names is null) return all;
         if (names.Count == 0) throw new ArgumentException("--variants: name at least one variant");
